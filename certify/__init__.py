@@ -1,0 +1,144 @@
+"""Certify: the MID certification platform.
+
+`create_app` is a list of named steps; none of them runs migrations, sleeps or
+talks to the network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from certify.config import load_config, testing_overrides
+from certify.database import configure_engine, reset_write_intent, set_write_intent
+from certify.extensions import csrf, db, login_manager, migrate
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    register_config(app, test_config)
+    register_extensions(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_templating(app)
+    return app
+
+
+def register_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    env = dict(os.environ)
+    if test_config is not None:
+        env["CERTIFY_ENV"] = str(test_config.get("CERTIFY_ENV", "testing"))
+    app.config.from_mapping(load_config(env, app.instance_path))
+    if test_config is not None:
+        if test_config.get("CERTIFY_ENV", "testing") == "testing":
+            app.config.from_mapping(testing_overrides(app.instance_path))
+        app.config.from_mapping(test_config)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+
+def register_extensions(app: Flask) -> None:
+    # Every model must be imported before the metadata is used (migrations, create_all).
+    from certify import models  # noqa: F401
+    from certify.auth import services as accounts
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(accounts.load_session_user)
+
+    @login_manager.request_loader
+    def load_bearer_user(req: Any) -> Any:
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        user = accounts.user_for_api_token(header[len("Bearer ") :].strip())
+        if user is not None:
+            g.authenticated_by_token = True
+        return user
+
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def register_request_hooks(app: Flask) -> None:
+    from flask_login import current_user
+
+    from certify.outbox import services as outbox
+    from certify.security.access import enforce_access
+    from certify.security.headers import add_security_headers
+
+    @app.before_request
+    def declare_write_intent() -> None:
+        # Registered first: the transaction may begin while loading the user.
+        g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
+
+    @app.before_request
+    def check_csrf() -> None:
+        if request.method in SAFE_METHODS or not app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            current_user._get_current_object()  # runs the bearer loader
+            if g.get("authenticated_by_token"):
+                return  # a bearer token is not sent automatically by browsers
+        csrf.protect()
+
+    app.before_request(enforce_access)
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        if outbox.has_pending_in_session() and response.status_code < 400:
+            outbox.deliver_pending(app)
+        return add_security_headers(app, response)
+
+    @app.teardown_request
+    def clear_write_intent(_exc: BaseException | None) -> None:
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            reset_write_intent(token)
+
+
+def register_blueprints(app: Flask) -> None:
+    from certify.admin import views as admin_views
+    from certify.api import views as api_views
+    from certify.auth import views as auth_views
+    from certify.main import views as main_views
+
+    for views in (main_views, auth_views, admin_views, api_views):
+        app.register_blueprint(views.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from certify.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from certify.auth.cli import users_cli
+    from certify.outbox.cli import outbox_cli
+    from certify.seed import certify_cli
+
+    for group in (certify_cli, users_cli, outbox_cli):
+        app.cli.add_command(group)
+
+
+def register_templating(app: Flask) -> None:
+    # Flask-WTF already provides `csrf_token()` to templates.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

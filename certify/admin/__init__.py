@@ -1,0 +1,5 @@
+"""The admin feature: its blueprint; routes live in views.py."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,0 +1,5 @@
+"""The api feature: its blueprint; routes live in views.py."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")

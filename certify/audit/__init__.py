@@ -1,0 +1,1 @@
+"""The audit trail: who decided what, when, with the state before and after."""

@@ -1,0 +1,153 @@
+"""Sign-in, registration, passwords and the account page."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from certify.auth import bp
+from certify.auth import services as accounts
+from certify.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from certify.extensions import db
+from certify.security.access import acting_user, safe_next_url
+
+SIGN_IN_FAILED = "The email address or password is not correct."
+
+
+def _start_session(user: accounts.User) -> None:
+    session.clear()  # a fresh session (and CSRF token) after signing in
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int, dict[str, str]]:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        outcome = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
+        db.session.commit()
+        if outcome.retry_after:
+            minutes = max(1, round(outcome.retry_after / 60))
+            message = f"Too many sign-in attempts. Try again in about {minutes} minute{'s' if minutes > 1 else ''}."
+            return (
+                render_template("auth/login.html", form=form, error=message),
+                429,
+                {"Retry-After": str(outcome.retry_after)},
+            )
+        if outcome.user is None:
+            return render_template("auth/login.html", form=form, error=SIGN_IN_FAILED)
+        _start_session(outcome.user)
+        flash(f"Welcome, {outcome.user.name}.", "success")
+        return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form, error=None)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_candidate(form.name.data, form.email.data, form.password.data)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash("Your account is ready. Welcome to the MID certification.", "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    ConfirmForm().validate_on_submit()  # the CSRF check already ran in before_request
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password() -> Response | str:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        db.session.commit()
+        flash("If an account uses that address, we have sent it a link to reset the password.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    try:
+        user = accounts.check_password_token(token)
+    except accounts.LinkError as exc:
+        return render_template("auth/reset_invalid.html", message=str(exc), form=ForgotPasswordForm()), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except (accounts.AccountError, accounts.LinkError) as exc:
+            db.session.rollback()
+            form.password.errors = [str(exc)]
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your password is set. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=user)
+
+
+@bp.route("/account")
+def account() -> str:
+    return render_template("auth/account.html", confirm=ConfirmForm())
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password() -> Response | str:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(acting_user(), form.current_password.data, form.password.data)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            _start_session(acting_user())  # keep this session; the others are now invalid
+            flash("Your password has changed. Other browsers have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere() -> Response:
+    accounts.sign_out_everywhere(acting_user(), acting_user())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have been signed out on every browser and device.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _field_error(form: object, exc: accounts.AccountError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(exc)]
+    else:
+        flash(str(exc), "error")

@@ -1,0 +1,150 @@
+"""Configuration read from CERTIFY_* environment variables.
+
+`load_config` is a pure function of the environment and the instance folder so
+that tests can build any configuration without touching ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+# scrypt with N = 2**17, r = 8, p = 1: about 128 MiB and a few hundred
+# milliseconds per hash, which is what we want an offline attacker to pay.
+PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+
+# The longest exam is 90 minutes; with a 3x accommodation and a break that is
+# under five hours, so a form opened at the start of an exam must still post
+# at its end. Twelve hours leaves room for future longer assessments.
+CSRF_TIME_LIMIT_SECONDS = 12 * 60 * 60
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _development_secret(instance_path: Path) -> str:
+    """The demo's secret key: generated once and kept in the instance folder."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    """Build the Flask configuration from CERTIFY_* variables."""
+    instance = Path(instance_path)
+    environment = env.get("CERTIFY_ENV", "production")
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"CERTIFY_ENV must be one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
+    development = environment == "development"
+
+    secret = env.get("CERTIFY_SECRET_KEY", "")
+    if not secret:
+        if development:
+            secret = _development_secret(instance)
+        elif environment != "testing":
+            raise ConfigError(
+                "CERTIFY_SECRET_KEY is not set. Production needs a long random value, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`; "
+                "the demo (CERTIFY_ENV=development, as `make run` sets) generates one."
+            )
+    elif len(secret) < 32 and environment == "production":
+        raise ConfigError("CERTIFY_SECRET_KEY must be at least 32 characters long")
+
+    database_url = env.get("CERTIFY_DATABASE_URL") or f"sqlite:///{instance / 'certify.sqlite3'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    base_url = env.get("CERTIFY_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    https = base_url.startswith("https://")
+
+    return {
+        "CERTIFY_ENV": environment,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_BUSY_TIMEOUT_MS": _int(env, "CERTIFY_SQLITE_BUSY_TIMEOUT_MS", 15000),
+        "BASE_URL": base_url,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "HSTS": https,
+        "SIGNING_KEY_FILE": env.get("CERTIFY_SIGNING_KEY_FILE") or str(instance / "signing_key.pem"),
+        # Sessions and cookies.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not development and environment != "testing",
+        "SESSION_COOKIE_NAME": "certify_session",
+        "PERMANENT_SESSION_LIFETIME": _int(env, "CERTIFY_SESSION_HOURS", 12) * 3600,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": not development and environment != "testing",
+        # CSRF: checked by our own hook so that bearer-token API clients are exempt.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": _int(env, "CERTIFY_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS),
+        "WTF_CSRF_SSL_STRICT": True,
+        # Request bodies: the largest legitimate one is a portfolio attachment (20 MB).
+        "MAX_CONTENT_LENGTH": _int(env, "CERTIFY_MAX_CONTENT_LENGTH", 25 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        # Accounts.
+        "PASSWORD_HASH_METHOD": env.get("CERTIFY_PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD),
+        "PASSWORD_RESET_MAX_AGE": _int(env, "CERTIFY_PASSWORD_RESET_MINUTES", 60) * 60,
+        "LOGIN_THROTTLE_WINDOW": _int(env, "CERTIFY_LOGIN_THROTTLE_WINDOW", 15 * 60),
+        "LOGIN_THROTTLE_ACCOUNT_LIMIT": _int(env, "CERTIFY_LOGIN_THROTTLE_ACCOUNT_LIMIT", 5),
+        "LOGIN_THROTTLE_IP_LIMIT": _int(env, "CERTIFY_LOGIN_THROTTLE_IP_LIMIT", 30),
+        "REGISTRATION_OPEN": _bool(env, "CERTIFY_REGISTRATION_OPEN", True),
+        # Mail goes through the outbox table; the backend delivers it.
+        "MAIL_BACKEND": env.get("CERTIFY_MAIL_BACKEND", "console"),
+        "MAIL_FROM": env.get("CERTIFY_MAIL_FROM", "Certify <no-reply@certify.invalid>"),
+        "MAIL_FILE_DIR": env.get("CERTIFY_MAIL_FILE_DIR") or str(instance / "outbox"),
+        "SMTP_HOST": env.get("CERTIFY_SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int(env, "CERTIFY_SMTP_PORT", 587),
+        "SMTP_USERNAME": env.get("CERTIFY_SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("CERTIFY_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(env, "CERTIFY_SMTP_STARTTLS", True),
+        # Behind a load balancer: how many proxies set X-Forwarded-* headers.
+        "PROXY_COUNT": _int(env, "CERTIFY_PROXY_COUNT", 0),
+    }
+
+
+def testing_overrides(instance_path: str) -> dict[str, Any]:
+    """Defaults for tests: a cheaper password hash and a throwaway key."""
+    return {
+        "TESTING": True,
+        "CERTIFY_ENV": "testing",
+        "SECRET_KEY": "test-" + "x" * 40,
+        "PASSWORD_HASH_METHOD": "scrypt:16384:8:1",
+        "MAIL_BACKEND": "memory",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(instance_path, 'test.sqlite3')}",
+    }

@@ -1,0 +1,1 @@
+"""Cross-cutting protections: headers, CSRF, the access-rule table, throttling, uploads, HTML."""

@@ -1,0 +1,119 @@
+"""The access-rule table: every endpoint says who may reach it.
+
+Rules are checked before any view runs. An endpoint missing from the table is
+refused (and a test fails), so a new route cannot be published by accident.
+
+- PUBLIC: anyone, signed in or not.
+- SIGNED_IN: any active account.
+- role(...): an account holding one of the roles.
+- owner(...): an account holding one of the roles; the view then loads the
+  object through a service that only returns it to its owner (404 otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from flask import Response, abort, current_app, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from certify.auth.models import User
+
+Kind = Literal["public", "signed_in", "role", "owner"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: Kind
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def describe(self) -> str:
+        if self.kind in ("role", "owner"):
+            return f"{self.kind}:{'|'.join(sorted(self.roles))}"
+        return self.kind
+
+
+PUBLIC = Rule("public")
+SIGNED_IN = Rule("signed_in")
+
+
+def role(*roles: str) -> Rule:
+    return Rule("role", frozenset(roles))
+
+
+def owner(*roles: str) -> Rule:
+    return Rule("owner", frozenset(roles))
+
+
+ADMIN = role("admin")
+
+RULES: dict[str, Rule] = {
+    "static": PUBLIC,
+    # Site
+    "main.index": PUBLIC,
+    "main.healthz": PUBLIC,
+    # Accounts
+    "auth.login": PUBLIC,
+    "auth.register": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "auth.account": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.sign_out_everywhere": SIGNED_IN,
+    # Administration
+    "admin.index": ADMIN,
+    "admin.users": ADMIN,
+    "admin.create_user": ADMIN,
+    "admin.edit_user": ADMIN,
+    "admin.force_logout": ADMIN,
+    "admin.send_reset_link": ADMIN,
+    "admin.outbox": ADMIN,
+    "admin.audit_log": ADMIN,
+    # JSON API
+    "api.me": SIGNED_IN,
+}
+
+
+def acting_user() -> User:
+    """The signed-in user as a plain object, to pass to services."""
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Accept only same-site relative paths as a redirect target after login."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    return target
+
+
+def enforce_access() -> Response | None:
+    """before_request hook: apply the rule for the matched endpoint."""
+    endpoint = request.endpoint
+    if endpoint is None:  # no route matched: the 404/405 handlers answer
+        return None
+    rule = RULES.get(endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s has no access rule; refusing", endpoint)
+        abort(403)
+    if rule.kind == "public":
+        return None
+    if not current_user.is_authenticated:
+        if is_api_request():
+            response = jsonify(error="unauthorized", message="Sign in or send a bearer token.")
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = 'Bearer realm="certify"'
+            return response
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if rule.roles and not current_user.has_role(*rule.roles):
+        abort(403)
+    return None
