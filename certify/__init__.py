@@ -37,6 +37,8 @@ def register_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     env = dict(os.environ)
     if test_config is not None:
         env["CERTIFY_ENV"] = str(test_config.get("CERTIFY_ENV", "testing"))
+        if test_config.get("SECRET_KEY"):
+            env["CERTIFY_SECRET_KEY"] = str(test_config["SECRET_KEY"])
     app.config.from_mapping(load_config(env, app.instance_path))
     if test_config is not None:
         if test_config.get("CERTIFY_ENV", "testing") == "testing":

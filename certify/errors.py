@@ -19,7 +19,10 @@ MESSAGES = {
     409: ("Conflict", "Something changed while you were working. Reload the page to see the current state."),
     413: ("Too large", "What you sent is larger than this site accepts."),
     429: ("Too many requests", "You have made too many requests. Wait a little and try again."),
-    500: ("Something went wrong", "An unexpected error happened on our side. Nothing you sent has been lost; try again in a moment."),
+    500: (
+        "Something went wrong",
+        "An unexpected error happened on our side. Nothing you sent has been lost; try again in a moment.",
+    ),
 }
 
 

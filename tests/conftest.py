@@ -100,8 +100,12 @@ def make_user(app: Flask) -> Callable[..., User]:
     numbers = count(1)
 
     def make(
-        *, roles: tuple[str, ...] = ("candidate",), email: str | None = None, name: str | None = None,
-        password: str = PASSWORD, active: bool = True,
+        *,
+        roles: tuple[str, ...] = ("candidate",),
+        email: str | None = None,
+        name: str | None = None,
+        password: str = PASSWORD,
+        active: bool = True,
     ) -> User:
         n = next(numbers)
         with app.app_context():

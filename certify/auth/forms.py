@@ -34,17 +34,22 @@ def strong_password(form: Any, field: Any) -> None:
 EMAIL = [DataRequired("Enter your email address."), Length(max=254), checked_email]
 
 
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+TRIM = [strip]
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired("Enter your email address."), Length(max=254)])
-    password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)]
-    )
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)])
     submit = SubmitField("Sign in")
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
-    email = EmailField("Email address", validators=EMAIL)
+    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)], filters=TRIM)
+    email = EmailField("Email address", validators=EMAIL, filters=TRIM)
     password = PasswordField("Password", validators=[DataRequired("Choose a password."), strong_password])
     confirm = PasswordField(
         "Repeat the password",
@@ -54,7 +59,7 @@ class RegisterForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email address", validators=EMAIL)
+    email = EmailField("Email address", validators=EMAIL, filters=TRIM)
     submit = SubmitField("Send reset link")
 
 

@@ -217,6 +217,9 @@ def user_for_api_token(plaintext: str) -> User | None:
 
 
 def count_admins() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "admin", User.active)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(UserRole).join(User).where(UserRole.role == "admin", User.active)
+        )
+        or 0
+    )

@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 
-def retry_after_seconds(
-    failures: Sequence[datetime], *, now: datetime, window_seconds: int, limit: int
-) -> int:
+def retry_after_seconds(failures: Sequence[datetime], *, now: datetime, window_seconds: int, limit: int) -> int:
     """Seconds until another attempt is allowed, or 0 if one is allowed now.
 
     `failures` are the failed attempts inside the window. With `limit` or more

@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from certify.main import bp
 from certify.extensions import db
+from certify.main import bp
 
 
 @bp.route("/")

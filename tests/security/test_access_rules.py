@@ -1,0 +1,97 @@
+"""Every endpoint is in the access-rule table, and the table is what the app enforces."""
+
+from __future__ import annotations
+
+import pytest
+
+from certify.auth.models import User
+from certify.extensions import db
+from certify.security.access import RULES
+from tests.helpers import csrf_token
+
+IDENTITIES = ("anonymous", "candidate", "assessor", "admin")
+
+
+def test_every_endpoint_has_an_access_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    undeclared = sorted(endpoints - RULES.keys())
+    assert undeclared == [], f"add these endpoints to certify/security/access.py RULES: {undeclared}"
+
+
+def test_access_table_has_no_stale_entries(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(RULES.keys() - endpoints) == []
+
+
+def _expected(rule, identity: str) -> str:
+    if rule.kind == "public":
+        return "allowed"
+    if identity == "anonymous":
+        return "login"
+    if rule.kind == "signed_in" or identity in rule.roles:
+        return "allowed"
+    return "forbidden"
+
+
+def _outcome(response, api: bool) -> str:
+    if response.status_code == 401 or (
+        response.status_code == 302 and response.headers["Location"].startswith("/auth/login?next=")
+    ):
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    return "allowed"
+
+
+def _routes(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static":
+            continue
+        yield rule
+
+
+def test_role_matrix(app, make_user, auth, client):
+    people = {role: make_user(roles=(role,)) for role in ("candidate", "assessor", "admin")}
+    subject = make_user(roles=("candidate",), email="subject@example.org")
+    samples = {"user_id": subject.id, "token": "not-a-real-token", "filename": "css/site.css"}
+    failures = []
+    for url_rule in _routes(app):
+        rule = RULES[url_rule.endpoint]
+        url = url_rule.build({k: samples[k] for k in url_rule.arguments}, append_unknown=False)[1]
+        method = "GET" if "GET" in url_rule.methods else "POST"
+        for identity in IDENTITIES:
+            test_client = app.test_client()
+            if identity != "anonymous":
+                with app.app_context():  # an earlier request may have signed them out everywhere
+                    session_id = db.session.get(User, people[identity].id).get_id()
+                with test_client.session_transaction() as session:
+                    session["_user_id"] = session_id
+            if method == "GET":
+                response = test_client.get(url)
+            else:
+                response = test_client.post(url, data={"csrf_token": csrf_token(test_client)})
+            got, want = _outcome(response, url.startswith("/api/")), _expected(rule, identity)
+            if got != want:
+                failures.append(f"{method} {url} as {identity}: expected {want}, got {got} ({response.status_code})")
+    assert failures == []
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/users", "/admin/audit", "/admin/outbox"])
+def test_candidate_cannot_reach_admin_pages(client, make_user, auth, path):
+    auth.login_as(make_user(roles=("candidate",)))
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "Not allowed" in response.get_data(as_text=True)
+
+
+def test_anonymous_is_sent_to_login_with_return_path(client):
+    response = client.get("/admin/users?q=x")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login?next=/admin/users?q%3Dx"
+
+
+def test_api_answers_401_json_to_anonymous(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "unauthorized"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")

@@ -1,0 +1,65 @@
+"""Schema from migrations, SQLite tuning and transaction modes."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import event, text
+
+from certify.extensions import db
+from tests.helpers import post_form
+
+
+def test_migrations_match_the_models(app):
+    with app.app_context(), db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+    assert diff == [], f"models and migrations disagree; run `flask --app wsgi db migrate`: {diff}"
+
+
+def test_naming_convention_names_constraints(app):
+    assert db.metadata.naming_convention["uq"] == "uq_%(table_name)s_%(column_0_name)s"
+    users = db.metadata.tables["users"]
+    assert {c.name for c in users.constraints if c.name} >= {"pk_users", "uq_users_email"}
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == app.config["SQLITE_BUSY_TIMEOUT_MS"]
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _begin_statements(app):
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def capture(conn, cursor, statement, *args):
+        if statement.startswith("BEGIN"):
+            statements.append(statement)
+
+    return statements
+
+
+def test_state_changing_requests_begin_immediate_and_reads_do_not(app, client, make_user, auth):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+    user = make_user()
+    statements = _begin_statements(app)
+    auth.login_as(user)
+    assert client.get("/auth/account").status_code == 200  # loads the user: a read
+    assert statements and all(s == "BEGIN" for s in statements)
+    auth.logout()
+    statements.clear()
+    post_form(client, "/auth/login", {"email": user.email, "password": "wrong-password-here"})
+    assert "BEGIN IMMEDIATE" in statements
+
+
+def test_database_is_reachable_through_session(app):
+    with app.app_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1
