@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,6 +27,7 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.outbox import services as outbox
 from certify.security import throttle
+from certify.urls import external_url
 
 __all__ = ["LinkError"]
 
@@ -112,7 +113,7 @@ def create_user(actor: User | None, *, name: str, email: str, roles: set[str], p
     user = _add_user(email, name, roles, password)
     audit.record(actor, "user.created", "user", user.id, after={"email": user.email, "roles": sorted(roles)})
     if password is None:
-        link = _external_url("auth.reset_password", token=make_password_link_token(user, setup=True))
+        link = external_url("auth.reset_password", token=make_password_link_token(user, setup=True))
         outbox.queue(
             user.email,
             "Your Certify account",
@@ -151,17 +152,13 @@ def _set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-def _external_url(endpoint: str, **values: object) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
-
 def request_password_reset(email: str) -> None:
     """Mail a reset link if the account exists and is active; say nothing either way."""
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60
-    link = _external_url("auth.reset_password", token=make_password_link_token(user))
+    link = external_url("auth.reset_password", token=make_password_link_token(user))
     outbox.queue(
         user.email,
         "Reset your Certify password",

@@ -131,3 +131,16 @@ def test_file_backend_writes_eml(app_factory, tmp_path):
     app.test_cli_runner().invoke(args=["outbox", "send"])
     files = list((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 1 and "Subject: Hello" in files[0].read_text()
+
+
+def test_accounts_created_outside_a_request_get_absolute_links(app_factory):
+    app = app_factory(BASE_URL="https://certify.example.org")
+    from certify.auth import services as accounts
+    from certify.outbox.services import deliver_pending
+
+    with app.app_context():
+        accounts.create_user(None, name="Sam Lindqvist", email="sam@example.org", roles={"assessor"})
+        db.session.commit()
+        deliver_pending(app)
+    mail = app.extensions["certify_mail_sent"][-1]
+    assert "https://certify.example.org/auth/reset/" in mail["body"]
