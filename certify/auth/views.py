@@ -73,7 +73,6 @@ def register() -> Response | str:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    ConfirmForm().validate_on_submit()  # the CSRF check already ran in before_request
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
