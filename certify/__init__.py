@@ -132,11 +132,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from certify.assessments.cli import banks_cli
     from certify.auth.cli import users_cli
     from certify.outbox.cli import outbox_cli
     from certify.seed import certify_cli
 
-    for group in (certify_cli, users_cli, outbox_cli):
+    for group in (certify_cli, users_cli, outbox_cli, banks_cli):
         app.cli.add_command(group)
 
 

@@ -1,0 +1,30 @@
+"""The registry of item types: one module per type, all with the same hooks."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from certify.core.items import (
+    matching,
+    multiple_response,
+    numeric,
+    ordering,
+    short_answer,
+    single_choice,
+    true_false,
+)
+from certify.core.items.base import BLOOM_LEVELS, HIGHER_ORDER, STATUSES, Choice, ItemError
+
+REGISTRY: dict[str, ModuleType] = {
+    module.name: module
+    for module in (single_choice, multiple_response, true_false, matching, ordering, short_answer, numeric)
+}
+ITEM_TYPES = tuple(REGISTRY)
+
+
+def item_type(name: str) -> ModuleType:
+    """The module implementing an item type; KeyError for unknown names."""
+    return REGISTRY[name]
+
+
+__all__ = ["BLOOM_LEVELS", "HIGHER_ORDER", "ITEM_TYPES", "REGISTRY", "STATUSES", "Choice", "ItemError", "item_type"]
