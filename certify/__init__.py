@@ -119,9 +119,10 @@ def register_blueprints(app: Flask) -> None:
     from certify.admin import views as admin_views
     from certify.api import views as api_views
     from certify.auth import views as auth_views
+    from certify.course import views as course_views
     from certify.main import views as main_views
 
-    for views in (main_views, auth_views, admin_views, api_views):
+    for views in (main_views, auth_views, admin_views, api_views, course_views):
         app.register_blueprint(views.bp)
 
 
@@ -142,6 +143,10 @@ def register_cli(app: Flask) -> None:
 
 
 def register_templating(app: Flask) -> None:
+    from certify.security.sanitize import markdown_filter, render_inline
+
     # Flask-WTF already provides `csrf_token()` to templates.
+    app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters["inline_markdown"] = render_inline
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

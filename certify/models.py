@@ -1,8 +1,39 @@
 """Imports every feature's models so the metadata is complete (for Alembic and tests)."""
 
+from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
 from certify.audit.models import AuditEvent
 from certify.auth.models import ApiToken, User, UserRole
+from certify.course.models import (
+    CourseCompletion,
+    KnowledgeCheckAttempt,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+)
 from certify.outbox.models import OutboxMessage
+from certify.review.models import Rubric, RubricCriterion
 from certify.security.models import LoginFailure
 
-__all__ = ["ApiToken", "AuditEvent", "LoginFailure", "OutboxMessage", "User", "UserRole"]
+__all__ = [
+    "ApiToken",
+    "Assessment",
+    "AuditEvent",
+    "Bank",
+    "Competency",
+    "CourseCompletion",
+    "CutScore",
+    "Item",
+    "ItemVersion",
+    "KnowledgeCheckAttempt",
+    "Lesson",
+    "LessonProgress",
+    "LoginFailure",
+    "Module",
+    "ModuleCompletion",
+    "OutboxMessage",
+    "Rubric",
+    "RubricCriterion",
+    "User",
+    "UserRole",
+]

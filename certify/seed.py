@@ -1,4 +1,5 @@
-"""`flask certify seed [--demo]`: load reference data, and optionally demo accounts."""
+"""`flask certify seed [--demo]`: load the competency framework, course, banks, assessments and
+rubric from `question_banks/`, and optionally demo accounts. Idempotent."""
 
 from __future__ import annotations
 
@@ -8,9 +9,18 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from certify.assessments import services as bank_service
+from certify.assessments.importer import ImportRefused, import_bank
+from certify.assessments.loading import load_assessment, load_competencies
+from certify.assessments.models import Assessment
+from certify.assessments.sources import QUESTION_BANKS, load_catalog
 from certify.auth import services as accounts
+from certify.core.assessment_spec import pool_shortfalls
+from certify.core.catalog import Catalog
+from certify.course.services import load_module
 from certify.database import write_intent
 from certify.extensions import db
+from certify.review.services import load_rubric
 
 certify_cli = AppGroup("certify", help="Set up and maintain this Certify installation.")
 
@@ -40,6 +50,29 @@ def seed_demo_accounts() -> list[DemoAccount]:
     return created
 
 
+def load_content(catalog: Catalog) -> list[str]:
+    """Store a validated catalog; returns lines describing what changed."""
+    report = [f"competencies: {load_competencies(catalog.competencies)} changed of {len(catalog.competencies)}"]
+    for bank in catalog.banks:
+        report.append(f"bank {bank.id}: {import_bank(bank, source=bank.file).summary()}")
+    for module in sorted(catalog.modules, key=lambda m: m.number):
+        result = load_module(module)
+        report.append(
+            f"module {module.number} ({len(module.lessons)} lessons), {module.knowledge_check.id}: {result.summary()}"
+        )
+    for spec in catalog.assessments:
+        outcome = load_assessment(spec)
+        row = db.session.query(Assessment).filter_by(slug=spec.slug).one()
+        shortfalls = pool_shortfalls(spec, bank_service.pool_counts(row))
+        report.append(
+            f"assessment {spec.slug}: {outcome}" + (f"; POOL TOO SMALL: {'; '.join(shortfalls)}" if shortfalls else "")
+        )
+    for rubric in catalog.rubrics:
+        load_rubric(rubric)
+        report.append(f"rubric {rubric.slug}: {len(rubric.criteria)} criteria")
+    return report
+
+
 @certify_cli.command("seed")
 @click.option("--demo", is_flag=True, help="Also create demo accounts (development and testing only).")
 def seed_command(demo: bool) -> None:
@@ -49,9 +82,22 @@ def seed_command(demo: bool) -> None:
             "refusing to create demo accounts with published passwords in production "
             "(set CERTIFY_ENV=development for a demo)"
         )
+    catalog = load_catalog([QUESTION_BANKS])
+    errors = [p for p in catalog.problems if p.severity == "error"]
+    if errors:
+        for problem in errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(errors)} problems in {QUESTION_BANKS}; nothing was loaded")
     with write_intent():
+        try:
+            report = load_content(catalog)
+        except ImportRefused as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
         created = seed_demo_accounts() if demo else []
         db.session.commit()
+    for line in report:
+        click.echo(line)
     if demo and created:
         click.echo("Demo accounts (shown once; sign in at /auth/login):")
         for account in created:

@@ -105,4 +105,8 @@ def _check_ids(catalog: Catalog) -> None:
     for spec in catalog.assessments:
         for bank_id in spec.banks:
             if bank_id not in bank_ids:
-                catalog.problems.append(Problem(spec.file, 1, f"assessment {spec.slug}: unknown bank {bank_id!r}"))
+                catalog.problems.append(
+                    Problem(
+                        spec.file, 1, f"assessment {spec.slug}: bank {bank_id!r} is not among these files", "warning"
+                    )
+                )

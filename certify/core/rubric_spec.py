@@ -32,7 +32,8 @@ class RubricSpec:
 
 
 def _levels(raw: Any, where: int, filename: str, label: str, problems: list[Problem]) -> dict[int, str]:
-    if not isinstance(raw, dict) or sorted(raw) != list(LEVELS):
+    keys = sorted(str(k) for k in raw) if isinstance(raw, dict) else []
+    if keys != [str(level) for level in LEVELS]:
         problems.append(Problem(filename, where, f"{label}: give text for levels 1, 2, 3 and 4"))
         return {}
     result = {int(k): str(v).strip() for k, v in raw.items()}

@@ -72,6 +72,12 @@ RULES: dict[str, Rule] = {
     "admin.send_reset_link": ADMIN,
     "admin.outbox": ADMIN,
     "admin.audit_log": ADMIN,
+    # Course (anyone signed in may study it; progress is their own)
+    "course.index": SIGNED_IN,
+    "course.module": SIGNED_IN,
+    "course.lesson": SIGNED_IN,
+    "course.complete_lesson": SIGNED_IN,
+    "course.knowledge_check": SIGNED_IN,
     # JSON API
     "api.me": SIGNED_IN,
 }

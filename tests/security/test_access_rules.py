@@ -53,7 +53,10 @@ def _routes(app):
 def test_role_matrix(app, make_user, auth, client):
     people = {role: make_user(roles=(role,)) for role in ("candidate", "assessor", "admin")}
     subject = make_user(roles=("candidate",), email="subject@example.org")
-    samples = {"user_id": subject.id, "token": "not-a-real-token", "filename": "css/site.css"}
+    samples = {
+        "user_id": subject.id, "token": "not-a-real-token", "filename": "css/site.css",
+        "module_slug": "no-such-module", "lesson_slug": "no-such-lesson", "ref": "NO-SUCH-ITEM", "slug": "no-such",
+    }
     failures = []
     for url_rule in _routes(app):
         rule = RULES[url_rule.endpoint]

@@ -1,0 +1,90 @@
+"""Loading the competency framework and assessment definitions from the repository."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from sqlalchemy import select
+
+from certify.assessments.models import Assessment, Competency, CutScore
+from certify.audit import services as audit
+from certify.core.assessment_spec import AssessmentSpec
+from certify.core.course import Competency as CompetencySpec
+from certify.extensions import db
+
+
+def load_competencies(specs: list[CompetencySpec]) -> int:
+    """Insert or update competencies; returns how many changed."""
+    stored = {c.code: c for c in db.session.scalars(select(Competency))}
+    changed = 0
+    for spec in specs:
+        row = stored.get(spec.code) or Competency(code=spec.code)
+        values = (spec.title, spec.description, spec.position)
+        if (row.title, row.description, row.position) != values:
+            row.title, row.description, row.position = values
+            db.session.add(row)
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def _spec_hash(spec: AssessmentSpec) -> str:
+    data = asdict(spec)
+    data.pop("file", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def load_assessment(spec: AssessmentSpec) -> str:
+    """Insert or update an assessment; returns "added", "updated" or "unchanged".
+
+    The cut score is versioned: a changed value in the file adds a version,
+    unless the current one was adopted from a standard-setting study, which
+    only an admin can replace.
+    """
+    row = db.session.scalar(select(Assessment).where(Assessment.slug == spec.slug))
+    digest = _spec_hash(spec)
+    outcome = "unchanged"
+    if row is None:
+        row = Assessment(slug=spec.slug)
+        db.session.add(row)
+        outcome = "added"
+    elif row.spec_hash != digest:
+        outcome = "updated"
+    if outcome != "unchanged":
+        row.title, row.description, row.kind = spec.title, spec.description, spec.kind
+        row.time_limit_minutes, row.max_attempts, row.cooldown_days = (
+            spec.time_limit_minutes,
+            spec.max_attempts,
+            spec.cooldown_days,
+        )
+        row.requires_course_completion, row.review_policy = spec.requires_course_completion, spec.review_policy
+        row.pilot_items, row.banks = spec.pilot_items, list(spec.banks)
+        row.blueprint = [{"competency": c.competency, "bloom": c.bloom, "count": c.count} for c in spec.blueprint]
+        row.mastery, row.spec_hash = dict(spec.mastery_percent), digest
+        db.session.flush()
+    current = row.cut_score
+    if current is None or (
+        current.panel is None and (current.percent, current.method) != (spec.cut_score_percent, spec.cut_score_method)
+    ):
+        version = 1 if current is None else current.version + 1
+        cut = CutScore(
+            assessment=row,
+            version=version,
+            method=spec.cut_score_method,
+            percent=spec.cut_score_percent,
+            rationale=spec.cut_score_rationale,
+        )
+        db.session.add(cut)
+        db.session.flush()
+        audit.record(
+            None,
+            "cut_score.loaded",
+            "assessment",
+            row.slug,
+            before={"percent": current.percent, "version": current.version} if current else None,
+            after={"percent": cut.percent, "version": version, "method": cut.method},
+        )
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return outcome

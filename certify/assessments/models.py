@@ -1,0 +1,125 @@
+"""Competencies, banks, items with immutable versions, assessments and their cut-score versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certify.database import UTCDateTime, utcnow
+from certify.extensions import db
+
+
+class Competency(db.Model):
+    __tablename__ = "competencies"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Bank(db.Model):
+    __tablename__ = "banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(20), default="certification")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    items: Mapped[list[Item]] = relationship(back_populates="bank")
+
+
+class Item(db.Model):
+    """An item's identity; what it says lives in its versions, which never change."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    current_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    bank: Mapped[Bank] = relationship(back_populates="items")
+    versions: Mapped[list[ItemVersion]] = relationship(
+        back_populates="item", order_by="ItemVersion.version", cascade="all"
+    )
+
+
+class ItemVersion(db.Model):
+    __tablename__ = "item_versions"
+    __table_args__ = (
+        UniqueConstraint("item_id", "version", name="uq_item_versions_item_version"),
+        Index("ix_item_versions_pool", "competency_code", "status", "bloom"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(30))
+    competency_code: Mapped[str] = mapped_column(ForeignKey("competencies.code"))
+    bloom: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(10))
+    stem: Mapped[str] = mapped_column(Text)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="versions")
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    time_limit_minutes: Mapped[int]
+    max_attempts: Mapped[int | None]
+    cooldown_days: Mapped[int] = mapped_column(default=0)
+    requires_course_completion: Mapped[bool] = mapped_column(default=False)
+    review_policy: Mapped[str] = mapped_column(String(30))
+    pilot_items: Mapped[int] = mapped_column(default=0)
+    banks: Mapped[list[str]] = mapped_column(JSON)
+    blueprint: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    mastery: Mapped[dict[str, float]] = mapped_column(JSON)
+    spec_hash: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    cut_scores: Mapped[list[CutScore]] = relationship(back_populates="assessment", order_by="CutScore.version")
+
+    @property
+    def item_count(self) -> int:
+        return sum(int(cell["count"]) for cell in self.blueprint)
+
+    @property
+    def cut_score(self) -> CutScore | None:
+        return self.cut_scores[-1] if self.cut_scores else None
+
+
+class CutScore(db.Model):
+    """A cut-score version: adopting a new one never rewrites earlier ones."""
+
+    __tablename__ = "cut_scores"
+    __table_args__ = (UniqueConstraint("assessment_id", "version", name="uq_cut_scores_assessment_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    version: Mapped[int]
+    method: Mapped[str] = mapped_column(String(30))
+    percent: Mapped[float]
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    panel: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    adopted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    assessment: Mapped[Assessment] = relationship(back_populates="cut_scores")

@@ -1,0 +1,111 @@
+"""Reading banks and items: pools, search, an item's history, banks as core objects for export."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from certify.assessments.models import Assessment, Bank, Competency, Item, ItemVersion
+from certify.core.banks import Bank as BankSpec
+from certify.core.banks import Item as ItemSpec
+from certify.extensions import db
+
+PAGE_SIZE = 50
+
+
+def competencies() -> list[Competency]:
+    return list(db.session.scalars(select(Competency).order_by(Competency.position)))
+
+
+def banks() -> list[tuple[Bank, int]]:
+    """Every bank with its number of non-retired items."""
+    counts = dict(
+        db.session.execute(
+            select(Item.bank_id, func.count())
+            .join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+            .where(ItemVersion.status != "retired")
+            .group_by(Item.bank_id)
+        ).all()
+    )
+    return [(bank, counts.get(bank.id, 0)) for bank in db.session.scalars(select(Bank).order_by(Bank.slug))]
+
+
+def bank_by_slug(slug: str) -> Bank | None:
+    return db.session.scalar(select(Bank).where(Bank.slug == slug))
+
+
+def current_versions(bank_slug: str, statuses: tuple[str, ...] = ("live",)) -> list[ItemVersion]:
+    """The current version of each item in a bank with one of the statuses, in id order."""
+    return list(
+        db.session.scalars(
+            select(ItemVersion)
+            .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+            .join(Bank)
+            .where(Bank.slug == bank_slug, ItemVersion.status.in_(statuses))
+            .order_by(Item.ref)
+        )
+    )
+
+
+def bank_as_spec(bank: Bank, *, include_retired: bool = False) -> BankSpec:
+    """A stored bank as the core Bank it was imported from (for export)."""
+    statuses = ("pilot", "live", "retired") if include_retired else ("pilot", "live")
+    items = tuple(ItemSpec.from_content(v.content) for v in current_versions(bank.slug, statuses))
+    return BankSpec(bank.slug, bank.title, bank.purpose, items, f"{bank.slug}.yaml", bank.description)
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    rows: list[tuple[Item, ItemVersion]]
+    total: int
+    page: int
+    pages: int
+
+
+def search_items(
+    *, text: str = "", competency: str = "", item_type: str = "", status: str = "", bank: str = "", page: int = 1
+) -> ItemPage:
+    """Current item versions filtered by competency, type, status, bank and text in id, title or stem."""
+    query = (
+        select(Item, ItemVersion)
+        .join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+        .join(Bank)
+    )
+    if competency:
+        query = query.where(ItemVersion.competency_code == competency)
+    if item_type:
+        query = query.where(ItemVersion.type == item_type)
+    if status:
+        query = query.where(ItemVersion.status == status)
+    if bank:
+        query = query.where(Bank.slug == bank)
+    if text.strip():
+        like = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(Item.ref).like(like), func.lower(ItemVersion.stem).like(like)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(query.order_by(Item.ref).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return ItemPage([(row[0], row[1]) for row in rows], total, page, pages)
+
+
+def item_by_ref(ref: str) -> Item | None:
+    return db.session.scalar(select(Item).where(Item.ref == ref))
+
+
+def pool_counts(assessment: Assessment) -> Counter[tuple[str, str]]:
+    """Live items available to an assessment, by (competency, Bloom level)."""
+    rows = db.session.execute(
+        select(ItemVersion.competency_code, ItemVersion.bloom, func.count())
+        .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+        .join(Bank)
+        .where(Bank.slug.in_(assessment.banks), ItemVersion.status == "live")
+        .group_by(ItemVersion.competency_code, ItemVersion.bloom)
+    ).all()
+    return Counter({(c, b): n for c, b, n in rows})
+
+
+def assessments() -> list[Assessment]:
+    return list(db.session.scalars(select(Assessment).order_by(Assessment.kind, Assessment.title)))

@@ -1,0 +1,31 @@
+"""Review services. For now: loading the rubric from the repository."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from certify.core.rubric_spec import RubricSpec
+from certify.extensions import db
+from certify.review.models import Rubric, RubricCriterion
+
+
+def load_rubric(spec: RubricSpec) -> None:
+    """Insert or update a rubric and its criteria (matched by code)."""
+    rubric = db.session.scalar(select(Rubric).where(Rubric.slug == spec.slug))
+    if rubric is None:
+        rubric = Rubric(slug=spec.slug)
+        db.session.add(rubric)
+    rubric.title, rubric.pass_min_level = spec.title, spec.pass_min_level
+    rubric.level_names = {str(k): v for k, v in spec.level_names.items()}
+    by_code = {c.code: c for c in rubric.criteria}
+    for position, criterion in enumerate(spec.criteria, start=1):
+        row = by_code.get(criterion.code) or RubricCriterion(rubric=rubric, code=criterion.code)
+        row.competency_code, row.title, row.guidance = criterion.competency, criterion.title, criterion.guidance
+        row.descriptors = {str(k): v for k, v in criterion.descriptors.items()}
+        row.position = position
+        db.session.add(row)
+    db.session.flush()
+
+
+def get_rubric(slug: str = "mid-portfolio") -> Rubric | None:
+    return db.session.scalar(select(Rubric).where(Rubric.slug == slug))

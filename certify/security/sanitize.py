@@ -1,0 +1,81 @@
+"""Markdown to safe HTML. The only module that imports bleach.
+
+Lessons, item stems and portfolio text are authored as Markdown; whatever HTML
+ends up in them is cleaned against a short allow-list, so nothing scriptable
+or styled reaches a page.
+"""
+
+from __future__ import annotations
+
+import bleach
+import markdown as markdown_lib
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "a",
+        "sup",
+        "sub",
+        "dl",
+        "dt",
+        "dd",
+    }
+)
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "th": ["scope"], "td": [], "ol": ["start"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+
+
+def clean_html(html: str) -> str:
+    """Strip every tag, attribute and URL scheme not on the allow-list."""
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to sanitised HTML (a plain string, for storing)."""
+    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    return clean_html(html)
+
+
+def markdown_filter(text: str) -> Markup:
+    """Jinja filter: `{{ item.stem | markdown }}`."""
+    return Markup(render_markdown(text))  # noqa: S704 - sanitised by clean_html above
+
+
+def render_inline(text: str) -> Markup:
+    """Markdown for short texts (options): no surrounding paragraph."""
+    html = render_markdown(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)  # noqa: S704 - sanitised by clean_html
