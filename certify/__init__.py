@@ -116,6 +116,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from certify.admin import bank_views  # noqa: F401 - adds bank routes to the admin blueprint
     from certify.admin import views as admin_views
     from certify.api import views as api_views
     from certify.auth import views as auth_views

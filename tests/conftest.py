@@ -151,3 +151,21 @@ def auth(client: FlaskClient) -> AuthActions:
 def sent_mail(app: Flask) -> list[dict[str, str]]:
     """Mail delivered by the memory backend, newest last."""
     return app.extensions.setdefault("certify_mail_sent", [])
+
+
+@pytest.fixture
+def load_catalog(app: Flask) -> Callable[..., Any]:
+    """Load YAML sources (plus the repository's competencies) into the test database."""
+    from certify.assessments.sources import COMPETENCIES_FILE
+    from certify.core.catalog import parse_sources
+    from certify.seed import load_content
+
+    def load(*sources: tuple[str, str]) -> Any:
+        catalog = parse_sources([("competencies.yaml", COMPETENCIES_FILE.read_text()), *sources])
+        assert [str(p) for p in catalog.problems if p.severity == "error"] == []
+        with app.app_context():
+            report = load_content(catalog)
+            db.session.commit()
+        return report
+
+    return load

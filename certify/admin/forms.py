@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, SubmitField, widgets
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from certify.auth.forms import EMAIL, TRIM
 
@@ -31,3 +32,30 @@ class EditUserForm(FlaskForm):
     roles = RoleField("Roles", choices=ROLE_CHOICES, validators=[DataRequired("Choose at least one role.")])
     active = BooleanField("Account is active (can sign in)")
     submit = SubmitField("Save changes")
+
+
+class ImportBankForm(FlaskForm):
+    file = FileField(
+        "Bank file",
+        validators=[
+            FileRequired("Choose a file to import."),
+            FileAllowed(
+                ["yaml", "yml", "gift", "txt", "xml", "zip"],
+                "Use a YAML, GIFT (.gift), Aiken (.txt) or QTI (.xml or .zip) file.",
+            ),
+        ],
+    )
+    bank_id = StringField(
+        "Bank id (GIFT, Aiken and QTI files)",
+        validators=[
+            Optional(),
+            Length(max=64),
+            Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", message="Use letters, digits, '.', '_' and '-'."),
+        ],
+        filters=TRIM,
+    )
+    title = StringField(
+        "Bank title (GIFT, Aiken and QTI files)", validators=[Optional(), Length(max=200)], filters=TRIM
+    )
+    competency = SelectField("Competency for items that do not name one", choices=[], validate_choice=True)
+    submit = SubmitField("Import")

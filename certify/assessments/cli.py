@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
+from certify.assessments import services as bank_service
+from certify.assessments.formats import EXPORT_FORMATS, export_bank
+from certify.assessments.importer import import_file
 from certify.assessments.sources import load_catalog
 from certify.core.lint import lint_banks
+from certify.database import write_intent
+from certify.extensions import db
 
 banks_cli = AppGroup("banks", help="Question banks: validate, lint, import and export.")
 
@@ -46,3 +53,62 @@ def lint_command(paths: tuple[str, ...]) -> None:
         click.echo(f"{len(problems)} guideline problem{'s' if len(problems) != 1 else ''}", err=True)
         raise SystemExit(1)
     click.echo(f"ok: {sum(len(b.items) for b in catalog.all_banks())} items follow the guidelines")
+
+
+@banks_cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--bank", "bank_id", default="", help="Bank id for GIFT, Aiken and QTI files (default: file name).")
+@click.option("--title", default="", help="Bank title for GIFT, Aiken and QTI files.")
+@click.option("--competency", default="", help="Competency code for items that do not name one.")
+def import_command(paths: tuple[str, ...], bank_id: str, title: str, competency: str) -> None:
+    """Import YAML, GIFT (.gift), Aiken (.txt) or QTI (.xml, .zip) files; each file all or nothing; idempotent."""
+    failed = 0
+    with write_intent():
+        for path in paths:
+            result, problems = import_file(
+                path, Path(path).read_bytes(), bank_id=bank_id, title=title, default_competency=competency
+            )
+            for problem in problems:
+                click.echo(str(problem), err=result is None)
+            if result is None:
+                failed += 1
+                click.echo(f"{path}: not imported", err=True)
+            else:
+                click.echo(f"{path}: bank {result.bank}: {result.summary()}")
+        db.session.commit()
+    if failed:
+        raise SystemExit(1)
+
+
+@banks_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), required=True)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(),
+    help="A directory (one file per bank) or, with one --bank, a file.",
+)
+@click.option("--bank", "slugs", multiple=True, help="Export only these banks (repeatable). Default: every bank.")
+def export_command(fmt: str, out: str, slugs: tuple[str, ...]) -> None:
+    """Export banks as YAML, GIFT or a QTI 3.0 package; warnings say what the format cannot hold."""
+    stored = {bank.slug: bank for bank, _count in bank_service.banks()}
+    unknown = [s for s in slugs if s not in stored]
+    if unknown:
+        raise click.BadParameter(
+            f"no bank {', '.join(unknown)}; known: {', '.join(sorted(stored))}", param_hint="--bank"
+        )
+    chosen = [stored[s] for s in slugs] if slugs else list(stored.values())
+    if not chosen:
+        raise click.ClickException("there are no banks to export; run `flask certify seed` first")
+    target = Path(out)
+    single_file = len(chosen) == 1 and target.suffix != "" and not target.is_dir()
+    if not single_file:
+        target.mkdir(parents=True, exist_ok=True)
+    for bank in chosen:
+        data, warnings = export_bank(bank_service.bank_as_spec(bank), fmt)
+        path = target if single_file else target / f"{bank.slug}{EXPORT_FORMATS[fmt]}"
+        path.write_bytes(data)
+        for warning in warnings:
+            click.echo(str(warning), err=True)
+        click.echo(f"wrote {path} ({len(bank_service.current_versions(bank.slug, ('pilot', 'live')))} items)")

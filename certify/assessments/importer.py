@@ -130,3 +130,28 @@ def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
     db.session.add_all(new_rows)
     db.session.flush()
     return result
+
+
+def import_file(
+    filename: str, data: bytes, *, bank_id: str = "", title: str = "", default_competency: str = ""
+) -> tuple[ImportResult | None, list[Problem]]:
+    """Parse and store one file, all or nothing (a savepoint). Returns (result or None, problems)."""
+    from certify.assessments.formats import read_bank_file
+    from certify.assessments.models import Competency
+
+    codes = set(db.session.scalars(select(Competency.code)))
+    if not codes:
+        return None, [Problem(filename, 0, "no competencies are loaded yet; run `flask certify seed` first")]
+    spec, problems = read_bank_file(
+        filename, data, competencies=codes, bank_id=bank_id, title=title, default_competency=default_competency
+    )
+    errors = [p for p in problems if p.severity == "error"]
+    if spec is None or errors:
+        return None, problems or [Problem(filename, 0, "nothing could be read from this file")]
+    try:
+        with db.session.begin_nested():
+            result = import_bank(spec, source=filename)
+    except ImportRefused as exc:
+        return None, exc.problems
+    result.warnings = [p for p in problems if p.severity != "error"]
+    return result, result.warnings

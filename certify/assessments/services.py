@@ -37,14 +37,14 @@ def bank_by_slug(slug: str) -> Bank | None:
 
 
 def current_versions(bank_slug: str, statuses: tuple[str, ...] = ("live",)) -> list[ItemVersion]:
-    """The current version of each item in a bank with one of the statuses, in id order."""
+    """The current version of each item in a bank with one of the statuses, in authored order."""
     return list(
         db.session.scalars(
             select(ItemVersion)
             .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
             .join(Bank)
             .where(Bank.slug == bank_slug, ItemVersion.status.in_(statuses))
-            .order_by(Item.ref)
+            .order_by(Item.id)  # the order items were first authored in
         )
     )
 

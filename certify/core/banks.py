@@ -226,15 +226,16 @@ def parse_bank(data: Any, filename: str, competencies: Collection[str]) -> tuple
             raw, filename, default_competency=default_competency, competencies=competencies, fallback_line=fallback
         )
         problems.extend(item_problems)
-        if item is None:
-            continue
-        if item.ref in seen:
+        ref = _text(raw, "id") if isinstance(raw, Located) else ""
+        if ref and ref in seen:
             problems.append(
-                Problem(filename, item.line, f"duplicate item id {item.ref!r} (first at line {seen[item.ref]})")
+                Problem(filename, line_of(raw, fallback), f"duplicate item id {ref!r} (first at line {seen[ref]})")
             )
             continue
-        seen[item.ref] = item.line
-        items.append(item)
+        if ref:
+            seen[ref] = line_of(raw, fallback)
+        if item is not None:
+            items.append(item)
     if problems:
         return None, problems
     return Bank(bank_id, title, str(purpose), tuple(items), filename, _text(header, "description"), header.line), []

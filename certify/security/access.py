@@ -72,6 +72,10 @@ RULES: dict[str, Rule] = {
     "admin.send_reset_link": ADMIN,
     "admin.outbox": ADMIN,
     "admin.audit_log": ADMIN,
+    "admin.items": ADMIN,
+    "admin.item": ADMIN,
+    "admin.banks": ADMIN,
+    "admin.export": ADMIN,
     # Course (anyone signed in may study it; progress is their own)
     "course.index": SIGNED_IN,
     "course.module": SIGNED_IN,

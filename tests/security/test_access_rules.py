@@ -54,8 +54,14 @@ def test_role_matrix(app, make_user, auth, client):
     people = {role: make_user(roles=(role,)) for role in ("candidate", "assessor", "admin")}
     subject = make_user(roles=("candidate",), email="subject@example.org")
     samples = {
-        "user_id": subject.id, "token": "not-a-real-token", "filename": "css/site.css",
-        "module_slug": "no-such-module", "lesson_slug": "no-such-lesson", "ref": "NO-SUCH-ITEM", "slug": "no-such",
+        "user_id": subject.id,
+        "token": "not-a-real-token",
+        "filename": "css/site.css",
+        "module_slug": "no-such-module",
+        "lesson_slug": "no-such-lesson",
+        "fmt": "yaml",
+        "ref": "NO-SUCH-ITEM",
+        "slug": "no-such",
     }
     failures = []
     for url_rule in _routes(app):
