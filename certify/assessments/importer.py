@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from certify.assessments.models import Bank, Item, ItemVersion
 from certify.core.banks import Bank as BankSpec
 from certify.core.banks import Item as ItemSpec
 from certify.core.source import Problem
+from certify.database import utcnow
 from certify.extensions import db
 
 
@@ -47,23 +50,27 @@ class ImportResult:
         )
 
 
-def _version_row(item: Item, number: int, spec: ItemSpec, source: str) -> ItemVersion:
-    return ItemVersion(
-        item=item,
-        version=number,
-        content_hash=spec.content_hash(),
-        type=spec.type,
-        competency_code=spec.competency,
-        bloom=spec.bloom,
-        status=spec.status,
-        stem=spec.stem,
-        content=spec.content(),
-        source=source[:300],
-    )
+def _version_values(item_id: int, number: int, spec: ItemSpec, source: str, now: datetime) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "version": number,
+        "content_hash": spec.content_hash(),
+        "type": spec.type,
+        "competency_code": spec.competency,
+        "bloom": spec.bloom,
+        "status": spec.status,
+        "stem": spec.stem,
+        "content": spec.content(),
+        "source": source[:300],
+        "created_at": now,
+    }
 
 
 def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
-    """Store a parsed bank (flushes, never commits). Raises ImportRefused on conflicts."""
+    """Store a parsed bank (flushes, never commits). Raises ImportRefused on conflicts.
+
+    Written with bulk statements: a 10,000-item bank must import in seconds.
+    """
     bank = db.session.scalar(select(Bank).where(Bank.slug == spec.id))
     if bank is None:
         bank = Bank(slug=spec.id, title=spec.title, purpose=spec.purpose, description=spec.description)
@@ -80,55 +87,73 @@ def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
             ]
         )
     bank.title, bank.description, bank.source = spec.title, spec.description, source[:300]
+    bank.updated_at = utcnow()
+    db.session.flush()
 
+    # Every stored item this file names or this bank holds: id, bank, current version's hash and status.
     refs = [item.ref for item in spec.items]
-    existing: dict[str, Item] = {}
-    for chunk_start in range(0, len(refs), 500):
-        chunk = refs[chunk_start : chunk_start + 500]
-        existing.update({i.ref: i for i in db.session.scalars(select(Item).where(Item.ref.in_(chunk)))})
+    stored: dict[str, tuple[int, int, int, str, str]] = {}
+    current = select(
+        Item.ref, Item.id, Item.bank_id, Item.current_version, ItemVersion.content_hash, ItemVersion.status
+    ).join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+    for start in range(0, len(refs), 500):
+        for ref, *rest in db.session.execute(current.where(Item.ref.in_(refs[start : start + 500]))):
+            stored[ref] = tuple(rest)  # type: ignore[assignment]
+    for ref, *rest in db.session.execute(current.where(Item.bank_id == bank.id)):
+        stored.setdefault(ref, tuple(rest))  # type: ignore[arg-type]
     conflicts = [
         Problem(spec.file, item.line, f"item {item.ref!r} already belongs to another bank")
         for item in spec.items
-        if item.ref in existing and existing[item.ref].bank_id != bank.id
+        if item.ref in stored and stored[item.ref][1] != bank.id
     ]
     if conflicts:
         raise ImportRefused(conflicts)
-    for item in db.session.scalars(select(Item).where(Item.bank_id == bank.id)):
-        existing.setdefault(item.ref, item)
-    current = {
-        (v.item_id, v.version): v
-        for v in db.session.scalars(
-            select(ItemVersion).join(Item).where(Item.bank_id == bank.id, ItemVersion.version == Item.current_version)
-        )
-    }
 
     result = ImportResult(spec.id)
-    new_rows: list[object] = []
-    in_file = set(refs)
+    now = utcnow()
+    new_specs: list[ItemSpec] = []
+    versions: list[dict[str, Any]] = []
+    bumps: list[dict[str, Any]] = []
     for item_spec in spec.items:
-        stored = existing.get(item_spec.ref)
-        if stored is None:
-            row = Item(bank=bank, ref=item_spec.ref, current_version=1)
-            new_rows += [row, _version_row(row, 1, item_spec, source)]
+        row = stored.get(item_spec.ref)
+        if row is None:
+            new_specs.append(item_spec)
             result.added[item_spec.type] += 1
-            continue
-        latest = current.get((stored.id, stored.current_version))
-        if latest is not None and latest.content_hash == item_spec.content_hash():
+        elif row[3] == item_spec.content_hash():
             result.unchanged[item_spec.type] += 1
-            continue
-        stored.current_version += 1
-        new_rows.append(_version_row(stored, stored.current_version, item_spec, source))
-        result.changed[item_spec.type] += 1
-    for ref, stored in existing.items():
-        latest = current.get((stored.id, stored.current_version))
-        if ref in in_file or latest is None or latest.status == "retired":
-            continue
-        retired = ItemSpec.from_content({**latest.content, "status": "retired"})
-        stored.current_version += 1
-        new_rows.append(_version_row(stored, stored.current_version, retired, source))
-        result.retired[latest.type] += 1
-    db.session.add_all(new_rows)
-    db.session.flush()
+        else:
+            versions.append(_version_values(row[0], row[2] + 1, item_spec, source, now))
+            bumps.append({"id": row[0], "current_version": row[2] + 1})
+            result.changed[item_spec.type] += 1
+    in_file = set(refs)
+    to_retire = [(ref, row) for ref, row in stored.items() if ref not in in_file and row[4] != "retired"]
+    if to_retire:
+        contents = dict(
+            db.session.execute(
+                select(ItemVersion.item_id, ItemVersion.content)
+                .join(Item)
+                .where(Item.id.in_([row[0] for _ref, row in to_retire]), ItemVersion.version == Item.current_version)
+            ).all()
+        )
+        for _ref, row in to_retire:
+            retired = ItemSpec.from_content({**contents[row[0]], "status": "retired"})
+            versions.append(_version_values(row[0], row[2] + 1, retired, source, now))
+            bumps.append({"id": row[0], "current_version": row[2] + 1})
+            result.retired[retired.type] += 1
+
+    if new_specs:
+        ids = dict(
+            db.session.execute(
+                insert(Item).returning(Item.ref, Item.id, sort_by_parameter_order=True),
+                [{"bank_id": bank.id, "ref": s.ref, "current_version": 1, "created_at": now} for s in new_specs],
+            ).all()
+        )
+        versions.extend(_version_values(ids[s.ref], 1, s, source, now) for s in new_specs)
+    if versions:
+        db.session.execute(insert(ItemVersion), versions)
+    if bumps:
+        db.session.execute(update(Item), bumps)
+    db.session.expire_all()
     return result
 
 
