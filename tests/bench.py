@@ -18,9 +18,9 @@ import flask_migrate
 from flask import Flask
 
 from certify import create_app
-from certify.auth import services as accounts
 from certify.assessments.loading import load_competencies
 from certify.assessments.sources import COMPETENCIES_FILE
+from certify.auth import services as accounts
 from certify.core.catalog import parse_sources
 from certify.extensions import db
 from tests.bench_import import TARGET_SECONDS, bench_import
@@ -94,8 +94,10 @@ def main() -> int:
         first, again = bench_import(app)
         ok = first <= TARGET_SECONDS
         failed |= not ok
-        print(f"import 10,000 items      {first:6.2f} s (target ≤ {TARGET_SECONDS:.0f} s)  {'ok' if ok else 'SLOW'}; "
-              f"unchanged re-import {again:.2f} s")
+        print(
+            f"import 10,000 items      {first:6.2f} s (target ≤ {TARGET_SECONDS:.0f} s)  {'ok' if ok else 'SLOW'}; "
+            f"unchanged re-import {again:.2f} s"
+        )
         with app.app_context():
             db.engine.dispose()
     return 1 if failed else 0

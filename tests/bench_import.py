@@ -18,23 +18,42 @@ def generated_bank(count: int = 10_000) -> str:
     competencies = ["RA", "PA", "SS", "OB", "AD", "IS", "EV", "CP"]
     items = []
     for n in range(count):
-        base = {"id": f"GEN-{n:05d}", "competency": competencies[n % 8], "bloom": "apply", "status": "live",
-                "stem": f"Scenario {n}: a regional manager asks for training because a metric fell. "
-                        "Which first step best ties the request to a business result?",
-                "rationale": "Start from the metric the sponsor already tracks and its baseline."}
-        options = [{"id": c, "text": f"Option {c} for item {n}", "rationale": f"Why {c} is or is not right."}
-                   for c in "abc"]
+        base = {
+            "id": f"GEN-{n:05d}",
+            "competency": competencies[n % 8],
+            "bloom": "apply",
+            "status": "live",
+            "stem": f"Scenario {n}: a regional manager asks for training because a metric fell. "
+            "Which first step best ties the request to a business result?",
+            "rationale": "Start from the metric the sponsor already tracks and its baseline.",
+        }
+        options = [
+            {"id": c, "text": f"Option {c} for item {n}", "rationale": f"Why {c} is or is not right."} for c in "abc"
+        ]
         kind = n % 7
         if kind == 0:
             items.append({**base, "type": "single_choice", "options": options, "key": "abc"[n % 3]})
         elif kind == 1:
-            items.append({**base, "type": "multiple_response", "options": options + [
-                {"id": "d", "text": "Option d", "rationale": "r"}], "key": ["a", "c"]})
+            items.append(
+                {
+                    **base,
+                    "type": "multiple_response",
+                    "options": [*options, {"id": "d", "text": "Option d", "rationale": "r"}],
+                    "key": ["a", "c"],
+                }
+            )
         elif kind == 2:
             items.append({**base, "type": "true_false", "key": bool(n % 2), "wrong_rationale": "Because."})
         elif kind == 3:
-            items.append({**base, "type": "matching", "pairs": [
-                {"id": f"p{i}", "left": f"Left {i}", "right": f"Right {i}", "rationale": "r"} for i in range(3)]})
+            items.append(
+                {
+                    **base,
+                    "type": "matching",
+                    "pairs": [
+                        {"id": f"p{i}", "left": f"Left {i}", "right": f"Right {i}", "rationale": "r"} for i in range(3)
+                    ],
+                }
+            )
         elif kind == 4:
             items.append({**base, "type": "ordering", "options": options})
         elif kind == 5:
