@@ -142,7 +142,7 @@ def parse_item(
     elif not ID_PATTERN.match(ref):
         problem(f"{label}: `id` may use letters, digits, '.', '_' and '-' (at most 64 characters)", "id")
     item_type = raw.get("type")
-    if item_type not in REGISTRY:
+    if not isinstance(item_type, str) or item_type not in REGISTRY:
         problem(f"{label}: unknown type {item_type!r}; use one of {', '.join(REGISTRY)}", "type")
         return None, problems
     unknown = sorted(set(raw) - COMMON_FIELDS - TYPE_FIELDS[item_type])

@@ -81,3 +81,8 @@ def test_ids_must_be_unique_across_files():
 def test_unknown_document_kind_is_reported():
     catalog = parse_sources([("x.yaml", "something: else\n")], COMPETENCIES)
     assert catalog.problems[0].message.startswith("unknown document")
+
+
+def test_a_type_that_is_not_text_is_a_problem_not_a_crash():
+    _bank, problems = _parse(BANK.replace("type: numeric", "type: [numeric]"))
+    assert any("unknown type ['numeric']" in p.message for p in problems)

@@ -1,0 +1,180 @@
+"""Aiken: the plain-text single-choice format of Moodle and many other tools.
+
+    What does ROI compare?
+    A. Net benefits with costs
+    B) Benefits with the number of learners
+    ANSWER: A
+
+A question is its text (one or more lines), two or more options `A.` or `A)`,
+then `ANSWER: X`; a blank line separates questions. Aiken has no rationales, so
+every item is imported as `pilot` with a placeholder rationale and the file gets
+a warning saying that rationales must be written before the items go live.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from certify.core.banks import ID_PATTERN, Bank, Item, parse_item
+from certify.core.source import Located, Problem
+
+PLACEHOLDER_RATIONALE = "Imported from Aiken without a rationale; add one before making this item live."
+_OPTION = re.compile(r"^([A-Z])\s*[.)]\s+(\S.*)$")
+_ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
+
+
+@dataclass
+class _Question:
+    line: int
+    stem: list[str] = field(default_factory=list)
+    options: list[tuple[str, str, int]] = field(default_factory=list)
+    answer: str = ""
+    answer_line: int = 0
+
+
+class _Reader:
+    """A line-by-line state machine; it records errors and keeps going to report them all."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.questions: list[_Question] = []
+        self.problems: list[Problem] = []
+        self.current: _Question | None = None
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.filename, line, message))
+
+    def finish(self) -> None:
+        """Close the current question when no ANSWER line came."""
+        if self.current is not None:
+            self.error(self.current.line, "question has no `ANSWER:` line")
+            self.current = None
+
+    def read(self, text: str) -> None:
+        for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                if self.current is not None and self.current.stem and not self.current.options:
+                    self.current.stem.append("")
+                continue
+            self.read_line(number, line)
+        self.finish()
+
+    def read_line(self, number: int, line: str) -> None:
+        answer = _ANSWER.match(line)
+        option = _OPTION.match(line)
+        question = self.current
+        if answer:
+            if question is None:
+                self.error(number, "`ANSWER:` line without a question before it")
+                return
+            self.answer(question, number, answer.group(1).strip())
+            self.current = None
+        elif question is not None and question.options:
+            if not option:
+                # The previous question never got its ANSWER line: report it and start again here.
+                self.finish()
+                self.start(number, line)
+                return
+            self.option(question, number, option.group(1), option.group(2).strip())
+        elif question is None:
+            if option:
+                self.error(number, f"option {option.group(1)} comes before any question text")
+            self.start(number, line)
+        elif option:
+            self.option(question, number, option.group(1), option.group(2).strip())
+        else:
+            question.stem.append(line)
+
+    def start(self, number: int, line: str) -> None:
+        self.current = _Question(number, [line])
+        self.questions.append(self.current)
+
+    def option(self, question: _Question, number: int, letter: str, text: str) -> None:
+        if any(existing == letter for existing, _, _ in question.options):
+            self.error(number, f"option letter {letter} is used twice in this question")
+        question.options.append((letter, text, number))
+
+    def answer(self, question: _Question, number: int, letter: str) -> None:
+        question.answer, question.answer_line = letter.upper(), number
+        if len(question.options) < 2:
+            self.error(question.line, f"question has {len(question.options)} option(s); Aiken needs at least 2")
+        elif not re.fullmatch(r"[A-Za-z]", letter):
+            self.error(number, f"`ANSWER:` must give one option letter, not {letter!r}")
+        elif question.answer not in {existing for existing, _, _ in question.options}:
+            letters = ", ".join(existing for existing, _, _ in question.options)
+            self.error(number, f"answer {question.answer} is not one of the options ({letters})")
+
+
+def _stem(lines: list[str]) -> str:
+    text = "\n".join(lines).strip()
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def _raw_item(question: _Question, ref: str, competency: str, bloom: str) -> Located:
+    raw = Located(
+        {
+            "id": ref,
+            "type": "single_choice",
+            "competency": competency,
+            "bloom": bloom,
+            "status": "pilot",
+            "stem": _stem(question.stem),
+            "options": [{"id": letter.lower(), "text": text, "rationale": ""} for letter, text, _ in question.options],
+            "key": question.answer.lower(),
+            "rationale": PLACEHOLDER_RATIONALE,
+        }
+    )
+    raw.line = question.line
+    raw.key_lines = {"options": question.options[0][2], "key": question.answer_line}
+    return raw
+
+
+def aiken_to_bank(
+    text: str,
+    filename: str,
+    *,
+    competencies: Collection[str],
+    bank_id: str,
+    title: str,
+    default_competency: str,
+    default_bloom: str = "understand",
+) -> tuple[Bank | None, list[Problem]]:
+    """Parse an Aiken file into a bank of pilot single-choice items; (None, problems) on any error."""
+    problems: list[Problem] = []
+    if not ID_PATTERN.match(bank_id):
+        problems.append(Problem(filename, 0, f"bank id {bank_id!r} is not a simple identifier"))
+    if not default_competency:
+        problems.append(Problem(filename, 0, "choose a competency for the imported items (Aiken has none)"))
+    elif default_competency not in competencies:
+        problems.append(Problem(filename, 0, f"unknown competency {default_competency!r}"))
+    if problems:
+        return None, problems
+    if not text.strip():
+        return None, [Problem(filename, 1, "the file is empty: no Aiken questions found")]
+    reader = _Reader(filename)
+    reader.read(text)
+    if reader.problems:
+        return None, sorted(reader.problems)
+    items: list[Item] = []
+    for number, question in enumerate(reader.questions, start=1):
+        raw: Any = _raw_item(question, f"{bank_id}-{number:03d}", default_competency, default_bloom)
+        item, item_problems = parse_item(
+            raw, filename, default_competency=default_competency, competencies=competencies, fallback_line=question.line
+        )
+        problems.extend(item_problems)
+        if item is not None:
+            items.append(item)
+    if problems:
+        return None, problems
+    warning = Problem(
+        filename,
+        0,
+        f"Aiken has no rationales: {len(items)} item(s) were imported as pilot with a placeholder rationale; "
+        "write a rationale for each option and item before making them live",
+        "warning",
+    )
+    return Bank(bank_id, title, "certification", tuple(items), filename), [warning]

@@ -1,0 +1,277 @@
+"""Writing one Certify item as a QTI 3.0 assessment item.
+
+The XML carries what QTI can express (stem, options, correct response,
+scoring template, rationales as feedback); everything else travels in the
+package manifest (see `qti_package`). Stems stay Markdown: each paragraph is a
+`<p>`, each line break a `<br/>`. Warnings name what other platforms will not
+see exactly as Certify scores it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET  # building trees only; parsing goes through defusedxml
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from certify.core.banks import Item
+from certify.interop.qti_xml import QTI3_NS, XSI_NS
+
+QTI3_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0_v1p0.xsd"
+TEMPLATES = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/"
+MATCH_CORRECT, MAP_RESPONSE = TEMPLATES + "match_correct.xml", TEMPLATES + "map_response.xml"
+_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class Identifiers:
+    """Valid, unique QTI identifiers for arbitrary Certify ids (kept as they are when already valid)."""
+
+    def __init__(self) -> None:
+        self.assigned: dict[Hashable, str] = {}
+        self.used: set[str] = set()
+
+    def __call__(self, key: Hashable, wanted: str) -> str:
+        if key in self.assigned:
+            return self.assigned[key]
+        base = wanted if _NCNAME.match(wanted) else "ID_" + re.sub(r"[^A-Za-z0-9_.-]", "_", wanted)
+        candidate, number = base, 2
+        while candidate in self.used:
+            candidate, number = f"{base}_{number}", number + 1
+        self.used.add(candidate)
+        self.assigned[key] = candidate
+        return candidate
+
+
+def clean(text: str) -> str:
+    """Text without the control characters XML 1.0 cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+def number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attrs.items()})
+    if text is not None:
+        element.text = clean(text)
+    return element
+
+
+def lines_into(parent: ET.Element, text: str) -> None:
+    """Text with `<br/>` for each line break (inside a paragraph, choice or feedback)."""
+    lines = clean(text).split("\n")
+    parent.text = (parent.text or "") + lines[0]
+    for line in lines[1:]:
+        ET.SubElement(parent, "br").tail = line
+
+
+def paragraphs_into(parent: ET.Element, text: str) -> None:
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines_into(sub(parent, "p"), paragraph.strip("\n"))
+
+
+def _choice(parent: ET.Element, tag: str, ident: str, text: str, rationale: str, **attrs: str) -> None:
+    choice = sub(parent, tag, identifier=ident, **attrs)
+    lines_into(choice, text)
+    if rationale:
+        feedback = sub(choice, "qti-feedback-inline", outcome_identifier="FEEDBACK", identifier=ident, show_hide="show")
+        lines_into(feedback, rationale)
+
+
+def _declare(root: ET.Element, cardinality: str, base_type: str, correct: Iterable[str]) -> ET.Element:
+    declaration = sub(root, "qti-response-declaration", identifier="RESPONSE", cardinality=cardinality)
+    declaration.set("base-type", base_type)
+    values = list(correct)
+    if values:
+        holder = sub(declaration, "qti-correct-response")
+        for value in values:
+            sub(holder, "qti-value", value)
+    return declaration
+
+
+def _mapping(declaration: ET.Element, entries: list[tuple[str, float]], case_sensitive: bool | None = None) -> None:
+    mapping = sub(declaration, "qti-mapping", lower_bound="0", upper_bound="1", default_value="0")
+    for key, value in entries:
+        entry = sub(mapping, "qti-map-entry", map_key=key, mapped_value=repr(float(value)))
+        if case_sensitive is not None:
+            entry.set("case-sensitive", "true" if case_sensitive else "false")
+
+
+def _outcomes(root: ET.Element) -> None:
+    for name, default in (("SCORE", "0"), ("MAXSCORE", "1")):
+        outcome = sub(root, "qti-outcome-declaration", identifier=name, cardinality="single", base_type="float")
+        sub(sub(outcome, "qti-default-value"), "qti-value", default)
+    sub(root, "qti-outcome-declaration", identifier="FEEDBACK", cardinality="multiple", base_type="identifier")
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def item_xml(item: Item, identifier: str | None = None) -> tuple[bytes, list[str]]:
+    """The QTI 3.0 item document and warnings (plain sentences) about what other platforms lose."""
+    root = ET.Element("qti-assessment-item")
+    root.set("xmlns", QTI3_NS)
+    root.set("xmlns:xsi", XSI_NS)
+    root.set("xsi:schemaLocation", f"{QTI3_NS} {QTI3_XSD}")
+    root.set("identifier", identifier or Identifiers()("item", item.ref))
+    root.set("title", clean(item.title or item.ref))
+    root.set("adaptive", "false")
+    root.set("time-dependent", "false")
+    body = dict(item.body)
+    ids = Identifiers()
+    warnings: list[str] = []
+    plan = _WRITERS[item.type](root, item, body, ids, warnings)
+    _outcomes(root)
+    # Declarations first, then the body, response processing and feedback, as the schema orders them.
+    item_body = sub(root, "qti-item-body")
+    paragraphs_into(item_body, item.stem)
+    plan.interaction(item_body)
+    sub(root, "qti-response-processing", template=plan.template)
+    feedback = sub(root, "qti-modal-feedback", outcome_identifier="FEEDBACK", identifier="RATIONALE", show_hide="show")
+    paragraphs_into(sub(feedback, "qti-content-body"), item.rationale)
+    ET.indent(root, space="  ")
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return text.encode("utf-8"), warnings
+
+
+class _Plan:
+    """What a type writer decided: how to build the interaction and which template scores it."""
+
+    def __init__(self, template: str, build: Callable[[ET.Element], None]) -> None:
+        self.template = template
+        self.interaction = build
+
+
+def _choices_writer(root: ET.Element, item: Item, body: dict[str, Any], ids: Identifiers, warnings: list[str]) -> _Plan:
+    options = body["options"]
+    idents = {o["id"]: ids(o["id"], o["id"]) for o in options}
+    single = item.type == "single_choice"
+    keys = [body["key"]] if single else list(body["key"])
+    declaration = _declare(root, "single" if single else "multiple", "identifier", [idents[k] for k in keys])
+    template = MATCH_CORRECT
+    if not single and body.get("scoring", "partial") != "all_or_nothing":
+        weight = 1 / len(keys)
+        _mapping(declaration, [(idents[o["id"]], weight if o["id"] in keys else -weight) for o in options])
+        template = MAP_RESPONSE
+        if body.get("scoring") == "per_option":
+            warnings.append("`per_option` scoring is exported as map_response partial credit (right minus wrong)")
+
+    def build(item_body: ET.Element) -> None:
+        interaction = sub(item_body, "qti-choice-interaction", response_identifier="RESPONSE")
+        interaction.set("shuffle", _flag(item.shuffle))
+        interaction.set("max-choices", "1" if single else "0")
+        for option in options:
+            _choice(interaction, "qti-simple-choice", idents[option["id"]], option["text"], option["rationale"])
+
+    return _Plan(template, build)
+
+
+def _true_false_writer(
+    root: ET.Element, item: Item, body: dict[str, Any], ids: Identifiers, warnings: list[str]
+) -> _Plan:
+    key = "true" if body["key"] else "false"
+    _declare(root, "single", "identifier", [key])
+
+    def build(item_body: ET.Element) -> None:
+        interaction = sub(item_body, "qti-choice-interaction", response_identifier="RESPONSE", shuffle="false")
+        interaction.set("max-choices", "1")
+        for ident, label in (("true", "True"), ("false", "False")):
+            _choice(interaction, "qti-simple-choice", ident, label, "" if ident == key else body["wrong_rationale"])
+
+    return _Plan(MATCH_CORRECT, build)
+
+
+def _matching_writer(
+    root: ET.Element, item: Item, body: dict[str, Any], ids: Identifiers, warnings: list[str]
+) -> _Plan:
+    pairs, distractors = body["pairs"], body.get("distractors") or []
+    correct = [f"{ids(('L', p['id']), p['id'])} {ids(('R', p['id']), p['id'] + '_R')}" for p in pairs]
+    for extra in distractors:
+        ids(("R", extra["id"]), extra["id"])
+    declaration = _declare(root, "multiple", "directedPair", correct)
+    template = MATCH_CORRECT
+    if body.get("scoring", "partial") == "partial":
+        _mapping(declaration, [(value, 1 / len(pairs)) for value in correct])
+        template = MAP_RESPONSE
+
+    def build(item_body: ET.Element) -> None:
+        interaction = sub(item_body, "qti-match-interaction", response_identifier="RESPONSE")
+        interaction.set("shuffle", _flag(item.shuffle))
+        interaction.set("max-associations", str(len(pairs)))
+        lefts, rights = sub(interaction, "qti-simple-match-set"), sub(interaction, "qti-simple-match-set")
+        for pair in pairs:
+            _choice(lefts, "qti-simple-associable-choice", ids(("L", pair["id"]), ""), pair["left"], "", match_max="1")
+        for pair in pairs:
+            ident = ids(("R", pair["id"]), "")
+            _choice(rights, "qti-simple-associable-choice", ident, pair["right"], pair["rationale"], match_max="1")
+        for extra in distractors:
+            ident = ids(("R", extra["id"]), "")
+            _choice(rights, "qti-simple-associable-choice", ident, extra["text"], extra["rationale"], match_max="1")
+
+    return _Plan(template, build)
+
+
+def _ordering_writer(
+    root: ET.Element, item: Item, body: dict[str, Any], ids: Identifiers, warnings: list[str]
+) -> _Plan:
+    options = body["options"]
+    _declare(root, "ordered", "identifier", [ids(o["id"], o["id"]) for o in options])
+    if body.get("scoring", "pairwise") != "all_or_nothing":
+        warnings.append(f"`{body.get('scoring', 'pairwise')}` ordering credit is exported as all-or-nothing")
+
+    def build(item_body: ET.Element) -> None:
+        interaction = sub(item_body, "qti-order-interaction", response_identifier="RESPONSE", shuffle="true")
+        for option in options:
+            _choice(interaction, "qti-simple-choice", ids(option["id"], ""), option["text"], option["rationale"])
+
+    return _Plan(MATCH_CORRECT, build)
+
+
+def _text_entry(item_body: ET.Element, unit: str = "") -> None:
+    paragraph = sub(item_body, "p")
+    sub(paragraph, "qti-text-entry-interaction", response_identifier="RESPONSE")
+    if unit:
+        sub(paragraph, "span", unit, **{"class": "certify-unit"})
+
+
+def _short_answer_writer(
+    root: ET.Element, item: Item, body: dict[str, Any], ids: Identifiers, warnings: list[str]
+) -> _Plan:
+    accepted = list(dict.fromkeys(clean(a) for a in body["accepted"]))
+    declaration = _declare(root, "single", "string", accepted[:1])
+    template = MATCH_CORRECT
+    if accepted:
+        _mapping(declaration, [(answer, 1.0) for answer in accepted], body.get("case_sensitive", False))
+        template = MAP_RESPONSE
+    if body.get("patterns"):
+        warnings.append("answer patterns (regular expressions) are kept for Certify only; other platforms ignore them")
+    if not accepted:
+        warnings.append("it has no accepted answers, only patterns, so other platforms cannot score it")
+    return _Plan(template, _text_entry)
+
+
+def _numeric_writer(root: ET.Element, item: Item, body: dict[str, Any], ids: Identifiers, warnings: list[str]) -> _Plan:
+    if "min" in body:
+        value = (float(body["min"]) + float(body["max"])) / 2
+        warnings.append(f"its range is kept for Certify only; other platforms will only accept {number(value)}")
+    else:
+        value = float(body["value"])
+        if body.get("tolerance"):
+            warnings.append(f"its tolerance is kept for Certify only; other platforms will only accept {number(value)}")
+    _declare(root, "single", "float", [number(value)])
+    unit = body.get("unit", "")
+    return _Plan(MATCH_CORRECT, lambda item_body: _text_entry(item_body, unit))
+
+
+_WRITERS = {
+    "single_choice": _choices_writer,
+    "multiple_response": _choices_writer,
+    "true_false": _true_false_writer,
+    "matching": _matching_writer,
+    "ordering": _ordering_writer,
+    "short_answer": _short_answer_writer,
+    "numeric": _numeric_writer,
+}

@@ -1,0 +1,242 @@
+"""QTI content packages from other platforms: manifest order, missing files, unsafe zips, atomic errors."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from certify.interop.qti import read_qti_package, read_qti_xml
+from tests.interop.test_qti import COMPETENCIES, EXPECTED, qti2
+from tests.interop.test_qti3 import ITEMS_3
+from tests.interop.test_qti_errors import BILLION_LAUGHS, HOTSPOT
+
+MANIFEST_21 = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+    xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_v1p2"
+    identifier="MANIFEST-1">
+  <metadata>
+    <schema>IMS Content</schema>
+    <schemaversion>1.1.3</schemaversion>
+  </metadata>
+  <organizations/>
+  <resources>
+{resources}
+  </resources>
+</manifest>
+"""
+MANIFEST_3 = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1" identifier="MANIFEST-3">
+  <metadata>
+    <schema>QTI Package</schema>
+    <schemaversion>3.0.0</schemaversion>
+  </metadata>
+  <organizations/>
+  <resources>
+{resources}
+  </resources>
+</manifest>
+"""
+
+
+def resource(ident: str, kind: str, href: str) -> str:
+    return (
+        f'    <resource identifier="{ident}" type="{kind}" href="{href}">\n      <file href="{href}"/>\n    </resource>'
+    )
+
+
+def package(manifest: str | None, files: dict[str, str | bytes], manifest_name: str = "imsmanifest.xml") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if manifest is not None:
+            archive.writestr(manifest_name, manifest)
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def read(data: bytes, **overrides):
+    options = {"competencies": COMPETENCIES, "bank_id": "imp", "title": "Imported", "default_competency": "RA"}
+    options.update(overrides)
+    return read_qti_package(data, "pkg.zip", **options)
+
+
+def errors(data: bytes, **overrides) -> list[str]:
+    bank, problems = read(data, **overrides)
+    assert bank is None
+    assert any(p.severity == "error" for p in problems)
+    return [p.message for p in problems if p.severity == "error"]
+
+
+def test_qti21_package_in_manifest_order():
+    names = ["order", "choice", "match", "text"]
+    resources = "\n".join(resource(f"R{n}", "imsqti_item_xmlv2p1", f"items/{name}.xml") for n, name in enumerate(names))
+    files = {f"items/{name}.xml": qti2(name, "2p1") for name in names}
+    files["images/chart.png"] = b"\x89PNG"
+    resources += "\n" + resource("IMG", "webcontent", "images/chart.png")
+    bank, problems = read(package(MANIFEST_21.format(resources=resources), files))
+    assert bank is not None, problems
+    assert (bank.id, bank.title, bank.purpose, bank.file) == ("imp", "Imported", "certification", "pkg.zip")
+    assert [item.content() for item in bank.items] == [EXPECTED[name] for name in names]
+    assert [p.severity for p in problems] == []
+
+
+def test_qti22_and_qti3_packages():
+    names = sorted(EXPECTED)
+    for version, kind, manifest, source in (
+        ("2p2", "imsqti_item_xmlv2p2", MANIFEST_21, lambda name: qti2(name, "2p2")),
+        ("3p0", "imsqti_item_xmlv3p0", MANIFEST_3, ITEMS_3.__getitem__),
+    ):
+        resources = "\n".join(resource(f"R{n}", kind, f"{name}-{version}.xml") for n, name in enumerate(names))
+        files = {f"{name}-{version}.xml": source(name) for name in names}
+        bank, problems = read(package(manifest.format(resources=resources), files))
+        assert bank is not None, problems
+        assert [item.content() for item in bank.items] == [EXPECTED[name] for name in names]
+        assert all(p.severity == "warning" and "no feedback" in p.message for p in problems)
+
+
+def test_unsupported_item_is_skipped_with_a_warning_naming_item_and_file():
+    resources = resource("R1", "imsqti_item_xmlv3p0", "hot.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "c.xml")
+    data = package(MANIFEST_3.format(resources=resources), {"hot.xml": HOTSPOT, "c.xml": ITEMS_3["choice"]})
+    bank, problems = read(data)
+    assert bank is not None
+    assert [item.ref for item in bank.items] == ["choice-1"]
+    (warning,) = problems
+    assert warning.severity == "warning"
+    assert warning.file == "pkg.zip/hot.xml"
+    assert "item hot-1 in pkg.zip/hot.xml" in warning.message and "hotspot" in warning.message
+
+
+def test_missing_manifest():
+    assert errors(package(None, {"items/a.xml": ITEMS_3["choice"]})) == [
+        "the package has no imsmanifest.xml at its top level"
+    ]
+
+
+def test_manifest_in_a_single_top_folder_is_accepted():
+    resources = resource("R1", "imsqti_item_xmlv3p0", "items/My%20Item.xml")
+    data = package(
+        MANIFEST_3.format(resources=resources),
+        {"export/items/My Item.xml": ITEMS_3["choice"]},
+        "export/imsmanifest.xml",
+    )
+    bank, problems = read(data)
+    assert bank is not None, problems
+    assert [item.ref for item in bank.items] == ["choice-1"]
+
+
+def test_manifest_pointing_at_a_missing_file():
+    resources = (
+        resource("R1", "imsqti_item_xmlv3p0", "c.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "gone.xml")
+    )
+    bank, problems = read(package(MANIFEST_3.format(resources=resources), {"c.xml": ITEMS_3["choice"]}))
+    assert bank is None
+    (problem,) = problems
+    assert problem.message == "resource R2: item file 'gone.xml' is not in the package"
+    assert problem.file == "pkg.zip/imsmanifest.xml"
+    assert (
+        problem.line
+        == MANIFEST_3.format(resources=resources)
+        .splitlines()
+        .index(resource("R2", "imsqti_item_xmlv3p0", "gone.xml").splitlines()[0])
+        + 1
+    )
+
+
+def test_manifest_href_cannot_escape_the_package():
+    resources = resource("R1", "imsqti_item_xmlv3p0", "../c.xml")
+    assert errors(package(MANIFEST_3.format(resources=resources), {"c.xml": ITEMS_3["choice"]})) == [
+        "resource R1: item file '../c.xml' is not in the package"
+    ]
+
+
+def test_zip_with_path_traversal_is_refused():
+    resources = resource("R1", "imsqti_item_xmlv3p0", "c.xml")
+    data = package(MANIFEST_3.format(resources=resources), {"c.xml": ITEMS_3["choice"], "../evil.xml": "<x/>"})
+    (message,) = errors(data)
+    assert "'../evil.xml'" in message
+
+
+def test_zip_with_too_many_members_is_refused():
+    files = {f"junk/{n}.txt": "" for n in range(2001)}
+    (message,) = errors(package(MANIFEST_3.format(resources=""), files))
+    assert "at most 2000" in message
+
+
+def test_manifest_with_entities_is_refused():
+    assert errors(package(BILLION_LAUGHS, {})) == ["XML with entities or a DTD is refused"]
+
+
+def test_one_bad_item_rejects_the_whole_package():
+    bad = ITEMS_3["text"].replace("</qti-item-body>", "</qti-itembody>")
+    resources = (
+        resource("R1", "imsqti_item_xmlv3p0", "ok.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "bad.xml")
+    )
+    bank, problems = read(
+        package(MANIFEST_3.format(resources=resources), {"ok.xml": ITEMS_3["choice"], "bad.xml": bad})
+    )
+    assert bank is None
+    (problem,) = problems
+    assert problem.file == "pkg.zip/bad.xml"
+    assert problem.message.startswith(f"malformed XML at line {problem.line}")
+
+
+def test_duplicate_item_ids_are_refused():
+    resources = resource("R1", "imsqti_item_xmlv3p0", "a.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "b.xml")
+    data = package(MANIFEST_3.format(resources=resources), {"a.xml": ITEMS_3["choice"], "b.xml": ITEMS_3["choice"]})
+    assert errors(data) == ["item id 'choice-1' is used twice in the package"]
+
+
+def test_invalid_identifiers_get_numbered_refs_in_manifest_order():
+    bad_ids = {
+        "a.xml": ITEMS_3["choice"].replace('identifier="choice-1"', 'identifier="no good"'),
+        "b.xml": ITEMS_3["order"].replace('identifier="order-1"', 'identifier="also bad!"'),
+    }
+    resources = resource("R1", "imsqti_item_xmlv3p0", "a.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "b.xml")
+    bank, _ = read(package(MANIFEST_3.format(resources=resources), bad_ids))
+    assert bank is not None
+    assert [item.ref for item in bank.items] == ["imp-001", "imp-002"]
+
+
+def test_tests_are_not_imported_and_qti12_is_refused():
+    resources = (
+        resource("T", "imsqti_test_xmlv3p0", "test.xml")
+        + "\n"
+        + resource("R1", "imsqti_item_xmlv3p0", "c.xml")
+        + "\n"
+        + resource("OLD", "imsqti_xmlv1p2", "old.xml")
+    )
+    files = {"test.xml": "<x/>", "c.xml": ITEMS_3["choice"], "old.xml": "<questestinterop/>"}
+    bank, problems = read(package(MANIFEST_3.format(resources=resources), files))
+    assert bank is None
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", "resource T: assessment tests and sections are not imported, only their items"),
+        ("error", "resource OLD: imsqti_xmlv1p2 is not supported; use QTI 2.1, 2.2 or 3.0"),
+    ]
+
+
+def test_manifest_without_items():
+    assert errors(package(MANIFEST_3.format(resources=""), {})) == ["the manifest lists no QTI items"]
+
+
+@pytest.mark.parametrize("bank_id", ["", "has space", "x" * 70])
+def test_bank_id_must_be_an_identifier(bank_id):
+    resources = resource("R1", "imsqti_item_xmlv3p0", "c.xml")
+    (message,) = errors(package(MANIFEST_3.format(resources=resources), {"c.xml": ITEMS_3["choice"]}), bank_id=bank_id)
+    assert "is not a simple identifier" in message
+
+
+def test_single_item_document():
+    bank, problems = read_qti_xml(
+        qti2("match", "2p2").encode(),
+        "match.xml",
+        competencies=COMPETENCIES,
+        bank_id="one",
+        title="One item",
+        default_competency="RA",
+    )
+    assert bank is not None, problems
+    assert problems == []
+    assert [item.content() for item in bank.items] == [EXPECTED["match"]]
+    assert (bank.id, bank.title, bank.file) == ("one", "One item", "match.xml")
