@@ -62,3 +62,24 @@ def test_forgotten_password_pages_are_accessible(page: Page) -> None:
     page.goto("/auth/reset/not-a-token")
     expect(page.get_by_role("heading", level=1, name="This link cannot be used")).to_be_visible()
     assert_accessible(page)
+
+
+def test_bank_pages_are_accessible_and_upload_reports_problems(page: Page, signed_in_admin, load_catalog, tmp_path):
+    from tests.core.samples import BANK
+
+    load_catalog(("sample.yaml", BANK))
+    for path, heading in [
+        ("/admin/items", "Items"),
+        ("/admin/items/S-MA", "Item S-MA"),
+        ("/admin/banks", "Question banks"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        assert_accessible(page)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BANK.replace("    key: a\n", "    key: z\n", 1))
+    page.get_by_label("Bank file").set_input_files(str(broken))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was imported from this file")
+    expect(page.get_by_role("alert")).to_contain_text("broken.yaml:14")
+    assert_accessible(page)
