@@ -19,6 +19,17 @@ from certify.database import configure_engine, reset_write_intent, set_write_int
 from certify.extensions import csrf, db, login_manager, migrate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Pages that may finalise an overdue attempt while being read: their transaction writes.
+WRITING_READS = frozenset(
+    {
+        "assessments.question",
+        "assessments.overview",
+        "assessments.submit",
+        "assessments.result",
+        "api.attempt",
+        "api.result",
+    }
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -88,7 +99,8 @@ def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def declare_write_intent() -> None:
         # Registered first: the transaction may begin while loading the user.
-        g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
+        writes = request.method not in SAFE_METHODS or request.endpoint in WRITING_READS
+        g.write_intent_token = set_write_intent(writes)
 
     @app.before_request
     def check_csrf() -> None:
@@ -118,12 +130,14 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from certify.admin import bank_views  # noqa: F401 - adds bank routes to the admin blueprint
     from certify.admin import views as admin_views
+    from certify.api import attempts as api_attempts  # noqa: F401 - adds the runner API to the api blueprint
     from certify.api import views as api_views
+    from certify.assessments import views as exam_views
     from certify.auth import views as auth_views
     from certify.course import views as course_views
     from certify.main import views as main_views
 
-    for views in (main_views, auth_views, admin_views, api_views, course_views):
+    for views in (main_views, auth_views, admin_views, api_views, course_views, exam_views):
         app.register_blueprint(views.bp)
 
 
@@ -134,12 +148,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from certify.assessments.cli import banks_cli
+    from certify.assessments.cli import attempts_cli, banks_cli
     from certify.auth.cli import users_cli
     from certify.outbox.cli import outbox_cli
     from certify.seed import certify_cli
 
-    for group in (certify_cli, users_cli, outbox_cli, banks_cli):
+    for group in (certify_cli, users_cli, outbox_cli, banks_cli, attempts_cli):
         app.cli.add_command(group)
 
 

@@ -124,6 +124,8 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "LOGIN_THROTTLE_ACCOUNT_LIMIT": _int(env, "CERTIFY_LOGIN_THROTTLE_ACCOUNT_LIMIT", 5),
         "LOGIN_THROTTLE_IP_LIMIT": _int(env, "CERTIFY_LOGIN_THROTTLE_IP_LIMIT", 30),
         "REGISTRATION_OPEN": _bool(env, "CERTIFY_REGISTRATION_OPEN", True),
+        # Exams: saves still in flight when time runs out are accepted for this long.
+        "EXAM_GRACE_SECONDS": _int(env, "CERTIFY_EXAM_GRACE_SECONDS", 60),
         # Mail goes through the outbox table; the backend delivers it.
         "MAIL_BACKEND": env.get("CERTIFY_MAIL_BACKEND", "console"),
         "MAIL_FROM": env.get("CERTIFY_MAIL_FROM", "Certify <no-reply@certify.invalid>"),

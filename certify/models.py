@@ -1,5 +1,6 @@
 """Imports every feature's models so the metadata is complete (for Alembic and tests)."""
 
+from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
 from certify.audit.models import AuditEvent
 from certify.auth.models import ApiToken, User, UserRole
@@ -16,8 +17,12 @@ from certify.review.models import Rubric, RubricCriterion
 from certify.security.models import LoginFailure
 
 __all__ = [
+    "Accommodation",
     "ApiToken",
     "Assessment",
+    "Attempt",
+    "AttemptItem",
+    "AttemptScore",
     "AuditEvent",
     "Bank",
     "Competency",
@@ -32,6 +37,7 @@ __all__ = [
     "Module",
     "ModuleCompletion",
     "OutboxMessage",
+    "Response",
     "Rubric",
     "RubricCriterion",
     "User",

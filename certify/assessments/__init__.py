@@ -2,4 +2,4 @@
 
 from flask import Blueprint
 
-bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+bp = Blueprint("assessments", __name__, url_prefix="/exams")

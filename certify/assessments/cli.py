@@ -112,3 +112,18 @@ def export_command(fmt: str, out: str, slugs: tuple[str, ...]) -> None:
         for warning in warnings:
             click.echo(str(warning), err=True)
         click.echo(f"wrote {path} ({len(bank_service.current_versions(bank.slug, ('pilot', 'live')))} items)")
+
+
+attempts_cli = AppGroup("attempts", help="Exam attempts.")
+
+
+@attempts_cli.command("finalize-overdue")
+def finalize_overdue_command() -> None:
+    """Score every attempt whose time and grace period are over, from its saved answers."""
+    from certify.assessments.attempts import finalise_overdue
+    from certify.database import utcnow
+
+    with write_intent():
+        count = finalise_overdue(utcnow())
+        db.session.commit()
+    click.echo(f"finalised {count} overdue attempt{'s' if count != 1 else ''}")

@@ -82,8 +82,22 @@ RULES: dict[str, Rule] = {
     "course.lesson": SIGNED_IN,
     "course.complete_lesson": SIGNED_IN,
     "course.knowledge_check": SIGNED_IN,
+    # Exams: the list is for everyone signed in (it explains who may start); attempts are their owner's
+    "assessments.index": SIGNED_IN,
+    "assessments.start": role("candidate"),
+    "assessments.question": owner("candidate"),
+    "assessments.overview": owner("candidate"),
+    "assessments.submit": owner("candidate"),
+    "assessments.result": owner("candidate"),
     # JSON API
     "api.me": SIGNED_IN,
+    "api.assessments": SIGNED_IN,
+    "api.start_attempt": role("candidate"),
+    "api.attempt": owner("candidate"),
+    "api.save_response": owner("candidate"),
+    "api.set_flag": owner("candidate"),
+    "api.submit": owner("candidate"),
+    "api.result": owner("candidate"),
 }
 
 

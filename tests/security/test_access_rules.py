@@ -60,6 +60,8 @@ def test_role_matrix(app, make_user, auth, client):
         "module_slug": "no-such-module",
         "lesson_slug": "no-such-lesson",
         "fmt": "yaml",
+        "attempt_id": 999999,
+        "position": 1,
         "ref": "NO-SUCH-ITEM",
         "slug": "no-such",
     }
@@ -67,7 +69,7 @@ def test_role_matrix(app, make_user, auth, client):
     for url_rule in _routes(app):
         rule = RULES[url_rule.endpoint]
         url = url_rule.build({k: samples[k] for k in url_rule.arguments}, append_unknown=False)[1]
-        method = "GET" if "GET" in url_rule.methods else "POST"
+        method = next(m for m in ("GET", "POST", "PUT", "DELETE") if m in url_rule.methods)
         for identity in IDENTITIES:
             test_client = app.test_client()
             if identity != "anonymous":
@@ -78,7 +80,10 @@ def test_role_matrix(app, make_user, auth, client):
             if method == "GET":
                 response = test_client.get(url)
             else:
-                response = test_client.post(url, data={"csrf_token": csrf_token(test_client)})
+                token = csrf_token(test_client)
+                response = test_client.open(
+                    url, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token}
+                )
             got, want = _outcome(response, url.startswith("/api/")), _expected(rule, identity)
             if got != want:
                 failures.append(f"{method} {url} as {identity}: expected {want}, got {got} ({response.status_code})")

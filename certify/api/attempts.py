@@ -1,0 +1,120 @@
+"""The exam runner API (DESIGN.md contract). Sessions send X-CSRFToken; other clients a bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify, request, url_for
+from werkzeug.wrappers import Response
+
+from certify.api import bp
+from certify.assessments import attempts as runner
+from certify.assessments import services as bank_service
+from certify.assessments.attempt_models import Attempt
+from certify.assessments.serialise import attempt_result, attempt_state
+from certify.database import utcnow
+from certify.extensions import db
+from certify.security.access import acting_user
+
+
+def _error(exc: runner.AttemptRefused) -> Response:
+    body: dict[str, Any] = {"error": exc.detail.get("error", "refused"), "message": str(exc)}
+    body.update({k: v for k, v in exc.detail.items() if k != "error"})
+    response = jsonify(body)
+    response.status_code = exc.status
+    return response
+
+
+def _mine(attempt_id: int) -> Attempt:
+    attempt = runner.attempt_for(acting_user(), attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.get("/assessments")
+def assessments() -> Response:
+    user, now = acting_user(), utcnow()
+    listed = []
+    for assessment in bank_service.assessments():
+        state = runner.availability(user, assessment, now)
+        listed.append(
+            {
+                "slug": assessment.slug,
+                "title": assessment.title,
+                "time_limit_minutes": assessment.time_limit_minutes,
+                "can_start": state.can_start,
+                "reason": state.reason,
+            }
+        )
+    return jsonify(listed)
+
+
+@bp.post("/assessments/<slug>/attempts")
+def start_attempt(slug: str) -> Response:
+    assessment = next((a for a in bank_service.assessments() if a.slug == slug), None)
+    if assessment is None:
+        abort(404)
+    now = utcnow()
+    try:
+        attempt = runner.start(acting_user(), assessment, now)
+    except runner.AttemptRefused as exc:
+        db.session.commit()  # an overdue attempt may have been finalised on the way
+        return _error(exc)
+    db.session.commit()
+    return jsonify(attempt_state(attempt, now))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def attempt(attempt_id: int) -> Response:
+    attempt, now = _mine(attempt_id), utcnow()
+    if runner.finalise_if_overdue(attempt, now):
+        db.session.commit()
+    return jsonify(attempt_state(attempt, now))
+
+
+@bp.put("/attempts/<int:attempt_id>/responses/<int:position>")
+def save_response(attempt_id: int, position: int) -> Response:
+    attempt, now = _mine(attempt_id), utcnow()
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or "seq" not in payload:
+        return _error(runner.AttemptRefused("Send JSON with `answer` and `seq`.", 400))
+    try:
+        saved = runner.save(attempt, position, payload.get("answer"), payload["seq"], now)
+    except runner.AttemptRefused as exc:
+        db.session.commit()  # keeps a finalisation that happened on the way; a refused save wrote nothing
+        return _error(exc)
+    db.session.commit()
+    return jsonify(seq=saved.seq, saved_at=saved.saved_at.isoformat() if saved.saved_at else None)
+
+
+@bp.put("/attempts/<int:attempt_id>/flags/<int:position>")
+def set_flag(attempt_id: int, position: int) -> Response:
+    attempt, now = _mine(attempt_id), utcnow()
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("flagged"), bool):
+        return _error(runner.AttemptRefused("Send JSON with `flagged`: true or false.", 400))
+    try:
+        runner.set_flag(attempt, position, payload["flagged"], now)
+    except runner.AttemptRefused as exc:
+        db.session.commit()
+        return _error(exc)
+    db.session.commit()
+    return jsonify(position=position, flagged=payload["flagged"])
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+def submit(attempt_id: int) -> Response:
+    attempt = runner.submit(_mine(attempt_id), utcnow())
+    db.session.commit()
+    return jsonify(status=attempt.status, result_url=url_for("assessments.result", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+def result(attempt_id: int) -> Response:
+    attempt, now = _mine(attempt_id), utcnow()
+    if runner.finalise_if_overdue(attempt, now):
+        db.session.commit()
+    if attempt.score is None:
+        return _error(runner.AttemptRefused("This attempt has not been submitted yet.", 409, error="not_scored"))
+    return jsonify(attempt_result(attempt))

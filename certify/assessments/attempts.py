@@ -1,0 +1,328 @@
+"""Taking an exam: start or resume, save answers safely, submit once, finalise when time runs out.
+
+Every function flushes and never commits. Time is passed in so tests (and the
+lazy finaliser) decide what "now" is.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
+from certify.assessments.models import Assessment, Bank, Item, ItemVersion
+from certify.auth.models import User
+from certify.core.assembly import AssemblyError, PoolItem, assemble
+from certify.core.assessment_spec import BlueprintCell
+from certify.core.delivery import Presentation, present, to_internal
+from certify.core.items import ItemError
+from certify.core.scoring import ItemScore, score_attempt, score_item
+from certify.course.services import has_completed_course
+from certify.extensions import db
+
+
+class AttemptRefused(Exception):
+    """A request about an attempt that cannot be honoured; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 409, **detail: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Availability:
+    can_start: bool
+    reason: str
+    open_attempt: Attempt | None = None
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=int(current_app.config.get("EXAM_GRACE_SECONDS", 60)))
+
+
+def multiplier_for(user: User) -> float:
+    row = db.session.get(Accommodation, user.id)
+    return float(row.time_multiplier) if row else 1.0
+
+
+def open_attempt(user: User, assessment: Assessment) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.assessment_id == assessment.id, Attempt.status == "in_progress"
+        )
+    )
+
+
+def availability(user: User, assessment: Assessment, now: datetime) -> Availability:
+    """Whether `user` may start (or resume) `assessment` now, and if not, why, in plain words."""
+    current = open_attempt(user, assessment)
+    if current is not None and not is_overdue(current, now):
+        return Availability(True, "You have an attempt in progress; continue it.", current)
+    if not user.has_role("candidate"):
+        return Availability(False, "Only candidates can sit exams.")
+    if assessment.requires_course_completion and not has_completed_course(user):
+        return Availability(False, "Complete every module of the MID course first.")
+    finished = db.session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id, Attempt.status != "in_progress")
+        .order_by(Attempt.number)
+    ).all()
+    if assessment.max_attempts is not None and len(finished) >= assessment.max_attempts:
+        return Availability(False, f"You have used all {assessment.max_attempts} attempts at this exam.")
+    if finished and assessment.cooldown_days:
+        last = max(a.submitted_at or a.deadline for a in finished)
+        ready = last + timedelta(days=assessment.cooldown_days)
+        if now < ready:
+            return Availability(
+                False,
+                f"You can try again from {ready.strftime('%d %B %Y, %H:%M')} UTC "
+                f"({assessment.cooldown_days} days after your last attempt).",
+            )
+    return Availability(True, "")
+
+
+def _pool(assessment: Assessment) -> list[PoolItem]:
+    rows = db.session.execute(
+        select(ItemVersion.id, Item.id, ItemVersion.competency_code, ItemVersion.bloom, ItemVersion.status)
+        .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+        .join(Bank)
+        .where(Bank.slug.in_(assessment.banks), ItemVersion.status.in_(("live", "pilot")))
+    ).all()
+    return [PoolItem(*row) for row in rows]
+
+
+def _seen_items(user: User, assessment: Assessment) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(ItemVersion.item_id)
+            .join(AttemptItem)
+            .join(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)
+        )
+    )
+
+
+def start(user: User, assessment: Assessment, now: datetime) -> Attempt:
+    """Start an attempt, or return the open one (starting twice resumes)."""
+    current = open_attempt(user, assessment)
+    if current is not None and not finalise_if_overdue(current, now):
+        return current
+    state = availability(user, assessment, now)
+    if not state.can_start:
+        raise AttemptRefused(state.reason, 403)
+    if assessment.cut_score is None:
+        raise AttemptRefused("This exam has no cut score yet; ask the certification office.", 409)
+    cells = [BlueprintCell(c["competency"], c["bloom"], int(c["count"])) for c in assessment.blueprint]
+    seed = secrets.token_hex(16)
+    try:
+        form = assemble(
+            cells,
+            _pool(assessment),
+            seed=seed,
+            seen_item_ids=_seen_items(user, assessment),
+            pilot_count=assessment.pilot_items,
+        )
+    except AssemblyError as exc:
+        current_app.logger.error("cannot assemble %s: %s", assessment.slug, exc)
+        raise AttemptRefused(
+            "This exam cannot be started right now; the certification office has been told.", 503
+        ) from None
+    number = (
+        db.session.scalar(
+            select(func.max(Attempt.number)).where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)
+        )
+        or 0
+    ) + 1
+    multiplier = multiplier_for(user)
+    attempt = Attempt(
+        user_id=user.id,
+        assessment_id=assessment.id,
+        number=number,
+        seed=seed,
+        started_at=now,
+        deadline=now + timedelta(minutes=assessment.time_limit_minutes * multiplier),
+        time_multiplier=multiplier,
+        cut_score_id=assessment.cut_score.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+            rows = [
+                AttemptItem(attempt_id=attempt.id, position=s.position, item_version_id=s.version_id, scored=s.scored)
+                for s in form
+            ]
+            db.session.add_all(rows)
+            db.session.flush()
+            db.session.add_all([Response(attempt_item_id=row.id, answer=None, seq=0) for row in rows])
+            db.session.flush()
+    except IntegrityError:  # another request opened one at the same moment: resume it
+        existing = open_attempt(user, assessment)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def attempt_for(user: User, attempt_id: int) -> Attempt | None:
+    """The attempt if it belongs to `user`; None otherwise (so callers answer 404, revealing nothing)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == user.id else None
+
+
+def is_overdue(attempt: Attempt, now: datetime) -> bool:
+    return attempt.status == "in_progress" and now > attempt.deadline + grace()
+
+
+def finalise_if_overdue(attempt: Attempt, now: datetime) -> bool:
+    """Score an attempt whose time (and grace) is over, from the answers saved; True if it did."""
+    if not is_overdue(attempt, now):
+        return False
+    _close(attempt, "expired", attempt.deadline, "deadline")
+    return True
+
+
+def item_at(attempt: Attempt, position: int) -> AttemptItem:
+    item = db.session.scalar(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
+    )
+    if item is None:
+        raise AttemptRefused(f"This attempt has no question {position}.", 404)
+    return item
+
+
+def presentation(attempt: Attempt, item: AttemptItem) -> Presentation:
+    return present(item.version.content, f"{attempt.seed}:{item.position}")
+
+
+def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) -> Response:
+    """Store an answer (in shown ids) if `seq` is newer than the stored one.
+
+    Raises AttemptRefused: 409 "closed" after the deadline and grace, 409 "stale" with the
+    current state when a newer save already landed, 400 for a malformed answer or seq.
+    """
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise AttemptRefused("`seq` must be a whole number of 1 or more.", 400)
+    if attempt.status != "in_progress" or finalise_if_overdue(attempt, now):
+        raise AttemptRefused("This attempt is closed; answers can no longer change.", 409, error="closed")
+    item = item_at(attempt, position)
+    try:
+        internal = to_internal(item.version.content, presentation(attempt, item), answer)
+    except ItemError as exc:
+        raise AttemptRefused(f"Question {position}: {exc}.", 400) from None
+    changed = db.session.execute(
+        update(Response)
+        .where(Response.attempt_item_id == item.id, Response.seq < seq)
+        .values(answer=_shown(answer, internal), seq=seq, saved_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(item, ["response"])
+    response = db.session.get(Response, item.id, populate_existing=True)
+    assert response is not None
+    if not changed:
+        raise AttemptRefused(
+            "A newer answer to this question has already been saved.",
+            409,
+            error="stale",
+            seq=response.seq,
+            answer=response.answer,
+        )
+    return response
+
+
+def _shown(answer: Any, internal: Any) -> Any:
+    # We store the answer as the candidate's page expressed it (shown ids): it is what the
+    # page needs to redisplay, and it maps back deterministically from the attempt's seed.
+    return None if internal is None else answer
+
+
+def set_flag(attempt: Attempt, position: int, flagged: bool, now: datetime) -> None:
+    if attempt.status != "in_progress" or finalise_if_overdue(attempt, now):
+        raise AttemptRefused("This attempt is closed.", 409, error="closed")
+    item_at(attempt, position).flagged = flagged
+    db.session.flush()
+
+
+def submit(attempt: Attempt, now: datetime) -> Attempt:
+    """Close and score the attempt once; later calls (even concurrent ones) change nothing."""
+    if attempt.status == "in_progress":
+        if finalise_if_overdue(attempt, now):
+            return attempt
+        _close(attempt, "submitted", now, "candidate")
+    return attempt
+
+
+def _close(attempt: Attempt, status: str, at: datetime, by: str) -> None:
+    # The conditional update is the lock: of many concurrent closers, exactly one changes the row.
+    closed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+        .values(status=status, open_marker=None, submitted_at=at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    if closed:
+        _score(attempt, by)
+
+
+def internal_answer(attempt: Attempt, item: AttemptItem) -> Any:
+    stored = item.response.answer if item.response else None
+    if stored is None:
+        return None
+    try:
+        return to_internal(item.version.content, presentation(attempt, item), stored)
+    except ItemError:
+        return None
+
+
+def _score(attempt: Attempt, by: str) -> None:
+    scores = []
+    for item in attempt.items:
+        item.credit = score_item(item.version.content, internal_answer(attempt, item))
+        scores.append(ItemScore(item.version.competency_code, item.credit, item.scored))
+    assessment = attempt.assessment
+    order = [cell["competency"] for cell in assessment.blueprint]
+    result = score_attempt(
+        scores, cut_percent=attempt.cut_score.percent, mastery_percent=assessment.mastery, competency_order=order
+    )
+    db.session.add(
+        AttemptScore(
+            attempt_id=attempt.id,
+            points=result.points,
+            max_points=result.max_points,
+            percent=result.percent,
+            cut_percent=result.cut_percent,
+            passed=result.passed,
+            finalised_by=by,
+            competencies=[
+                {
+                    "code": c.code,
+                    "points": c.points,
+                    "max_points": c.max_points,
+                    "percent": c.percent,
+                    "mastery": c.mastery_percent,
+                    "met": c.met,
+                }
+                for c in result.competencies
+            ],
+        )
+    )
+    attempt.status = "scored"
+    db.session.flush()
+
+
+def finalise_overdue(now: datetime) -> int:
+    """Finalise every attempt past its deadline and grace (the CLI and a periodic job call this)."""
+    count = 0
+    for attempt in db.session.scalars(
+        select(Attempt).where(Attempt.status == "in_progress", Attempt.deadline < now - grace())
+    ):
+        count += finalise_if_overdue(attempt, now)
+    return count

@@ -1,0 +1,180 @@
+"""The exam runner's pages: one question per page, an overview, submit, and the result.
+
+Everything works without JavaScript (each page posts its answer); runner.js adds
+autosave, the live timer and the unsaved-changes warning on top.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from certify.assessments import attempts as runner
+from certify.assessments import bp
+from certify.assessments import services as bank_service
+from certify.assessments.answers import answer_from_form
+from certify.assessments.attempt_models import Attempt
+from certify.assessments.results import result_view
+from certify.assessments.serialise import remaining_seconds
+from certify.auth.forms import ConfirmForm
+from certify.core.items import ItemError
+from certify.database import utcnow
+from certify.extensions import db
+from certify.security.access import acting_user
+
+
+def _mine(attempt_id: int) -> Attempt:
+    attempt = runner.attempt_for(acting_user(), attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _closed(attempt: Attempt) -> Response:
+    flash("This attempt is closed: time ran out or it was submitted. Your saved answers have been scored.", "info")
+    return redirect(url_for("assessments.result", attempt_id=attempt.id))
+
+
+@bp.route("/")
+def index() -> str:
+    user, now = acting_user(), utcnow()
+    listed = [(a, runner.availability(user, a, now)) for a in bank_service.assessments()]
+    history = db.session.query(Attempt).filter(Attempt.user_id == user.id).order_by(Attempt.id.desc()).all()
+    return render_template("exams/index.html", listed=listed, history=history, confirm=ConfirmForm())
+
+
+@bp.route("/<slug>/start", methods=["POST"])
+def start(slug: str) -> Response:
+    assessment = next((a for a in bank_service.assessments() if a.slug == slug), None)
+    if assessment is None:
+        abort(404)
+    try:
+        attempt = runner.start(acting_user(), assessment, utcnow())
+    except runner.AttemptRefused as exc:
+        db.session.commit()
+        flash(str(exc), "error")
+        return redirect(url_for("assessments.index"))
+    db.session.commit()
+    return redirect(url_for("assessments.question", attempt_id=attempt.id, position=1))
+
+
+def _render_question(
+    attempt: Attempt,
+    position: int,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    answer: object = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    item = runner.item_at(attempt, position)
+    shown = runner.presentation(attempt, item)
+    stored = item.response.answer if item.response else None
+    return render_template(
+        "exams/question.html",
+        attempt=attempt,
+        item=item,
+        shown=shown,
+        total=len(attempt.items),
+        answer=stored if answer is None else answer,
+        seq=(item.response.seq if item.response else 0) + 1,
+        remaining=remaining_seconds(attempt, utcnow()),
+        error=error,
+        notice=notice,
+        confirm=ConfirmForm(),
+    ), status
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+def question(attempt_id: int, position: int) -> Response | tuple[str, int]:
+    attempt, now = _mine(attempt_id), utcnow()
+    if runner.finalise_if_overdue(attempt, now) or attempt.status != "in_progress":
+        db.session.commit()
+        return _closed(attempt)
+    try:
+        item = runner.item_at(attempt, position)
+    except runner.AttemptRefused:
+        abort(404)
+    if request.method == "GET":
+        return _render_question(attempt, position)
+    shown = runner.presentation(attempt, item)
+    try:
+        answer = answer_from_form(shown, request.form, "answer")
+    except ItemError as exc:
+        return _render_question(attempt, position, error=f"{exc}.", status=400)
+    try:
+        seq = int(request.form.get("seq", ""))
+        runner.save(attempt, position, answer, seq, now)
+        runner.set_flag(attempt, position, request.form.get("flagged") == "1", now)
+    except ValueError:
+        return _render_question(attempt, position, error="The page was incomplete; reload it.", status=400)
+    except runner.AttemptRefused as exc:
+        db.session.commit()
+        if exc.detail.get("error") == "closed":
+            return _closed(attempt)
+        if exc.detail.get("error") == "stale":
+            return _render_question(
+                attempt,
+                position,
+                status=409,
+                notice=(
+                    "A newer answer to this question was saved from another window or tab. It is shown below; "
+                    "change it if you need to and save again."
+                ),
+            )
+        return _render_question(attempt, position, error=str(exc), status=exc.status)
+    db.session.commit()
+    return redirect(_next_url(attempt, position, request.form.get("go", "next")))
+
+
+def _next_url(attempt: Attempt, position: int, go: str) -> str:
+    total = len(attempt.items)
+    if go == "prev" and position > 1:
+        return url_for("assessments.question", attempt_id=attempt.id, position=position - 1)
+    if go == "next" and position < total:
+        return url_for("assessments.question", attempt_id=attempt.id, position=position + 1)
+    if go.isdigit() and 1 <= int(go) <= total:
+        return url_for("assessments.question", attempt_id=attempt.id, position=int(go))
+    if go in ("submit", "next"):
+        return url_for("assessments.submit", attempt_id=attempt.id)
+    if go == "stay":
+        return url_for("assessments.question", attempt_id=attempt.id, position=position)
+    return url_for("assessments.overview", attempt_id=attempt.id)
+
+
+@bp.route("/attempts/<int:attempt_id>/overview")
+def overview(attempt_id: int) -> Response | str:
+    attempt, now = _mine(attempt_id), utcnow()
+    if runner.finalise_if_overdue(attempt, now) or attempt.status != "in_progress":
+        db.session.commit()
+        return _closed(attempt)
+    return render_template("exams/overview.html", attempt=attempt, remaining=remaining_seconds(attempt, now))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
+def submit(attempt_id: int) -> Response | str:
+    attempt, now = _mine(attempt_id), utcnow()
+    if request.method == "POST" or runner.finalise_if_overdue(attempt, now) or attempt.status != "in_progress":
+        runner.submit(attempt, now)
+        db.session.commit()
+        return redirect(url_for("assessments.result", attempt_id=attempt.id))
+    unanswered = [i for i in attempt.items if not i.response or i.response.answer is None]
+    flagged = [i for i in attempt.items if i.flagged]
+    return render_template(
+        "exams/submit.html",
+        attempt=attempt,
+        unanswered=unanswered,
+        flagged=flagged,
+        remaining=remaining_seconds(attempt, now),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+def result(attempt_id: int) -> Response | str:
+    attempt, now = _mine(attempt_id), utcnow()
+    if runner.finalise_if_overdue(attempt, now):
+        db.session.commit()
+    if attempt.score is None:
+        return redirect(url_for("assessments.question", attempt_id=attempt.id, position=1))
+    return render_template("exams/result.html", **result_view(attempt))
