@@ -2,9 +2,19 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, SubmitField, widgets
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from certify.auth.forms import EMAIL, TRIM
 
@@ -59,3 +69,16 @@ class ImportBankForm(FlaskForm):
     )
     competency = SelectField("Competency for items that do not name one", choices=[], validate_choice=True)
     submit = SubmitField("Import")
+
+
+class AccommodationForm(FlaskForm):
+    time_multiplier = DecimalField(
+        "Time multiplier",
+        places=2,
+        validators=[
+            InputRequired("Enter a multiplier, such as 1.25 or 1.5."),
+            NumberRange(min=1, max=4, message="Enter a multiplier from 1 (standard time) to 4."),
+        ],
+    )
+    notes = TextAreaField("Notes (the reason, and any other arrangements)", validators=[Length(max=2000)])
+    submit = SubmitField("Save accommodation")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from certify.admin import bp
-from certify.admin.forms import CreateUserForm, EditUserForm
+from certify.admin.forms import AccommodationForm, CreateUserForm, EditUserForm
+from certify.assessments.accommodations import accommodation_for, set_accommodation
 from certify.audit import services as audit
 from certify.auth import directory
 from certify.auth import services as accounts
 from certify.auth.forms import ConfirmForm
+from certify.database import utcnow
 from certify.extensions import db
 from certify.outbox import services as outbox_service
 from certify.security.access import acting_user
@@ -75,7 +79,35 @@ def edit_user(user_id: int) -> Response | str:
             db.session.commit()
             flash("Changes saved." if changed else "Nothing to change.", "success" if changed else "info")
             return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("admin/user_edit.html", user=user, form=form, confirm=ConfirmForm())
+    return render_template(
+        "admin/user_edit.html", user=user, form=form, confirm=ConfirmForm(), accommodation=_accommodation_form(user)
+    )
+
+
+def _accommodation_form(user: accounts.User) -> AccommodationForm:
+    form = AccommodationForm(prefix="acc")
+    row = accommodation_for(user)
+    if not form.is_submitted():
+        form.time_multiplier.data = Decimal(str(row.time_multiplier)) if row else Decimal("1.00")
+        form.notes.data = row.notes if row else ""
+    return form
+
+
+@bp.route("/users/<int:user_id>/accommodation", methods=["POST"])
+def accommodation(user_id: int) -> Response | tuple[str, int]:
+    user = _user_or_404(user_id)
+    form = _accommodation_form(user)
+    if not form.validate_on_submit():
+        page = render_template(
+            "admin/user_edit.html", user=user, form=EditUserForm(obj=user), confirm=ConfirmForm(), accommodation=form
+        )
+        return page, 400
+    changed = set_accommodation(acting_user(), user, float(form.time_multiplier.data), form.notes.data or "", utcnow())
+    db.session.commit()
+    flash(
+        "Accommodation saved." + (f" {len(changed)} attempt in progress now ends later." if changed else ""), "success"
+    )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/force-logout", methods=["POST"])

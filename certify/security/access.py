@@ -70,6 +70,7 @@ RULES: dict[str, Rule] = {
     "admin.edit_user": ADMIN,
     "admin.force_logout": ADMIN,
     "admin.send_reset_link": ADMIN,
+    "admin.accommodation": ADMIN,
     "admin.outbox": ADMIN,
     "admin.audit_log": ADMIN,
     "admin.items": ADMIN,
