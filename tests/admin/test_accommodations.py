@@ -9,8 +9,8 @@ import pytest
 from certify.assessments.attempt_models import Accommodation, Attempt
 from certify.audit.models import AuditEvent
 from certify.extensions import db
-from tests.exams.conftest import EXAM, QUIZ
 from tests.core.samples import BANK
+from tests.exams.conftest import EXAM, QUIZ
 from tests.helpers import csrf_token, post_form, text
 
 
