@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from certify.admin import bp
 from certify.admin.forms import ImportBankForm
+from certify.assessments import regrade as regrading
 from certify.assessments import services as bank_service
 from certify.assessments.formats import EXPORT_FORMATS, export_bank
 from certify.assessments.importer import import_file
 from certify.audit import services as audit
+from certify.auth.forms import ConfirmForm
 from certify.core.items import ITEM_TYPES, REGISTRY, STATUSES
 from certify.extensions import db
 from certify.security.access import acting_user
@@ -104,3 +106,45 @@ def export(slug: str, fmt: str) -> Response:
     response = Response(data, mimetype=MIME[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{bank.slug}{EXPORT_FORMATS[fmt]}"'
     return response
+
+
+@bp.route("/items/<ref>/regrade", methods=["GET", "POST"])
+def regrade(ref: str) -> Response | str:
+    stored = bank_service.item_by_ref(ref)
+    if stored is None:
+        abort(404)
+    confirm = ConfirmForm()
+    if request.method == "POST" and confirm.validate_on_submit():
+        changes = regrading.apply(acting_user(), stored)
+        db.session.commit()
+        flash(
+            f"Regraded: {len(changes)} attempt{'s' if len(changes) != 1 else ''} changed; the candidates have been "
+            "told by email.",
+            "success",
+        )
+        return redirect(url_for("admin.item", ref=ref))
+    return render_template(
+        "admin/regrade.html",
+        item=stored,
+        version=regrading.current_version(stored),
+        changes=regrading.preview(stored),
+        given=regrading.given_answers(stored),
+        confirm=confirm,
+    )
+
+
+@bp.route("/items/<ref>/accept", methods=["POST"])
+def accept_answers(ref: str) -> Response:
+    stored = bank_service.item_by_ref(ref)
+    if stored is None:
+        abort(404)
+    answers = [*request.form.getlist("answer"), *request.form.get("other", "").split("\n")]
+    try:
+        version = regrading.accept_answers(acting_user(), stored, [a[:500] for a in answers])
+    except regrading.RegradeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Version {version.version} accepts the new answers. Review the regrade below, then apply it.", "success")
+    return redirect(url_for("admin.regrade", ref=ref))

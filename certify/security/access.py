@@ -77,6 +77,8 @@ RULES: dict[str, Rule] = {
     "admin.item": ADMIN,
     "admin.banks": ADMIN,
     "admin.export": ADMIN,
+    "admin.regrade": ADMIN,
+    "admin.accept_answers": ADMIN,
     # Course (anyone signed in may study it; progress is their own)
     "course.index": SIGNED_IN,
     "course.module": SIGNED_IN,
