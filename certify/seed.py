@@ -17,7 +17,7 @@ from certify.assessments.sources import QUESTION_BANKS, load_catalog
 from certify.auth import services as accounts
 from certify.core.assessment_spec import pool_shortfalls
 from certify.core.catalog import Catalog
-from certify.course.services import load_module
+from certify.course.services import complete_course_for_demo, load_module
 from certify.database import write_intent
 from certify.extensions import db
 from certify.review.services import load_rubric
@@ -37,7 +37,11 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin@example.org", "Dana Okafor", frozenset({"admin"}), "Orchard-Lantern-42"),
     DemoAccount("assessor@example.org", "Sam Lindqvist", frozenset({"assessor"}), "Granite-Meadow-17"),
     DemoAccount("candidate@example.org", "Priya Natarajan", frozenset({"candidate"}), "Harbour-Violet-63"),
+    DemoAccount("learner@example.org", "Leo Martins", frozenset({"candidate"}), "Copper-Willow-28"),
 )
+# The first demo candidate has finished the course (so both exams can be tried at once);
+# the second starts from the beginning.
+COURSE_DONE = "candidate@example.org"
 
 
 def seed_demo_accounts() -> list[DemoAccount]:
@@ -45,7 +49,11 @@ def seed_demo_accounts() -> list[DemoAccount]:
     created = []
     for demo in DEMO_ACCOUNTS:
         if accounts.find_user_by_email(demo.email) is None:
-            accounts.create_user(None, name=demo.name, email=demo.email, roles=set(demo.roles), password=demo.password)
+            user = accounts.create_user(
+                None, name=demo.name, email=demo.email, roles=set(demo.roles), password=demo.password
+            )
+            if demo.email == COURSE_DONE:
+                complete_course_for_demo(user)
             created.append(demo)
     return created
 
