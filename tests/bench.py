@@ -104,4 +104,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    pages_ok = main() == 0
+    from tests.bench_exams import main as exams_main
+
+    sys.exit(0 if exams_main() and pages_ok else 1)

@@ -80,12 +80,12 @@ def save_response(attempt_id: int, position: int) -> Response:
     if not isinstance(payload, dict) or "seq" not in payload:
         return _error(runner.AttemptRefused("Send JSON with `answer` and `seq`.", 400))
     try:
-        saved = runner.save(attempt, position, payload.get("answer"), payload["seq"], now)
+        seq, saved_at = runner.save(attempt, position, payload.get("answer"), payload["seq"], now)
     except runner.AttemptRefused as exc:
         db.session.commit()  # keeps a finalisation that happened on the way; a refused save wrote nothing
         return _error(exc)
     db.session.commit()
-    return jsonify(seq=saved.seq, saved_at=saved.saved_at.isoformat() if saved.saved_at else None)
+    return jsonify(seq=seq, saved_at=saved_at.isoformat())
 
 
 @bp.put("/attempts/<int:attempt_id>/flags/<int:position>")

@@ -202,39 +202,47 @@ def presentation(attempt: Attempt, item: AttemptItem) -> Presentation:
     return present(item.version.content, f"{attempt.seed}:{item.position}")
 
 
-def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) -> Response:
-    """Store an answer (in shown ids) if `seq` is newer than the stored one.
+def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) -> tuple[int, datetime]:
+    """Store an answer (in shown ids) if `seq` is newer than the stored one; returns (seq, saved_at).
 
     Raises AttemptRefused: 409 "closed" after the deadline and grace, 409 "stale" with the
     current state when a newer save already landed, 400 for a malformed answer or seq.
+    This is the hot path of an exam: a handful of statements, no ORM object loading.
     """
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise AttemptRefused("`seq` must be a whole number of 1 or more.", 400)
     if attempt.status != "in_progress" or finalise_if_overdue(attempt, now):
         raise AttemptRefused("This attempt is closed; answers can no longer change.", 409, error="closed")
-    item = item_at(attempt, position)
+    row = db.session.execute(
+        select(AttemptItem.id, ItemVersion.content)
+        .join(ItemVersion)
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
+    ).first()
+    if row is None:
+        raise AttemptRefused(f"This attempt has no question {position}.", 404)
+    item_id, content = row
     try:
-        internal = to_internal(item.version.content, presentation(attempt, item), answer)
+        internal = to_internal(content, present(content, f"{attempt.seed}:{position}"), answer)
     except ItemError as exc:
         raise AttemptRefused(f"Question {position}: {exc}.", 400) from None
     changed = db.session.execute(
         update(Response)
-        .where(Response.attempt_item_id == item.id, Response.seq < seq)
+        .where(Response.attempt_item_id == item_id, Response.seq < seq)
         .values(answer=_shown(answer, internal), seq=seq, saved_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.expire(item, ["response"])
-    response = db.session.get(Response, item.id, populate_existing=True)
-    assert response is not None
     if not changed:
+        current = db.session.execute(
+            select(Response.seq, Response.answer).where(Response.attempt_item_id == item_id)
+        ).one()
         raise AttemptRefused(
             "A newer answer to this question has already been saved.",
             409,
             error="stale",
-            seq=response.seq,
-            answer=response.answer,
+            seq=current.seq,
+            answer=current.answer,
         )
-    return response
+    return seq, now
 
 
 def _shown(answer: Any, internal: Any) -> Any:

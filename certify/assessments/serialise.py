@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from certify.assessments import attempts as runner
-from certify.assessments.attempt_models import Attempt
+from certify.assessments.attempt_models import Attempt, AttemptItem
+from certify.assessments.models import ItemVersion
+from certify.extensions import db
 from certify.security.sanitize import render_inline, render_markdown
 
 
@@ -14,9 +19,21 @@ def remaining_seconds(attempt: Attempt, now: datetime) -> int:
     return max(0, int((attempt.deadline - now).total_seconds())) if attempt.status == "in_progress" else 0
 
 
+def _items_with_content(attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's items with their versions, item refs and responses, in one query."""
+    return list(
+        db.session.scalars(
+            select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt.id)
+            .order_by(AttemptItem.position)
+            .options(joinedload(AttemptItem.version).joinedload(ItemVersion.item), joinedload(AttemptItem.response))
+        ).unique()
+    )
+
+
 def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
     items = []
-    for item in attempt.items:
+    for item in _items_with_content(attempt):
         shown = runner.presentation(attempt, item)
         entry: dict[str, Any] = {
             "position": item.position,

@@ -7,6 +7,8 @@ or styled reaches a page.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import bleach
 import markdown as markdown_lib
 from markupsafe import Markup
@@ -62,8 +64,13 @@ def clean_html(html: str) -> str:
     )
 
 
+@lru_cache(maxsize=16384)
 def render_markdown(text: str) -> str:
-    """Markdown to sanitised HTML (a plain string, for storing)."""
+    """Markdown to sanitised HTML (a plain string, for storing).
+
+    Cached: item stems and options are rendered for every exam page and every
+    attempt, and the output depends only on the text.
+    """
     html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     return clean_html(html)
 
