@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
 from certify.assessments.attempt_models import Accommodation, Attempt
+from certify.assessments.attempts import deadline_for
 from certify.audit import services as audit
 from certify.auth.models import User
 from certify.extensions import db
@@ -45,7 +46,7 @@ def set_accommodation(actor: User, user: User, multiplier: float, notes: str, no
     for attempt in db.session.scalars(
         select(Attempt).where(Attempt.user_id == user.id, Attempt.status == "in_progress")
     ):
-        deadline = attempt.started_at + timedelta(minutes=attempt.assessment.time_limit_minutes * multiplier)
+        deadline = deadline_for(attempt.assessment, attempt.started_at, multiplier)
         if deadline != attempt.deadline:
             audit.record(
                 actor,

@@ -67,6 +67,10 @@ def availability(user: User, assessment: Assessment, now: datetime) -> Availabil
         return Availability(True, "You have an attempt in progress; continue it.", current)
     if not user.has_role("candidate"):
         return Availability(False, "Only candidates can sit exams.")
+    if assessment.available_from and now < assessment.available_from:
+        return Availability(False, f"This exam opens on {assessment.available_from.strftime('%d %B %Y, %H:%M')} UTC.")
+    if assessment.available_until and now >= assessment.available_until:
+        return Availability(False, f"This exam closed on {assessment.available_until.strftime('%d %B %Y, %H:%M')} UTC.")
     if assessment.requires_course_completion and not has_completed_course(user):
         return Availability(False, "Complete every module of the MID course first.")
     finished = db.session.scalars(
@@ -86,6 +90,14 @@ def availability(user: User, assessment: Assessment, now: datetime) -> Availabil
                 f"({assessment.cooldown_days} days after your last attempt).",
             )
     return Availability(True, "")
+
+
+def deadline_for(assessment: Assessment, started: datetime, multiplier: float) -> datetime:
+    """Start + time limit x the candidate's multiplier, never past the end of the availability window."""
+    deadline = started + timedelta(minutes=assessment.time_limit_minutes * multiplier)
+    if assessment.available_until is not None:
+        deadline = min(deadline, assessment.available_until)
+    return deadline
 
 
 def _pool(assessment: Assessment) -> list[PoolItem]:
@@ -147,7 +159,7 @@ def start(user: User, assessment: Assessment, now: datetime) -> Attempt:
         number=number,
         seed=seed,
         started_at=now,
-        deadline=now + timedelta(minutes=assessment.time_limit_minutes * multiplier),
+        deadline=deadline_for(assessment, now, multiplier),
         time_multiplier=multiplier,
         cut_score_id=assessment.cut_score.id,
     )

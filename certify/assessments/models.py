@@ -89,6 +89,9 @@ class Assessment(db.Model):
     requires_course_completion: Mapped[bool] = mapped_column(default=False)
     review_policy: Mapped[str] = mapped_column(String(30))
     pilot_items: Mapped[int] = mapped_column(default=0)
+    # An optional window: attempts start inside it, and no deadline runs past its end.
+    available_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    available_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     banks: Mapped[list[str]] = mapped_column(JSON)
     blueprint: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     mastery: Mapped[dict[str, float]] = mapped_column(JSON)

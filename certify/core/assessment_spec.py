@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from certify.core.banks import ID_PATTERN
@@ -39,6 +40,8 @@ class AssessmentSpec:
     cut_score_method: str
     cut_score_rationale: str
     mastery_percent: Mapping[str, float] = field(default_factory=dict)
+    available_from: datetime | None = None
+    available_until: datetime | None = None
     file: str = ""
 
     @property
@@ -160,6 +163,21 @@ def parse_assessment(
         if code != "default" and code not in competencies:
             problem("mastery", f"mastery: unknown competency {code!r}")
 
+    window: list[datetime | None] = []
+    for key in ("available_from", "available_until"):
+        value = raw.get(key)
+        if value is None:
+            window.append(None)
+        elif isinstance(value, datetime):
+            window.append(value if value.tzinfo else value.replace(tzinfo=UTC))
+        elif isinstance(value, date):
+            window.append(datetime(value.year, value.month, value.day, tzinfo=UTC))
+        else:
+            problem(key, f"`{key}` must be a date or date-time such as 2027-03-01 or 2027-03-01T09:00:00Z")
+            window.append(None)
+    if window[0] and window[1] and window[0] >= window[1]:
+        problem("available_until", "`available_until` must be after `available_from`")
+
     if problems:
         return None, problems
     return AssessmentSpec(
@@ -179,6 +197,8 @@ def parse_assessment(
         cut_score_method=str(method),
         cut_score_rationale=rationale,
         mastery_percent=mastery,
+        available_from=window[0],
+        available_until=window[1],
         file=filename,
     ), []
 

@@ -86,3 +86,23 @@ def test_unknown_document_kind_is_reported():
 def test_a_type_that_is_not_text_is_a_problem_not_a_crash():
     _bank, problems = _parse(BANK.replace("type: numeric", "type: [numeric]"))
     assert any("unknown type ['numeric']" in p.message for p in problems)
+
+
+def test_assessment_window_is_parsed_and_checked():
+    from certify.core.assessment_spec import parse_assessment
+
+    text = """assessment:
+  slug: s
+  title: T
+  banks: [b]
+  blueprint: {RA: {apply: 1}}
+  cut_score: {percent: 70}
+  available_from: 2027-03-01
+  available_until: 2027-02-01T10:00:00Z
+"""
+    spec, problems = parse_assessment(load_yaml(text, "a.yaml")[0], "a.yaml", COMPETENCIES)
+    assert spec is None and "must be after `available_from`" in problems[0].message
+    spec, problems = parse_assessment(
+        load_yaml(text.replace("2027-02-01", "2027-04-01"), "a.yaml")[0], "a.yaml", COMPETENCIES
+    )
+    assert problems == [] and spec.available_from.isoformat() == "2027-03-01T00:00:00+00:00"

@@ -126,3 +126,28 @@ def test_returning_after_the_deadline_shows_the_result(app, client, api, candida
     move_clock(app, state["attempt_id"], 25)
     response = client.get(f"/exams/attempts/{state['attempt_id']}/q/1")
     assert response.headers["Location"].endswith(f"/exams/attempts/{state['attempt_id']}/result")
+
+
+def test_availability_window_refuses_outside_it_and_caps_the_deadline(app, api, candidate):
+    from certify.assessments.models import Assessment
+    from certify.database import utcnow
+
+    with app.app_context():
+        quiz = db.session.query(Assessment).filter_by(slug="quiz").one()
+        quiz.available_from = utcnow() + timedelta(days=1)
+        db.session.commit()
+    early = api.call("POST", "/api/v1/assessments/quiz/attempts")
+    assert early.status_code == 403 and "This exam opens on" in early.get_json()["message"]
+    with app.app_context():
+        quiz = db.session.query(Assessment).filter_by(slug="quiz").one()
+        quiz.available_from, quiz.available_until = None, utcnow() + timedelta(minutes=5)
+        db.session.commit()
+    state = api.call("POST", "/api/v1/assessments/quiz/attempts").get_json()
+    assert state["remaining_seconds"] <= 300  # the 20-minute limit is cut to the window's end
+    with app.app_context():
+        quiz = db.session.query(Assessment).filter_by(slug="quiz").one()
+        quiz.available_until = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    api.call("POST", f"/api/v1/attempts/{state['attempt_id']}/submit")
+    late = api.call("POST", "/api/v1/assessments/quiz/attempts")
+    assert late.status_code == 403 and "This exam closed on" in late.get_json()["message"]
