@@ -11,23 +11,21 @@ import json
 import os
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert
+from sqlalchemy import create_engine, insert
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from certify import create_app
 from certify.database import configure_engine, write_intent
+from tests.loadsupport import BENCH_INSERTS
 
 certify_app = create_app()
-_metadata = MetaData()
-_table = Table("bench_inserts", _metadata, Column("id", Integer, primary_key=True), Column("note", String(40)))
 _engine = create_engine(os.environ["CERTIFY_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
 configure_engine(_engine, 15000)
-_metadata.create_all(_engine, checkfirst=True)
 
 
 def bare_insert(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     with write_intent(), _engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite, like a save
-        row_id = conn.execute(insert(_table).values(note="bench")).inserted_primary_key[0]
+        row_id = conn.execute(insert(BENCH_INSERTS).values(note="bench")).inserted_primary_key[0]
     body = json.dumps({"id": row_id}).encode()
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import flask_migrate
-from sqlalchemy import insert
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
 from certify import create_app
 from certify.assessments.sources import QUESTION_BANKS, load_catalog
@@ -27,6 +27,11 @@ from certify.extensions import db
 from certify.seed import load_content
 
 ROOT = Path(__file__).resolve().parents[1]
+# The bench's baseline table (see tests/bench_wsgi.py), created before any worker starts.
+BENCH_METADATA = MetaData()
+BENCH_INSERTS = Table(
+    "bench_inserts", BENCH_METADATA, Column("id", Integer, primary_key=True), Column("note", String(40))
+)
 
 
 def prepare_database(url: str, candidates: int, *, migrate: bool = True) -> list[str]:
@@ -72,6 +77,7 @@ def prepare_database(url: str, candidates: int, *, migrate: bool = True) -> list
             ],
         )
         db.session.commit()
+        BENCH_METADATA.create_all(db.engine, checkfirst=True)
         db.engine.dispose()
     return tokens
 
