@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from certify.api import bp
 from certify.assessments import attempts as runner
 from certify.assessments import services as bank_service
+from certify.assessments import starting
 from certify.assessments.attempt_models import Attempt
 from certify.assessments.serialise import attempt_result, attempt_state
 from certify.database import utcnow
@@ -37,7 +38,7 @@ def assessments() -> Response:
     user, now = acting_user(), utcnow()
     listed = []
     for assessment in bank_service.assessments():
-        state = runner.availability(user, assessment, now)
+        state = starting.availability(user, assessment, now)
         listed.append(
             {
                 "slug": assessment.slug,
@@ -57,7 +58,7 @@ def start_attempt(slug: str) -> Response:
         abort(404)
     now = utcnow()
     try:
-        attempt = runner.start(acting_user(), assessment, now)
+        attempt = starting.start(acting_user(), assessment, now)
     except runner.AttemptRefused as exc:
         db.session.commit()  # an overdue attempt may have been finalised on the way
         return _error(exc)

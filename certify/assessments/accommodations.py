@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from certify.assessments.attempt_models import Accommodation, Attempt
-from certify.assessments.attempts import deadline_for
+from certify.assessments.starting import deadline_for
 from certify.audit import services as audit
 from certify.auth.models import User
 from certify.extensions import db

@@ -6,24 +6,18 @@ lazy finaliser) decide what "now" is.
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
-from certify.assessments.models import Assessment, Bank, Item, ItemVersion
+from certify.assessments.models import Assessment, ItemVersion
 from certify.auth.models import User
-from certify.core.assembly import AssemblyError, PoolItem, assemble
-from certify.core.assessment_spec import BlueprintCell
 from certify.core.delivery import Presentation, present, to_internal
 from certify.core.items import ItemError
 from certify.core.scoring import ItemScore, score_attempt, score_item
-from certify.course.services import has_completed_course
 from certify.extensions import db
 
 
@@ -34,13 +28,6 @@ class AttemptRefused(Exception):
         super().__init__(message)
         self.status = status
         self.detail = detail
-
-
-@dataclass(frozen=True)
-class Availability:
-    can_start: bool
-    reason: str
-    open_attempt: Attempt | None = None
 
 
 def grace() -> timedelta:
@@ -58,129 +45,6 @@ def open_attempt(user: User, assessment: Assessment) -> Attempt | None:
             Attempt.user_id == user.id, Attempt.assessment_id == assessment.id, Attempt.status == "in_progress"
         )
     )
-
-
-def availability(user: User, assessment: Assessment, now: datetime) -> Availability:
-    """Whether `user` may start (or resume) `assessment` now, and if not, why, in plain words."""
-    current = open_attempt(user, assessment)
-    if current is not None and not is_overdue(current, now):
-        return Availability(True, "You have an attempt in progress; continue it.", current)
-    if not user.has_role("candidate"):
-        return Availability(False, "Only candidates can sit exams.")
-    if assessment.available_from and now < assessment.available_from:
-        return Availability(False, f"This exam opens on {assessment.available_from.strftime('%d %B %Y, %H:%M')} UTC.")
-    if assessment.available_until and now >= assessment.available_until:
-        return Availability(False, f"This exam closed on {assessment.available_until.strftime('%d %B %Y, %H:%M')} UTC.")
-    if assessment.requires_course_completion and not has_completed_course(user):
-        return Availability(False, "Complete every module of the MID course first.")
-    finished = db.session.scalars(
-        select(Attempt)
-        .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id, Attempt.status != "in_progress")
-        .order_by(Attempt.number)
-    ).all()
-    if assessment.max_attempts is not None and len(finished) >= assessment.max_attempts:
-        return Availability(False, f"You have used all {assessment.max_attempts} attempts at this exam.")
-    if finished and assessment.cooldown_days:
-        last = max(a.submitted_at or a.deadline for a in finished)
-        ready = last + timedelta(days=assessment.cooldown_days)
-        if now < ready:
-            return Availability(
-                False,
-                f"You can try again from {ready.strftime('%d %B %Y, %H:%M')} UTC "
-                f"({assessment.cooldown_days} days after your last attempt).",
-            )
-    return Availability(True, "")
-
-
-def deadline_for(assessment: Assessment, started: datetime, multiplier: float) -> datetime:
-    """Start + time limit x the candidate's multiplier, never past the end of the availability window."""
-    deadline = started + timedelta(minutes=assessment.time_limit_minutes * multiplier)
-    if assessment.available_until is not None:
-        deadline = min(deadline, assessment.available_until)
-    return deadline
-
-
-def _pool(assessment: Assessment) -> list[PoolItem]:
-    rows = db.session.execute(
-        select(ItemVersion.id, Item.id, ItemVersion.competency_code, ItemVersion.bloom, ItemVersion.status)
-        .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
-        .join(Bank)
-        .where(Bank.slug.in_(assessment.banks), ItemVersion.status.in_(("live", "pilot")))
-    ).all()
-    return [PoolItem(*row) for row in rows]
-
-
-def _seen_items(user: User, assessment: Assessment) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(ItemVersion.item_id)
-            .join(AttemptItem)
-            .join(Attempt)
-            .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)
-        )
-    )
-
-
-def start(user: User, assessment: Assessment, now: datetime) -> Attempt:
-    """Start an attempt, or return the open one (starting twice resumes)."""
-    current = open_attempt(user, assessment)
-    if current is not None and not finalise_if_overdue(current, now):
-        return current
-    state = availability(user, assessment, now)
-    if not state.can_start:
-        raise AttemptRefused(state.reason, 403)
-    if assessment.cut_score is None:
-        raise AttemptRefused("This exam has no cut score yet; ask the certification office.", 409)
-    cells = [BlueprintCell(c["competency"], c["bloom"], int(c["count"])) for c in assessment.blueprint]
-    seed = secrets.token_hex(16)
-    try:
-        form = assemble(
-            cells,
-            _pool(assessment),
-            seed=seed,
-            seen_item_ids=_seen_items(user, assessment),
-            pilot_count=assessment.pilot_items,
-        )
-    except AssemblyError as exc:
-        current_app.logger.error("cannot assemble %s: %s", assessment.slug, exc)
-        raise AttemptRefused(
-            "This exam cannot be started right now; the certification office has been told.", 503
-        ) from None
-    number = (
-        db.session.scalar(
-            select(func.max(Attempt.number)).where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)
-        )
-        or 0
-    ) + 1
-    multiplier = multiplier_for(user)
-    attempt = Attempt(
-        user_id=user.id,
-        assessment_id=assessment.id,
-        number=number,
-        seed=seed,
-        started_at=now,
-        deadline=deadline_for(assessment, now, multiplier),
-        time_multiplier=multiplier,
-        cut_score_id=assessment.cut_score.id,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-            rows = [
-                AttemptItem(attempt_id=attempt.id, position=s.position, item_version_id=s.version_id, scored=s.scored)
-                for s in form
-            ]
-            db.session.add_all(rows)
-            db.session.flush()
-            db.session.add_all([Response(attempt_item_id=row.id, answer=None, seq=0) for row in rows])
-            db.session.flush()
-    except IntegrityError:  # another request opened one at the same moment: resume it
-        existing = open_attempt(user, assessment)
-        if existing is None:
-            raise
-        return existing
-    return attempt
 
 
 def attempt_for(user: User, attempt_id: int) -> Attempt | None:

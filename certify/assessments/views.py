@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from certify.assessments import attempts as runner
-from certify.assessments import bp
+from certify.assessments import bp, starting
 from certify.assessments import services as bank_service
 from certify.assessments.answers import answer_from_form
 from certify.assessments.attempt_models import Attempt
@@ -38,7 +38,7 @@ def _closed(attempt: Attempt) -> Response:
 @bp.route("/")
 def index() -> str:
     user, now = acting_user(), utcnow()
-    listed = [(a, runner.availability(user, a, now)) for a in bank_service.assessments()]
+    listed = [(a, starting.availability(user, a, now)) for a in bank_service.assessments()]
     history = db.session.query(Attempt).filter(Attempt.user_id == user.id).order_by(Attempt.id.desc()).all()
     return render_template("exams/index.html", listed=listed, history=history, confirm=ConfirmForm())
 
@@ -49,7 +49,7 @@ def start(slug: str) -> Response:
     if assessment is None:
         abort(404)
     try:
-        attempt = runner.start(acting_user(), assessment, utcnow())
+        attempt = starting.start(acting_user(), assessment, utcnow())
     except runner.AttemptRefused as exc:
         db.session.commit()
         flash(str(exc), "error")
