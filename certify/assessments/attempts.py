@@ -17,7 +17,7 @@ from certify.assessments.models import Assessment, ItemVersion
 from certify.auth.models import User
 from certify.core.delivery import Presentation, present, to_internal
 from certify.core.items import ItemError
-from certify.core.scoring import ItemScore, score_attempt, score_item
+from certify.core.scoring import AttemptResult, ItemScore, score_attempt, score_item
 from certify.extensions import db
 
 
@@ -167,39 +167,45 @@ def internal_answer(attempt: Attempt, item: AttemptItem) -> Any:
 
 
 def _score(attempt: Attempt, by: str) -> None:
-    scores = []
     for item in attempt.items:
         item.credit = score_item(item.version.content, internal_answer(attempt, item))
-        scores.append(ItemScore(item.version.competency_code, item.credit, item.scored))
-    assessment = attempt.assessment
-    order = [cell["competency"] for cell in assessment.blueprint]
-    result = score_attempt(
-        scores, cut_percent=attempt.cut_score.percent, mastery_percent=assessment.mastery, competency_order=order
-    )
-    db.session.add(
-        AttemptScore(
-            attempt_id=attempt.id,
-            points=result.points,
-            max_points=result.max_points,
-            percent=result.percent,
-            cut_percent=result.cut_percent,
-            passed=result.passed,
-            finalised_by=by,
-            competencies=[
-                {
-                    "code": c.code,
-                    "points": c.points,
-                    "max_points": c.max_points,
-                    "percent": c.percent,
-                    "mastery": c.mastery_percent,
-                    "met": c.met,
-                }
-                for c in result.competencies
-            ],
-        )
-    )
+    result = result_from_credits(attempt, {item.id: item.credit for item in attempt.items})
+    db.session.add(AttemptScore(attempt_id=attempt.id, finalised_by=by, **score_columns(result)))
     attempt.status = "scored"
     db.session.flush()
+
+
+def result_from_credits(attempt: Attempt, credits: dict[int, float]) -> AttemptResult:
+    """Total, per-competency results and the pass decision for given item credits (by attempt item id)."""
+    assessment = attempt.assessment
+    return score_attempt(
+        [ItemScore(i.version.competency_code, credits.get(i.id) or 0.0, i.scored) for i in attempt.items],
+        cut_percent=attempt.cut_score.percent,
+        mastery_percent=assessment.mastery,
+        competency_order=[cell["competency"] for cell in assessment.blueprint],
+    )
+
+
+def score_columns(result: AttemptResult) -> dict[str, Any]:
+    """An AttemptScore's values for a result."""
+    return {
+        "points": result.points,
+        "max_points": result.max_points,
+        "percent": result.percent,
+        "cut_percent": result.cut_percent,
+        "passed": result.passed,
+        "competencies": [
+            {
+                "code": c.code,
+                "points": c.points,
+                "max_points": c.max_points,
+                "percent": c.percent,
+                "mastery": c.mastery_percent,
+                "met": c.met,
+            }
+            for c in result.competencies
+        ],
+    }
 
 
 def finalise_overdue(now: datetime) -> int:

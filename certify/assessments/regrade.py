@@ -19,7 +19,7 @@ from certify.audit import services as audit
 from certify.auth.models import User
 from certify.core.banks import Bank as BankSpec
 from certify.core.banks import Item as ItemSpec
-from certify.core.scoring import ItemScore, score_attempt, score_item
+from certify.core.scoring import score_item
 from certify.extensions import db
 from certify.outbox import services as outbox
 from certify.urls import external_url
@@ -66,12 +66,7 @@ def preview(item: Item) -> list[Change]:
         if abs(new_credit - (row.credit or 0.0)) < 1e-9:
             continue
         credits = {i.id: (new_credit if i.id == row.id else (i.credit or 0.0)) for i in attempt.items}
-        result = score_attempt(
-            [ItemScore(i.version.competency_code, credits[i.id], i.scored) for i in attempt.items],
-            cut_percent=attempt.cut_score.percent,
-            mastery_percent=attempt.assessment.mastery,
-            competency_order=[c["competency"] for c in attempt.assessment.blueprint],
-        )
+        result = runner.result_from_credits(attempt, credits)
         assert attempt.score is not None
         changes.append(
             Change(
@@ -96,25 +91,10 @@ def apply(actor: User, item: Item) -> list[Change]:
         attempt, score = change.attempt, change.attempt.score
         assert score is not None
         change.attempt_item.credit = change.new_credit
-        result = score_attempt(
-            [ItemScore(i.version.competency_code, i.credit or 0.0, i.scored) for i in attempt.items],
-            cut_percent=attempt.cut_score.percent,
-            mastery_percent=attempt.assessment.mastery,
-            competency_order=[c["competency"] for c in attempt.assessment.blueprint],
-        )
+        result = runner.result_from_credits(attempt, {i.id: i.credit or 0.0 for i in attempt.items})
         before = {"percent": score.percent, "passed": score.passed}
-        score.points, score.percent, score.passed = result.points, result.percent, result.passed
-        score.competencies = [
-            {
-                "code": c.code,
-                "points": c.points,
-                "max_points": c.max_points,
-                "percent": c.percent,
-                "mastery": c.mastery_percent,
-                "met": c.met,
-            }
-            for c in result.competencies
-        ]
+        for column, value in runner.score_columns(result).items():
+            setattr(score, column, value)
         audit.record(
             actor,
             "attempt.regraded",
