@@ -182,3 +182,27 @@ async def closed_loop(
     started = time.perf_counter()
     await asyncio.gather(*(worker(n, token) for n, token in enumerate(tokens)))
     return done / (time.perf_counter() - started), errors
+
+
+def run_isolated(make_coroutine: Any) -> Any:
+    """Run a coroutine on a fresh event loop in its own thread.
+
+    Playwright's sync API keeps an event loop running in the main thread for the
+    whole test session, and asyncio.run refuses to start inside one.
+    """
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as exc:  # handed back to the caller below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="load")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

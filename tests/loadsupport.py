@@ -34,7 +34,7 @@ BENCH_INSERTS = Table(
 )
 
 
-def prepare_database(url: str, candidates: int, *, migrate: bool = True) -> list[str]:
+def prepare_database(url: str, candidates: int, *, migrate: bool = True, bench_table: bool = False) -> list[str]:
     """Migrate (optionally), load the repository's content and create candidates; returns their API tokens."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     tokens = ["cfy_" + secrets.token_urlsafe(24) for _ in range(candidates)]
@@ -77,7 +77,8 @@ def prepare_database(url: str, candidates: int, *, migrate: bool = True) -> list
             ],
         )
         db.session.commit()
-        BENCH_METADATA.create_all(db.engine, checkfirst=True)
+        if bench_table:
+            BENCH_METADATA.create_all(db.engine, checkfirst=True)
         db.engine.dispose()
     return tokens
 

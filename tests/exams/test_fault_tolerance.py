@@ -7,7 +7,6 @@ that sequence number and answer or a newer one.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import signal
@@ -17,7 +16,7 @@ from sqlalchemy import select
 
 from certify.assessments.attempt_models import AttemptItem, Response
 from certify.extensions import db
-from tests.bench_load import run_candidates
+from tests.bench_load import run_candidates, run_isolated
 from tests.loadsupport import gunicorn, prepare_database, worker_pids
 
 
@@ -42,7 +41,7 @@ def test_no_acknowledged_save_is_lost_when_workers_are_killed(app, database_url)
         thread = threading.Thread(target=killer, daemon=True)
         thread.start()
         try:
-            stats = asyncio.run(run_candidates(base, tokens, think=(0.05, 0.3), ramp_seconds=2, retries=6))
+            stats = run_isolated(lambda: run_candidates(base, tokens, think=(0.05, 0.3), ramp_seconds=2, retries=6))
         finally:
             stop.set()
             thread.join(5)

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from certify.interop.qti import read_qti_package, read_qti_xml
-from tests.interop.test_qti import COMPETENCIES, EXPECTED, qti2
+from tests.interop.qti_samples import COMPETENCIES, EXPECTED, qti2
 from tests.interop.test_qti3 import ITEMS_3
 from tests.interop.test_qti_errors import BILLION_LAUGHS, HOTSPOT
 

@@ -1,0 +1,202 @@
+"""QTI 3.0 export: structure, shapes, and how edited or foreign packages are read back."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import defusedxml.ElementTree as DET
+import pytest
+
+from certify.core.banks import Bank
+from certify.interop.qti import read_qti_package, write_qti3_package
+from tests.interop.test_qti_roundtrip import COMPETENCIES, QTI, TEMPLATES, build_bank, members
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return build_bank()
+
+
+INTERACTIONS = {
+    "single_choice": ("choice-interaction", "single", "identifier", "match_correct"),
+    "multiple_response": ("choice-interaction", "multiple", "identifier", "map_response"),
+    "true_false": ("choice-interaction", "single", "identifier", "match_correct"),
+    "matching": ("match-interaction", "multiple", "directedPair", "match_correct"),
+    "ordering": ("order-interaction", "ordered", "identifier", "match_correct"),
+    "short_answer": ("text-entry-interaction", "single", "string", "map_response"),
+    "numeric": ("text-entry-interaction", "single", "float", "match_correct"),
+}
+NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def test_items_are_structurally_qti3(bank):
+    files = members(write_qti3_package(bank)[0])
+    for item in bank.items:
+        name = "items/ID_002.xml" if item.ref == "002" else f"items/{item.ref}.xml"
+        root = DET.fromstring(files[name], forbid_dtd=True)
+        assert root.tag == QTI + "qti-assessment-item"
+        assert NCNAME.match(root.get("identifier"))
+        assert root.get("title") == item.title
+        assert (root.get("adaptive"), root.get("time-dependent")) == ("false", "false")
+        children = [child.tag.removeprefix(QTI) for child in root]
+        assert children == [
+            "qti-response-declaration",
+            "qti-outcome-declaration",
+            "qti-outcome-declaration",
+            "qti-outcome-declaration",
+            "qti-item-body",
+            "qti-response-processing",
+            "qti-modal-feedback",
+        ]
+        interaction, cardinality, base_type, template = INTERACTIONS[item.type]
+        declaration = root.find(QTI + "qti-response-declaration")
+        assert (declaration.get("identifier"), declaration.get("cardinality"), declaration.get("base-type")) == (
+            "RESPONSE",
+            cardinality,
+            base_type,
+        )
+        score = root.find(QTI + "qti-outcome-declaration")
+        assert (score.get("identifier"), score.get("cardinality"), score.get("base-type")) == (
+            "SCORE",
+            "single",
+            "float",
+        )
+        assert root.find(QTI + "qti-response-processing").get("template") == f"{TEMPLATES}{template}.xml"
+        (found,) = root.iter(QTI + "qti-" + interaction)
+        assert found.get("response-identifier") == "RESPONSE"
+        for element in root.iter():
+            if element.tag.startswith(QTI + "qti-simple") and element.tag.endswith("choice"):
+                assert NCNAME.match(element.get("identifier"))
+        for value in declaration.iter(QTI + "qti-value"):
+            assert all(NCNAME.match(part) for part in value.text.split()) or base_type in ("string", "float")
+        assert root.find(f"{QTI}qti-modal-feedback/{QTI}qti-content-body/{QTI}p") is not None
+
+
+def test_true_false_and_numeric_shapes(bank):
+    files = members(write_qti3_package(bank)[0])
+    true_false = DET.fromstring(files["items/RT-003.xml"], forbid_dtd=True)
+    choices = true_false.findall(f".//{QTI}qti-simple-choice")
+    assert [(c.get("identifier"), c.text.strip()) for c in choices] == [("true", "True"), ("false", "False")]
+    assert true_false.find(f".//{QTI}qti-correct-response/{QTI}qti-value").text == "false"
+    assert "\x0b" in bank.items[2].stem  # XML 1.0 cannot hold it: dropped from the XML, kept in the metadata
+    assert "\x0b" not in files["items/RT-003.xml"].decode()
+    numeric = DET.fromstring(files["items/RT-008.xml"], forbid_dtd=True)
+    assert numeric.find(f".//{QTI}qti-correct-response/{QTI}qti-value").text == "33.3"
+    multiple = DET.fromstring(files["items/ID_002.xml"], forbid_dtd=True)
+    mapping = multiple.find(f".//{QTI}qti-mapping")
+    assert (mapping.get("lower-bound"), mapping.get("upper-bound")) == ("0", "1")
+    values = {e.get("map-key"): float(e.get("mapped-value")) for e in mapping}
+    assert values == {"a": 0.5, "b": 0.5, "c": -0.5, "d": -0.5}
+
+
+def _edit(data: bytes, name: str, old: bytes, new: bytes) -> bytes:
+    files = members(data)
+    assert old in files[name]
+    files[name] = files[name].replace(old, new)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, content in files.items():
+            archive.writestr(member, content)
+    return buffer.getvalue()
+
+
+def test_item_edited_elsewhere_uses_its_xml_and_keeps_certify_identity(bank):
+    data, _ = write_qti3_package(bank)
+    edited = _edit(data, "items/RT-001.xml", b">Book a room<", b">Book the big room<")
+    again, problems = read_qti_package(edited, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
+    assert again is not None, problems
+    (warning,) = problems
+    assert warning.severity == "warning" and warning.file == "rt.zip/items/RT-001.xml"
+    assert "RT-001 was changed outside Certify" in warning.message
+    changed = again.items[0]
+    original = bank.items[0]
+    assert (changed.ref, changed.competency, changed.bloom, changed.status, changed.references) == (
+        original.ref,
+        original.competency,
+        original.bloom,
+        original.status,
+        original.references,
+    )
+    assert changed.body["options"][2]["text"] == "Book the big room\nand a trainer"
+    assert [item.content() for item in again.items[1:]] == [item.content() for item in bank.items[1:]]
+
+
+def test_package_without_certify_metadata_still_imports(bank):
+    data, _ = write_qti3_package(bank)
+    manifest = members(data)["imsmanifest.xml"]
+    stripped = re.sub(rb"<certify:item[^>]*>.*?</certify:item>", b"", manifest, flags=re.S)
+    again, problems = read_qti_package(
+        _edit(data, "imsmanifest.xml", manifest, stripped),
+        "rt.zip",
+        competencies=COMPETENCIES,
+        bank_id="rt",
+        title="Round trip",
+        default_competency="OB",
+    )
+    assert again is not None, problems
+    assert problems == []
+    for item, original in zip(again.items, bank.items, strict=True):
+        assert (item.competency, item.bloom, item.status) == ("OB", "understand", "pilot")
+        assert item.stem == original.stem.replace("\x0b", "")
+        assert (item.title, item.rationale) == (original.title, original.rationale)
+    # Option ids that are not QTI identifiers come back sanitised; their text and rationale are intact.
+    assert again.items[0].body["options"][1] == {
+        "id": "ID_2",
+        "text": "Agree the outline <now> & dates",
+        "rationale": "Jumps to a solution.",
+    }
+    matching, original = again.items[3].body, bank.items[3].body
+    assert [(p["left"], p["right"], p["rationale"]) for p in matching["pairs"]] == [
+        (p["left"], p["right"], p["rationale"]) for p in original["pairs"]
+    ]
+    assert (matching["distractors"], matching["scoring"]) == (original["distractors"], original["scoring"])
+    assert again.items[6].body == {"value": 150.0, "tolerance": 0.0, "wrong_answers": [], "unit": "%"}
+
+
+def _with_manifest(data: bytes, change) -> bytes:
+    manifest = members(data)["imsmanifest.xml"]
+    return _edit(data, "imsmanifest.xml", manifest, change(manifest))
+
+
+def test_unreadable_certify_metadata_is_ignored_with_a_warning(bank):
+    data = _with_manifest(write_qti3_package(bank)[0], lambda m: m.replace(b'{"id":"RT-001"', b'{"id":"RT-001"}}', 1))
+    again, problems = read_qti_package(
+        data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip", default_competency="RA"
+    )
+    assert again is not None, problems
+    (warning,) = problems
+    assert warning.severity == "warning" and warning.file == "rt.zip/items/RT-001.xml"
+    assert "Certify metadata is not valid JSON" in warning.message
+    assert (again.items[0].ref, again.items[0].status) == ("RT-001", "pilot")
+    assert [item.content() for item in again.items[1:]] == [item.content() for item in bank.items[1:]]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (b'"type":"single_choice"', b'"type":["single_choice"]', "in Certify's metadata: its id, type"),
+        (b'"competency":"RA"', b'"competency":"ZZ"', "in Certify's metadata: item RT-001: unknown competency 'ZZ'"),
+        (b'"key":"a"', b'"key":"zz"', "in Certify's metadata: item RT-001: `key` must be the id of one option"),
+    ],
+)
+def test_invalid_certify_metadata_is_an_error(bank, old, new, message):
+    data = _with_manifest(write_qti3_package(bank)[0], lambda m: m.replace(old, new, 1))
+    again, problems = read_qti_package(data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
+    assert again is None
+    (problem,) = problems
+    assert problem.severity == "error" and problem.file == "rt.zip/items/RT-001.xml"
+    assert problem.message.startswith(message)
+
+
+def test_unknown_metadata_version_is_ignored(bank):
+    data = _with_manifest(
+        write_qti3_package(bank)[0],
+        lambda m: m.replace(b'<certify:item version="1">', b'<certify:item version="9">', 1),
+    )
+    again, problems = read_qti_package(
+        data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip", default_competency="RA"
+    )
+    assert again is not None
+    assert [p.message for p in problems] == ["Certify metadata version '9' is not supported; it is ignored"]
