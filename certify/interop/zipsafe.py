@@ -95,7 +95,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, na
                 buffer.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise _Rejected(f"zip entry {name!r} is corrupt ({exc})") from None
-    except (NotImplementedError, RuntimeError) as exc:
+    except (NotImplementedError, RuntimeError) as exc:  # zipfile's words for an unsupported compression method
         raise _Rejected(f"zip entry {name!r} cannot be read ({exc})") from None
     return buffer.getvalue()
 
