@@ -1,0 +1,71 @@
+"""Agreement statistics between assessors."""
+
+from __future__ import annotations
+
+import pytest
+
+from certify.core.psychometrics import (
+    adjacent_agreement,
+    drift,
+    exact_agreement,
+    kappa_band,
+    quadratic_weighted_kappa,
+    severity,
+)
+
+
+def _qwk_by_pairs(pairs):
+    """An independent formula: with quadratic weights, kappa = 1 - mean (a-b)^2 / mean over all cross pairs."""
+    a, b = [x for x, _ in pairs], [y for _, y in pairs]
+    observed = sum((x - y) ** 2 for x, y in pairs) / len(pairs)
+    expected = sum((x - y) ** 2 for x in a for y in b) / (len(a) * len(b))
+    return 1 - observed / expected
+
+
+def test_perfect_agreement():
+    pairs = [(1, 1), (2, 2), (3, 3), (4, 4)]
+    assert exact_agreement(pairs) == adjacent_agreement(pairs) == 1.0
+    assert quadratic_weighted_kappa(pairs) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [(1, 2), (2, 2), (3, 4), (4, 4), (2, 3), (3, 3)],
+        [(1, 4), (4, 1), (2, 2), (3, 3), (2, 3)],
+        [(3, 3), (3, 4), (4, 3), (2, 2), (1, 2), (4, 4), (2, 1)],
+    ],
+)
+def test_kappa_matches_an_independent_formula(pairs):
+    assert quadratic_weighted_kappa(pairs) == pytest.approx(_qwk_by_pairs(pairs))
+
+
+def test_agreement_shares():
+    pairs = [(1, 2), (3, 3), (4, 1), (2, 2)]
+    assert exact_agreement(pairs) == 0.5 and adjacent_agreement(pairs) == 0.75
+
+
+def test_undefined_cases():
+    assert quadratic_weighted_kappa([]) is None and exact_agreement([]) is None
+    assert quadratic_weighted_kappa([(3, 3), (3, 3)]) is None  # no expected disagreement
+
+
+@pytest.mark.parametrize(
+    ("kappa", "band"),
+    [
+        (0.9, "almost perfect"),
+        (0.7, "substantial"),
+        (0.5, "moderate"),
+        (0.3, "fair"),
+        (0.1, "slight"),
+        (-0.2, "poor (worse than chance)"),
+    ],
+)
+def test_landis_koch_bands(kappa, band):
+    assert kappa_band(kappa) == band
+
+
+def test_severity_and_drift():
+    assert severity([-1, 0, -1, 0]) == -0.5
+    assert drift([(0, 0.0), (10, -0.5), (20, -1.0)]) == pytest.approx(-0.05)
+    assert drift([(0, 1.0), (1, 1.0)]) is None
