@@ -15,6 +15,7 @@ from certify.course.models import (
 from certify.outbox.models import OutboxMessage
 from certify.review.models import Rubric, RubricCriterion
 from certify.security.models import LoginFailure
+from certify.storage import Blob
 
 __all__ = [
     "Accommodation",
@@ -25,6 +26,7 @@ __all__ = [
     "AttemptScore",
     "AuditEvent",
     "Bank",
+    "Blob",
     "Competency",
     "CourseCompletion",
     "CutScore",

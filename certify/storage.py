@@ -1,0 +1,35 @@
+"""Blobs (uploads, rendered PDFs) stored in the database by SHA-256, so every node sees them."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from certify.database import UTCDateTime, utcnow
+from certify.extensions import db
+
+
+class Blob(db.Model):
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    mime: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def put(data: bytes, mime: str) -> str:
+    """Store bytes once (identical content is kept once) and return their SHA-256."""
+    digest = hashlib.sha256(data).hexdigest()
+    if db.session.get(Blob, digest) is None:
+        db.session.add(Blob(sha256=digest, data=data, size=len(data), mime=mime))
+        db.session.flush()
+    return digest
+
+
+def get(digest: str) -> Blob | None:
+    return db.session.get(Blob, digest)
