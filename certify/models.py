@@ -13,12 +13,13 @@ from certify.course.models import (
     ModuleCompletion,
 )
 from certify.outbox.models import OutboxMessage
-from certify.review.models import Rubric, RubricCriterion
+from certify.review.models import AnchorPortfolio, Rubric, RubricCriterion
 from certify.security.models import LoginFailure
 from certify.storage import Blob
 
 __all__ = [
     "Accommodation",
+    "AnchorPortfolio",
     "ApiToken",
     "Assessment",
     "Attempt",

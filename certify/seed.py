@@ -20,7 +20,7 @@ from certify.core.catalog import Catalog
 from certify.course.services import complete_course_for_demo, load_module
 from certify.database import write_intent
 from certify.extensions import db
-from certify.review.services import load_rubric
+from certify.review.services import load_anchor, load_rubric
 
 certify_cli = AppGroup("certify", help="Set up and maintain this Certify installation.")
 
@@ -78,6 +78,9 @@ def load_content(catalog: Catalog) -> list[str]:
     for rubric in catalog.rubrics:
         load_rubric(rubric)
         report.append(f"rubric {rubric.slug}: {len(rubric.criteria)} criteria")
+    for anchor in catalog.anchors:
+        load_anchor(anchor)
+        report.append(f"anchor portfolio {anchor.slug}: reference levels {anchor.reference_levels}")
     return report
 
 

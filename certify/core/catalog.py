@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from certify.core.assessment_spec import AssessmentSpec, parse_assessment
 from certify.core.banks import Bank, duplicate_refs, parse_bank
 from certify.core.course import Competency, Module, parse_competencies, parse_module
-from certify.core.rubric_spec import RubricSpec, parse_rubric
+from certify.core.rubric_spec import AnchorSpec, RubricSpec, parse_anchor, parse_rubric
 from certify.core.source import Located, Problem, load_yaml
 
-KINDS = ("competencies", "bank", "module", "assessment", "rubric")
+KINDS = ("competencies", "bank", "module", "assessment", "rubric", "anchor")
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Catalog:
     modules: list[Module] = field(default_factory=list)
     assessments: list[AssessmentSpec] = field(default_factory=list)
     rubrics: list[RubricSpec] = field(default_factory=list)
+    anchors: list[AnchorSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def all_banks(self) -> list[Bank]:
@@ -73,6 +74,10 @@ def parse_sources(sources: list[tuple[str, str]], known_competencies: Collection
             spec, problems = parse_assessment(data, filename, codes)
             if spec:
                 catalog.assessments.append(spec)
+        elif kind == "anchor":
+            anchor, problems = parse_anchor(data, filename)
+            if anchor:
+                catalog.anchors.append(anchor)
         elif kind == "rubric":
             rubric, problems = parse_rubric(data, filename, codes)
             if rubric:
@@ -101,6 +106,18 @@ def _check_ids(catalog: Catalog) -> None:
                 Problem(module.file, 1, f"module number {module.number} is also used by {numbers[module.number]}")
             )
         numbers[module.number] = module.file
+    criteria = {rubric.slug: {c.code for c in rubric.criteria} for rubric in catalog.rubrics}
+    for anchor in catalog.anchors:
+        expected = criteria.get(anchor.rubric)
+        if expected is not None and set(anchor.reference_levels) != expected:
+            catalog.problems.append(
+                Problem(
+                    anchor.file,
+                    1,
+                    f"anchor {anchor.slug}: criteria must be exactly those of "
+                    f"rubric {anchor.rubric} ({', '.join(sorted(expected))})",
+                )
+            )
     bank_ids = set(seen)
     for spec in catalog.assessments:
         for bank_id in spec.banks:

@@ -85,3 +85,60 @@ def parse_rubric(data: Any, filename: str, competencies: Collection[str]) -> tup
     if problems:
         return None, problems
     return RubricSpec(slug, title, int(pass_level), names, tuple(criteria), filename), []
+
+
+@dataclass(frozen=True)
+class AnchorSpec:
+    """A calibration portfolio: what a candidate wrote per criterion, and the committee's reference levels."""
+
+    slug: str
+    title: str
+    summary: str
+    rubric: str
+    sections: dict[str, str]
+    reference_levels: dict[str, int]
+    justification: dict[str, str]
+    file: str = ""
+
+
+def parse_anchor(data: Any, filename: str) -> tuple[AnchorSpec | None, list[Problem]]:
+    if not isinstance(data, Located) or not isinstance(data.get("anchor"), Located):
+        return None, [Problem(filename, line_of(data, 1), "an anchor file needs an `anchor:` mapping")]
+    raw: Located = data["anchor"]
+    problems: list[Problem] = []
+    slug, title = str(raw.get("slug", "")), str(raw.get("title", "")).strip()
+    if not ID_PATTERN.match(slug):
+        problems.append(Problem(filename, raw.line_of("slug"), "anchor `slug` is missing or not a simple identifier"))
+    if not title:
+        problems.append(Problem(filename, raw.line_of("title"), "anchor has no `title`"))
+    mappings: dict[str, dict[str, Any]] = {}
+    for key in ("sections", "reference_levels", "justification"):
+        value = raw.get(key)
+        if not isinstance(value, dict) or not value:
+            problems.append(Problem(filename, raw.line_of(key), f"anchor needs a `{key}` mapping of criterion codes"))
+            value = {}
+        mappings[key] = value
+    levels = {}
+    for code, level in mappings["reference_levels"].items():
+        if level not in LEVELS:
+            problems.append(
+                Problem(filename, raw.line_of("reference_levels"), f"reference level for {code} must be 1-4")
+            )
+        else:
+            levels[code] = int(level)
+    if set(mappings["sections"]) != set(levels) or set(mappings["justification"]) != set(levels):
+        problems.append(
+            Problem(filename, raw.line, "sections, reference_levels and justification must name the same criteria")
+        )
+    if problems:
+        return None, problems
+    return AnchorSpec(
+        slug,
+        title,
+        str(raw.get("summary", "")).strip(),
+        str(raw.get("rubric", "mid-portfolio")),
+        {k: str(v).strip() for k, v in mappings["sections"].items()},
+        levels,
+        {k: str(v).strip() for k, v in mappings["justification"].items()},
+        filename,
+    ), []

@@ -36,3 +36,18 @@ class RubricCriterion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     rubric: Mapped[Rubric] = relationship(back_populates="criteria")
+
+
+class AnchorPortfolio(db.Model):
+    """A calibration portfolio with the certification committee's reference levels."""
+
+    __tablename__ = "anchor_portfolios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    sections: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reference_levels: Mapped[dict[str, Any]] = mapped_column(JSON)
+    justification: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from certify.core.rubric_spec import RubricSpec
+from certify.core.rubric_spec import AnchorSpec, RubricSpec
 from certify.extensions import db
-from certify.review.models import Rubric, RubricCriterion
+from certify.review.models import AnchorPortfolio, Rubric, RubricCriterion
 
 
 def load_rubric(spec: RubricSpec) -> None:
@@ -29,3 +29,21 @@ def load_rubric(spec: RubricSpec) -> None:
 
 def get_rubric(slug: str = "mid-portfolio") -> Rubric | None:
     return db.session.scalar(select(Rubric).where(Rubric.slug == slug))
+
+
+def load_anchor(spec: AnchorSpec) -> None:
+    """Insert or update a calibration portfolio (matched by slug)."""
+    rubric = get_rubric(spec.rubric)
+    if rubric is None:
+        raise ValueError(f"anchor {spec.slug}: rubric {spec.rubric!r} is not loaded")
+    anchor = db.session.scalar(select(AnchorPortfolio).where(AnchorPortfolio.slug == spec.slug))
+    if anchor is None:
+        anchor = AnchorPortfolio(slug=spec.slug)
+        db.session.add(anchor)
+    anchor.rubric_id, anchor.title, anchor.summary = rubric.id, spec.title, spec.summary
+    anchor.sections, anchor.reference_levels, anchor.justification = (
+        dict(spec.sections),
+        dict(spec.reference_levels),
+        dict(spec.justification),
+    )
+    db.session.flush()

@@ -106,3 +106,25 @@ def test_assessment_window_is_parsed_and_checked():
         load_yaml(text.replace("2027-02-01", "2027-04-01"), "a.yaml")[0], "a.yaml", COMPETENCIES
     )
     assert problems == [] and spec.available_from.isoformat() == "2027-03-01T00:00:00+00:00"
+
+
+ANCHOR = """anchor:
+  slug: anchor-test
+  title: A test anchor
+  rubric: mid-portfolio
+  sections: {KPM: "We wanted better service.", CAUSE: "Staff need training."}
+  reference_levels: {KPM: 2, CAUSE: 1}
+  justification: {KPM: "A vague goal.", CAUSE: "Jumps to a course."}
+"""
+
+
+def test_anchor_portfolios_parse_and_must_match_the_rubric():
+    from pathlib import Path
+
+    rubric = (Path(__file__).resolve().parents[2] / "question_banks" / "rubrics" / "mid-portfolio.yaml").read_text()
+    catalog = parse_sources([("anchor.yaml", ANCHOR)], COMPETENCIES)
+    assert catalog.problems == [] and catalog.anchors[0].reference_levels == {"KPM": 2, "CAUSE": 1}
+    catalog = parse_sources([("anchor.yaml", ANCHOR), ("rubric.yaml", rubric)], COMPETENCIES)
+    assert any("criteria must be exactly those of rubric mid-portfolio" in p.message for p in catalog.problems)
+    broken = parse_sources([("a.yaml", ANCHOR.replace("CAUSE: 1}", "CAUSE: 7}"))], COMPETENCIES)
+    assert any("reference level for CAUSE must be 1-4" in p.message for p in broken.problems)
