@@ -32,7 +32,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
         raise SystemExit(1)
     click.echo(
         f"ok: {len(catalog.banks)} banks, {len(catalog.modules)} modules, {len(catalog.assessments)} assessments, "
-        f"{len(catalog.rubrics)} rubrics, {items} items"
+        f"{len(catalog.rubrics)} rubrics, {len(catalog.anchors)} anchor portfolios, {items} items"
     )
 
 

@@ -95,3 +95,12 @@ def test_practice_items_are_not_certification_items():
 def test_rubric_has_the_eight_criteria():
     (rubric,) = CATALOG.rubrics
     assert [c.competency for c in rubric.criteria] == CODES and rubric.pass_min_level == 3
+
+
+def test_three_anchor_portfolios_from_weak_to_exemplary():
+    anchors = {a.slug: a for a in CATALOG.anchors}
+    assert set(anchors) == {"anchor-weak", "anchor-proficient", "anchor-exemplary"}
+    mean = {slug: sum(a.reference_levels.values()) / len(a.reference_levels) for slug, a in anchors.items()}
+    assert mean["anchor-weak"] < 2 <= mean["anchor-proficient"] < mean["anchor-exemplary"]
+    for anchor in anchors.values():
+        assert all(len(text.split()) >= 100 for text in anchor.sections.values()), anchor.slug

@@ -5,7 +5,7 @@ from __future__ import annotations
 from certify.assessments.models import Assessment, ItemVersion
 from certify.course.models import Lesson, Module
 from certify.extensions import db
-from certify.review.models import RubricCriterion
+from certify.review.models import AnchorPortfolio, RubricCriterion
 
 
 def test_seed_loads_everything_and_is_idempotent(app, runner):
@@ -18,6 +18,7 @@ def test_seed_loads_everything_and_is_idempotent(app, runner):
         assert db.session.query(Lesson).count() >= 30
         assert db.session.query(Assessment).count() == 2
         assert db.session.query(RubricCriterion).count() == 8
+        assert db.session.query(AnchorPortfolio).count() == 3
         assert versions >= 320 + 50
     second = runner.invoke(args=["certify", "seed"])
     assert second.exit_code == 0
