@@ -13,22 +13,36 @@ from certify.course.models import (
     ModuleCompletion,
 )
 from certify.outbox.models import OutboxMessage
-from certify.review.models import AnchorPortfolio, Rubric, RubricCriterion
+from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
+from certify.review.models import (
+    Allocation,
+    AnchorPortfolio,
+    CalibrationAttempt,
+    ConflictOfInterest,
+    Resolution,
+    Review,
+    Rubric,
+    RubricCriterion,
+)
 from certify.security.models import LoginFailure
 from certify.storage import Blob
 
 __all__ = [
     "Accommodation",
+    "Allocation",
     "AnchorPortfolio",
     "ApiToken",
     "Assessment",
+    "Attachment",
     "Attempt",
     "AttemptItem",
     "AttemptScore",
     "AuditEvent",
     "Bank",
     "Blob",
+    "CalibrationAttempt",
     "Competency",
+    "ConflictOfInterest",
     "CourseCompletion",
     "CutScore",
     "Item",
@@ -40,7 +54,11 @@ __all__ = [
     "Module",
     "ModuleCompletion",
     "OutboxMessage",
+    "Portfolio",
+    "PortfolioVersion",
+    "Resolution",
     "Response",
+    "Review",
     "Rubric",
     "RubricCriterion",
     "User",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certify.database import UTCDateTime, utcnow
 from certify.extensions import db
 
 
@@ -51,3 +53,75 @@ class AnchorPortfolio(db.Model):
     sections: Mapped[dict[str, Any]] = mapped_column(JSON)
     reference_levels: Mapped[dict[str, Any]] = mapped_column(JSON)
     justification: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+ALLOCATION_ROLES = ("first", "second", "adjudicator", "appeal")
+
+
+class Allocation(db.Model):
+    """An assessor's assignment to a portfolio version; the lock keeps two people from overwriting each other."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        UniqueConstraint("version_id", "assessor_id", name="uq_allocations_version_assessor"),
+        CheckConstraint("role IN ('first', 'second', 'adjudicator', 'appeal')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("portfolio_versions.id", ondelete="CASCADE"), index=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(12), default="allocated")  # allocated | submitted | withdrawn
+    allocated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    lock_token: Mapped[str | None] = mapped_column(String(64))
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    review: Mapped[Review | None] = relationship(back_populates="allocation", uselist=False)
+
+
+class Review(db.Model):
+    __tablename__ = "reviews"
+
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocations.id", ondelete="CASCADE"), primary_key=True)
+    levels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    comments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    overall_comment: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    allocation: Mapped[Allocation] = relationship(back_populates="review")
+
+
+class Resolution(db.Model):
+    """The final levels of a version and the rule that produced them."""
+
+    __tablename__ = "resolutions"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("portfolio_versions.id", ondelete="CASCADE"), primary_key=True)
+    final_levels: Mapped[dict[str, Any]] = mapped_column(JSON)
+    passed: Mapped[bool]
+    rule: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConflictOfInterest(db.Model):
+    """An assessor who must never be allocated this candidate (declared, or recorded as their trainer)."""
+
+    __tablename__ = "conflicts_of_interest"
+
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CalibrationAttempt(db.Model):
+    __tablename__ = "calibration_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON)  # anchor slug -> {criterion: level}
+    share: Mapped[float]
+    calibrated: Mapped[bool]
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,136 @@
+"""Portfolios: autosaved drafts, evidence uploads and immutable submitted versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from certify import storage
+from certify.audit import services as audit
+from certify.auth.models import User
+from certify.extensions import db
+from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
+from certify.review.services import get_rubric
+from certify.security.uploads import UploadRefused, check_upload
+
+MAX_SECTION_CHARS = 20_000
+
+
+class PortfolioError(ValueError):
+    """A request about a portfolio that cannot be carried out; safe to show. `status` is the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def criteria_codes() -> list[str]:
+    rubric = get_rubric()
+    if rubric is None:
+        raise PortfolioError("The portfolio rubric is not loaded; run `flask certify seed`.", 503)
+    return [c.code for c in rubric.criteria]
+
+
+def portfolio_for(candidate: User) -> Portfolio:
+    """The candidate's portfolio, created empty on first use."""
+    portfolio = db.session.scalar(select(Portfolio).where(Portfolio.candidate_id == candidate.id))
+    if portfolio is None:
+        portfolio = Portfolio(candidate_id=candidate.id, draft_sections={}, draft_seq=0)
+        db.session.add(portfolio)
+        db.session.flush()
+    return portfolio
+
+
+def save_draft(candidate: User, sections: dict[str, str], seq: int, now: datetime) -> int:
+    """Autosave the draft if `seq` is newer than the stored one; returns the new seq. Stale saves change nothing."""
+    codes = set(criteria_codes())
+    unknown = sorted(set(sections) - codes)
+    if unknown:
+        raise PortfolioError(f"Unknown portfolio section: {', '.join(unknown)}.")
+    too_long = [code for code, text in sections.items() if not isinstance(text, str) or len(text) > MAX_SECTION_CHARS]
+    if too_long:
+        raise PortfolioError(
+            f"Sections are text of at most {MAX_SECTION_CHARS:,} characters (check {', '.join(too_long)})."
+        )
+    portfolio = portfolio_for(candidate)
+    merged = {**portfolio.draft_sections, **sections}
+    changed = db.session.execute(
+        update(Portfolio)
+        .where(Portfolio.id == portfolio.id, Portfolio.draft_seq < seq)
+        .values(draft_sections=merged, draft_seq=seq, draft_saved_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(portfolio)
+    if not changed:
+        raise PortfolioError("A newer draft was saved from another window; reload to see it.", 409)
+    return seq
+
+
+def add_attachment(candidate: User, filename: str, data: bytes, criterion: str = "") -> Attachment:
+    """Check an evidence file by its contents, store it once, and attach it to the draft."""
+    config = current_app.config
+    if criterion and criterion not in criteria_codes():
+        raise PortfolioError(f"Unknown portfolio section: {criterion}.")
+    try:
+        checked = check_upload(filename, data, max_bytes=int(config.get("PORTFOLIO_MAX_FILE_BYTES", 20 * 1024**2)))
+    except UploadRefused as exc:
+        raise PortfolioError(str(exc)) from None
+    portfolio = portfolio_for(candidate)
+    total = (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Attachment.size), 0)).where(
+                Attachment.portfolio_id == portfolio.id, Attachment.removed.is_(False)
+            )
+        )
+        or 0
+    )
+    limit = int(config.get("PORTFOLIO_MAX_TOTAL_BYTES", 100 * 1024**2))
+    if total + checked.size > limit:
+        raise PortfolioError(
+            f"Your evidence files would total {(total + checked.size) / 1_048_576:.1f} MB; the "
+            f"limit is {limit / 1_048_576:.0f} MB. Remove a file first.",
+            413,
+        )
+    storage.put(data, checked.mime)
+    attachment = Attachment(
+        portfolio_id=portfolio.id,
+        blob_sha256=checked.sha256,
+        kind=checked.kind,
+        safe_name=checked.safe_name,
+        size=checked.size,
+        criterion=criterion,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def submit(candidate: User, now: datetime) -> PortfolioVersion:
+    """Freeze the draft as a new version; every section must be written."""
+    portfolio = portfolio_for(candidate)
+    open_versions = [v for v in portfolio.versions if v.state != "resolved"]
+    if open_versions:
+        raise PortfolioError("Your portfolio is already with the assessors; you can resubmit once it is decided.", 409)
+    missing = [code for code in criteria_codes() if not str(portfolio.draft_sections.get(code, "")).strip()]
+    if missing:
+        raise PortfolioError(f"Write every section before submitting (missing: {', '.join(missing)}).")
+    attachments = [a.id for a in portfolio.attachments if not a.removed]
+    version = PortfolioVersion(
+        portfolio_id=portfolio.id,
+        number=len(portfolio.versions) + 1,
+        sections=dict(portfolio.draft_sections),
+        attachment_ids=attachments,
+        submitted_at=now,
+    )
+    db.session.add(version)
+    db.session.flush()
+    audit.record(
+        candidate,
+        "portfolio.submitted",
+        "portfolio_version",
+        version.id,
+        after={"number": version.number, "attachments": len(attachments)},
+    )
+    return version

@@ -1,0 +1,152 @@
+"""Reviews and their resolution: two independent reviews, then final levels or an adjudicator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from certify.audit import services as audit
+from certify.auth.models import User
+from certify.core.rubrics import (
+    ResolutionRules,
+    RubricError,
+    calibration,
+    check_levels,
+    resolve_adjudication,
+    resolve_double_marking,
+)
+from certify.extensions import db
+from certify.portfolios.models import PortfolioVersion
+from certify.review.allocation import allocate_adjudicator
+from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt, Resolution, Review
+from certify.review.services import get_rubric
+
+
+class ReviewError(ValueError):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def rules() -> ResolutionRules:
+    config = current_app.config
+    rubric = get_rubric()
+    return ResolutionRules(
+        tolerance=int(config.get("REVIEW_TOLERANCE", 1)),
+        combine=str(config.get("REVIEW_COMBINE", "mean_floor")),
+        pass_min_level=rubric.pass_min_level if rubric else 3,
+    )
+
+
+def criteria() -> list[str]:
+    rubric = get_rubric()
+    if rubric is None:
+        raise ReviewError("The portfolio rubric is not loaded.", 503)
+    return [c.code for c in rubric.criteria]
+
+
+def allocation_for(assessor: User, allocation_id: int) -> Allocation | None:
+    """The allocation if it is this assessor's; None otherwise (answer 404)."""
+    allocation = db.session.get(Allocation, allocation_id)
+    return allocation if allocation is not None and allocation.assessor_id == assessor.id else None
+
+
+def submit_review(
+    assessor: User,
+    allocation: Allocation,
+    levels: dict[str, int],
+    comments: dict[str, str],
+    overall: str,
+    now: datetime,
+) -> Resolution | None:
+    """Record a finished review and resolve the version when it can be; returns the resolution if one was made."""
+    if allocation.assessor_id != assessor.id:
+        raise ReviewError("This review is not allocated to you.", 404)
+    if allocation.status != "allocated":
+        raise ReviewError("This review has already been submitted.", 409)
+    try:
+        check_levels(levels, criteria())
+    except RubricError as exc:
+        raise ReviewError(str(exc)) from None
+    review = allocation.review or Review(allocation=allocation)
+    review.levels, review.comments, review.overall_comment = dict(levels), dict(comments), overall.strip()
+    review.submitted_at = review.updated_at = now
+    db.session.add(review)
+    allocation.status = "submitted"
+    allocation.lock_token = allocation.lock_expires_at = None
+    db.session.flush()
+    audit.record(assessor, "review.submitted", "allocation", allocation.id, after={"levels": dict(levels)})
+    version = db.session.get(PortfolioVersion, allocation.version_id)
+    assert version is not None
+    return _resolve_if_ready(version, now)
+
+
+def _submitted(version: PortfolioVersion) -> dict[str, dict[str, Any]]:
+    rows = db.session.scalars(
+        select(Allocation).where(Allocation.version_id == version.id, Allocation.status == "submitted")
+    ).all()
+    return {row.role: dict(row.review.levels) for row in rows if row.review is not None}
+
+
+def _resolve_if_ready(version: PortfolioVersion, now: datetime) -> Resolution | None:
+    reviews, codes, current = _submitted(version), criteria(), rules()
+    if "adjudicator" in reviews:
+        outcome = resolve_adjudication(reviews["adjudicator"], codes, current)
+    elif "first" in reviews and "second" in reviews:
+        outcome = resolve_double_marking(reviews["first"], reviews["second"], codes, current)
+        if outcome.needs_adjudication:
+            audit.record(
+                None, "portfolio.adjudication_needed", "portfolio_version", version.id, note="; ".join(outcome.reasons)
+            )
+            allocate_adjudicator(version)
+            return None
+    else:
+        return None
+    resolution = Resolution(
+        version_id=version.id,
+        final_levels=dict(outcome.final_levels),
+        passed=bool(outcome.passed),
+        rule=outcome.rule,
+        decided_at=now,
+    )
+    db.session.add(resolution)
+    version.state = "resolved"
+    db.session.flush()
+    audit.record(
+        None,
+        "portfolio.resolved",
+        "portfolio_version",
+        version.id,
+        after={"final_levels": dict(outcome.final_levels), "passed": outcome.passed, "rule": outcome.rule},
+    )
+    return resolution
+
+
+def record_calibration(assessor: User, scores: dict[str, dict[str, int]], now: datetime) -> CalibrationAttempt:
+    """Score the anchor portfolios; calibrated when enough criteria match the reference levels."""
+    anchors = db.session.scalars(select(AnchorPortfolio).order_by(AnchorPortfolio.slug)).all()
+    if not anchors:
+        raise ReviewError("No anchor portfolios are loaded; run `flask certify seed`.", 503)
+    missing = [a.slug for a in anchors if a.slug not in scores]
+    if missing:
+        raise ReviewError(f"Score every anchor portfolio (missing: {', '.join(missing)}).")
+    try:
+        result = calibration([scores[a.slug] for a in anchors], [a.reference_levels for a in anchors], rules())
+    except RubricError as exc:
+        raise ReviewError(str(exc)) from None
+    attempt = CalibrationAttempt(
+        assessor_id=assessor.id, scores=scores, share=result.share, calibrated=result.calibrated, submitted_at=now
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    audit.record(
+        assessor,
+        "assessor.calibrated" if result.calibrated else "assessor.calibration_missed",
+        "user",
+        assessor.id,
+        after={"share": round(result.share, 3), "matched": result.matched, "of": result.total},
+    )
+    return attempt
