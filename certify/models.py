@@ -17,6 +17,7 @@ from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
 from certify.review.models import (
     Allocation,
     AnchorPortfolio,
+    Appeal,
     CalibrationAttempt,
     ConflictOfInterest,
     Resolution,
@@ -32,6 +33,7 @@ __all__ = [
     "Allocation",
     "AnchorPortfolio",
     "ApiToken",
+    "Appeal",
     "Assessment",
     "Attachment",
     "Attempt",

@@ -21,6 +21,7 @@ from certify.auth.forms import EMAIL, TRIM
 ROLE_CHOICES = [
     SelectChoice("candidate", "Candidate"),
     SelectChoice("assessor", "Assessor"),
+    SelectChoice("adjudicator", "Adjudicator (an assessor who decides disagreements)"),
     SelectChoice("admin", "Admin"),
 ]
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from certify.database import UTCDateTime, utcnow
 from certify.extensions import db
 
-ROLES = ("candidate", "assessor", "admin")
+ROLES = ("candidate", "assessor", "adjudicator", "admin")
 
 
 class User(UserMixin, db.Model):
@@ -54,7 +54,7 @@ class User(UserMixin, db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
-    __table_args__ = (CheckConstraint("role IN ('candidate', 'assessor', 'admin')", name="role_known"),)
+    __table_args__ = (CheckConstraint("role IN ('candidate', 'assessor', 'adjudicator', 'admin')", name="role_known"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)

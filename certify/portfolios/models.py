@@ -43,6 +43,7 @@ class PortfolioVersion(db.Model):
     portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolios.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     sections: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sections_html: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # sanitised when frozen
     attachment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     state: Mapped[str] = mapped_column(String(20), default="awaiting_review")

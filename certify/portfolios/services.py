@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from flask import current_app
@@ -12,7 +13,9 @@ from certify.audit import services as audit
 from certify.auth.models import User
 from certify.extensions import db
 from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
+from certify.review.allocation import AllocationError, allocate_pair
 from certify.review.services import get_rubric
+from certify.security.sanitize import render_markdown
 from certify.security.uploads import UploadRefused, check_upload
 
 MAX_SECTION_CHARS = 20_000
@@ -117,10 +120,12 @@ def submit(candidate: User, now: datetime) -> PortfolioVersion:
     if missing:
         raise PortfolioError(f"Write every section before submitting (missing: {', '.join(missing)}).")
     attachments = [a.id for a in portfolio.attachments if not a.removed]
+    sections = {code: str(portfolio.draft_sections.get(code, "")) for code in criteria_codes()}
     version = PortfolioVersion(
         portfolio_id=portfolio.id,
         number=len(portfolio.versions) + 1,
-        sections=dict(portfolio.draft_sections),
+        sections=sections,
+        sections_html={code: render_markdown(text) for code, text in sections.items()},
         attachment_ids=attachments,
         submitted_at=now,
     )
@@ -133,4 +138,46 @@ def submit(candidate: User, now: datetime) -> PortfolioVersion:
         version.id,
         after={"number": version.number, "attachments": len(attachments)},
     )
+    with contextlib.suppress(AllocationError):  # audited; it waits until enough calibrated assessors are free
+        allocate_pair(version)
     return version
+
+
+def remove_attachment(candidate: User, attachment_id: int) -> Attachment:
+    """Take a file out of the draft. Submitted versions keep the files they were submitted with."""
+    attachment = attachment_of(candidate, attachment_id)
+    if attachment is None or attachment.removed:
+        raise PortfolioError("No such file in your portfolio.", 404)
+    attachment.removed = True
+    db.session.flush()
+    return attachment
+
+
+def attachment_of(candidate: User, attachment_id: int) -> Attachment | None:
+    """The candidate's own file, or None (answer 404)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        return None
+    portfolio = db.session.get(Portfolio, attachment.portfolio_id)
+    return attachment if portfolio is not None and portfolio.candidate_id == candidate.id else None
+
+
+def version_of(candidate: User, number: int) -> PortfolioVersion | None:
+    portfolio = db.session.scalar(select(Portfolio).where(Portfolio.candidate_id == candidate.id))
+    if portfolio is None:
+        return None
+    return db.session.scalar(
+        select(PortfolioVersion).where(PortfolioVersion.portfolio_id == portfolio.id, PortfolioVersion.number == number)
+    )
+
+
+def version_attachments(version: PortfolioVersion) -> list[Attachment]:
+    if not version.attachment_ids:
+        return []
+    rows = db.session.scalars(select(Attachment).where(Attachment.id.in_(version.attachment_ids))).all()
+    return sorted(rows, key=lambda a: a.id)
+
+
+def blind_name(attachment: Attachment, position: int) -> str:
+    """What assessors see: a position and the file type, nothing the candidate chose."""
+    return f"evidence-{position}.{attachment.kind}"

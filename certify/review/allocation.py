@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from certify.audit import services as audit
 from certify.auth.models import User, UserRole
+from certify.database import utcnow
 from certify.extensions import db
 from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review.models import Allocation, CalibrationAttempt, ConflictOfInterest
@@ -17,8 +18,10 @@ class AllocationError(RuntimeError):
     pass
 
 
-def eligible_assessors(version: PortfolioVersion, *, exclude: Collection[int] = ()) -> list[User]:
-    """Active, calibrated assessors free of conflicts with the candidate, lightest load first."""
+def eligible_assessors(
+    version: PortfolioVersion, *, exclude: Collection[int] = (), role: str = "assessor"
+) -> list[User]:
+    """Active, calibrated holders of `role` free of conflicts with the candidate, lightest load first."""
     portfolio = db.session.get(Portfolio, version.portfolio_id)
     assert portfolio is not None
     conflicted = set(
@@ -36,7 +39,7 @@ def eligible_assessors(version: PortfolioVersion, *, exclude: Collection[int] = 
             .group_by(Allocation.assessor_id)
         ).all()
     )
-    candidates = db.session.scalars(select(User).join(UserRole).where(UserRole.role == "assessor", User.active)).all()
+    candidates = db.session.scalars(select(User).join(UserRole).where(UserRole.role == role, User.active)).all()
     chosen = [
         u
         for u in candidates
@@ -74,12 +77,17 @@ def allocate_pair(version: PortfolioVersion) -> list[Allocation]:
     return allocations
 
 
+def used_assessors(version: PortfolioVersion) -> set[int]:
+    """Everyone who has ever been allocated this version (withdrawn allocations included)."""
+    return set(db.session.scalars(select(Allocation.assessor_id).where(Allocation.version_id == version.id)))
+
+
 def allocate_adjudicator(version: PortfolioVersion) -> Allocation:
     """A third assessor, who has not reviewed this version, to decide a disagreement."""
-    used = set(db.session.scalars(select(Allocation.assessor_id).where(Allocation.version_id == version.id)))
-    people = eligible_assessors(version, exclude=used)
+    people = eligible_assessors(version, exclude=used_assessors(version), role="adjudicator")
     if not people:
-        raise AllocationError("No calibrated assessor is free to adjudicate.")
+        audit.record(None, "portfolio.adjudicator_waiting", "portfolio_version", version.id)
+        raise AllocationError("No calibrated adjudicator without a conflict is free to decide this portfolio.")
     allocation = Allocation(version_id=version.id, assessor_id=people[0].id, role="adjudicator")
     db.session.add(allocation)
     version.state = "adjudication"
@@ -92,3 +100,95 @@ def allocate_adjudicator(version: PortfolioVersion) -> Allocation:
         after={"assessor": allocation.assessor_id},
     )
     return allocation
+
+
+def allocate_waiting() -> int:
+    """Allocate versions that were waiting for assessors (after a calibration or a new assessor); returns how many."""
+    waiting = db.session.scalars(
+        select(PortfolioVersion).where(PortfolioVersion.state == "awaiting_review").order_by(PortfolioVersion.id)
+    ).all()
+    done = 0
+    for version in waiting:
+        try:
+            allocate_pair(version)
+        except AllocationError:
+            break
+        done += 1
+    deciding = db.session.scalars(
+        select(PortfolioVersion).where(PortfolioVersion.state == "adjudication").order_by(PortfolioVersion.id)
+    ).all()
+    for version in deciding:
+        live = db.session.scalar(
+            select(func.count()).where(
+                Allocation.version_id == version.id, Allocation.role == "adjudicator", Allocation.status != "withdrawn"
+            )
+        )
+        if not live:
+            try:
+                allocate_adjudicator(version)
+            except AllocationError:
+                break
+            done += 1
+    return done
+
+
+def reallocate(actor: User, allocation: Allocation, new_assessor: User, *, force: bool = False) -> Allocation:
+    """Move an unfinished review to another eligible assessor; the old allocation is withdrawn, its draft kept."""
+    if allocation.status != "allocated":
+        raise AllocationError("Only a review that has not been submitted can be reallocated.")
+    version = db.session.get(PortfolioVersion, allocation.version_id)
+    assert version is not None
+    role = "adjudicator" if allocation.role == "adjudicator" else "assessor"
+    allowed = {u.id for u in eligible_assessors(version, exclude=used_assessors(version), role=role)}
+    if new_assessor.id not in allowed:
+        raise AllocationError(
+            f"{new_assessor.name} cannot take this review: they must be an active, calibrated {role} with no "
+            "conflict of interest who has not already been allocated this portfolio."
+        )
+    if allocation.lock_expires_at and allocation.lock_expires_at > utcnow() and not force:
+        raise AllocationError(
+            "The current assessor has this review open; confirm the reallocation to take it from them."
+        )
+    allocation.status = "withdrawn"
+    allocation.lock_token = allocation.lock_expires_at = None
+    replacement = Allocation(version_id=version.id, assessor_id=new_assessor.id, role=allocation.role)
+    db.session.add(replacement)
+    db.session.flush()
+    audit.record(
+        actor,
+        "portfolio.reallocated",
+        "allocation",
+        allocation.id,
+        before={"assessor": allocation.assessor_id},
+        after={"assessor": new_assessor.id, "allocation": replacement.id, "role": allocation.role},
+    )
+    return replacement
+
+
+def withdraw_for_conflict(assessor: User, allocation: Allocation, reason: str) -> Allocation | None:
+    """An assessor recognises the candidate: record the conflict, withdraw, and find a replacement if one is free."""
+    if allocation.assessor_id != assessor.id or allocation.status != "allocated":
+        raise AllocationError("Only your own unfinished review can be withdrawn.")
+    version = db.session.get(PortfolioVersion, allocation.version_id)
+    portfolio = db.session.get(Portfolio, version.portfolio_id) if version else None
+    assert version is not None and portfolio is not None
+    if db.session.get(ConflictOfInterest, (assessor.id, portfolio.candidate_id)) is None:
+        db.session.add(
+            ConflictOfInterest(
+                assessor_id=assessor.id, candidate_id=portfolio.candidate_id, reason=reason.strip()[:300]
+            )
+        )
+    allocation.status = "withdrawn"
+    allocation.lock_token = allocation.lock_expires_at = None
+    db.session.flush()
+    audit.record(assessor, "review.withdrawn_conflict", "allocation", allocation.id, note=reason.strip()[:300])
+    role = "adjudicator" if allocation.role == "adjudicator" else "assessor"
+    people = eligible_assessors(version, exclude=used_assessors(version), role=role)
+    if not people:
+        audit.record(None, "portfolio.allocation_waiting", "portfolio_version", version.id, note="after a withdrawal")
+        return None
+    replacement = Allocation(version_id=version.id, assessor_id=people[0].id, role=allocation.role)
+    db.session.add(replacement)
+    db.session.flush()
+    audit.record(None, "portfolio.reallocated", "allocation", allocation.id, after={"allocation": replacement.id})
+    return replacement

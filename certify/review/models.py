@@ -125,3 +125,25 @@ class CalibrationAttempt(db.Model):
     share: Mapped[float]
     calibrated: Mapped[bool]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+APPEAL_STATES = ("lodged", "in_review", "upheld", "dismissed")
+
+
+class Appeal(db.Model):
+    """A candidate's appeal against a portfolio decision, re-marked by a fresh assessor."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (CheckConstraint("status IN ('lodged', 'in_review', 'upheld', 'dismissed')", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("portfolio_versions.id", ondelete="CASCADE"), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="lodged")
+    lodged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    allocation_id: Mapped[int | None] = mapped_column(ForeignKey("allocations.id", ondelete="SET NULL"))
+    original_levels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    original_passed: Mapped[bool] = mapped_column(default=False)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -20,7 +20,7 @@ from certify.core.rubrics import (
 )
 from certify.extensions import db
 from certify.portfolios.models import PortfolioVersion
-from certify.review.allocation import allocate_adjudicator
+from certify.review.allocation import AllocationError, allocate_adjudicator, allocate_waiting
 from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt, Resolution, Review
 from certify.review.services import get_rubric
 
@@ -61,12 +61,20 @@ def submit_review(
     comments: dict[str, str],
     overall: str,
     now: datetime,
+    *,
+    token: str | None = None,
 ) -> Resolution | None:
-    """Record a finished review and resolve the version when it can be; returns the resolution if one was made."""
+    """Record a finished review and resolve the version when it can be; returns the resolution if one was made.
+
+    With a lock `token` (from the review page), the submission is refused while another window holds the lock.
+    """
     if allocation.assessor_id != assessor.id:
         raise ReviewError("This review is not allocated to you.", 404)
     if allocation.status != "allocated":
         raise ReviewError("This review has already been submitted.", 409)
+    expires = allocation.lock_expires_at
+    if token is not None and allocation.lock_token not in (None, token) and expires and expires > now:
+        raise ReviewError("This review is open in another window, which now holds it; reload to continue here.", 423)
     try:
         check_levels(levels, criteria())
     except RubricError as exc:
@@ -81,6 +89,10 @@ def submit_review(
     audit.record(assessor, "review.submitted", "allocation", allocation.id, after={"levels": dict(levels)})
     version = db.session.get(PortfolioVersion, allocation.version_id)
     assert version is not None
+    if allocation.role == "appeal":
+        from certify.review.appeals import decide_appeal  # appeals build on this module
+
+        return decide_appeal(allocation, dict(levels), now)
     return _resolve_if_ready(version, now)
 
 
@@ -92,6 +104,8 @@ def _submitted(version: PortfolioVersion) -> dict[str, dict[str, Any]]:
 
 
 def _resolve_if_ready(version: PortfolioVersion, now: datetime) -> Resolution | None:
+    if db.session.get(Resolution, version.id) is not None:
+        return None  # already decided (an adjudicator was allocated late, or a repeat)
     reviews, codes, current = _submitted(version), criteria(), rules()
     if "adjudicator" in reviews:
         outcome = resolve_adjudication(reviews["adjudicator"], codes, current)
@@ -101,7 +115,10 @@ def _resolve_if_ready(version: PortfolioVersion, now: datetime) -> Resolution | 
             audit.record(
                 None, "portfolio.adjudication_needed", "portfolio_version", version.id, note="; ".join(outcome.reasons)
             )
-            allocate_adjudicator(version)
+            try:
+                allocate_adjudicator(version)
+            except AllocationError:
+                version.state = "adjudication"  # an admin allocates one when an adjudicator is free
             return None
     else:
         return None
@@ -142,6 +159,8 @@ def record_calibration(assessor: User, scores: dict[str, dict[str, int]], now: d
     )
     db.session.add(attempt)
     db.session.flush()
+    if result.calibrated:
+        allocate_waiting()
     audit.record(
         assessor,
         "assessor.calibrated" if result.calibrated else "assessor.calibration_missed",

@@ -86,3 +86,13 @@ def render_inline(text: str) -> Markup:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)  # noqa: S704 - sanitised by clean_html
+
+
+def clean_filter(html: str) -> Markup:
+    """Jinja filter for HTML stored already sanitised: cleaned again on the way out, in case the allow-list changed."""
+    return Markup(_clean_cached(html or ""))  # noqa: S704 - sanitised by clean_html
+
+
+@lru_cache(maxsize=4096)
+def _clean_cached(html: str) -> str:
+    return clean_html(html)

@@ -17,7 +17,7 @@ from tests.security.test_uploads import PDF
 def people(app, make_user, runner):
     assert runner.invoke(args=["certify", "seed"]).exit_code == 0
     candidate = make_user(roles=("candidate",))
-    assessors = [make_user(roles=("assessor",)) for _ in range(4)]
+    assessors = [make_user(roles=("assessor",)) for _ in range(3)] + [make_user(roles=("assessor", "adjudicator"))]
     with app.app_context():
         anchors = db.session.query(AnchorPortfolio).all()
         for person in assessors:
@@ -31,8 +31,8 @@ def _submit(app, candidate):
         codes = portfolios.criteria_codes()
         portfolios.save_draft(candidate, {code: f"Evidence for {code}." for code in codes}, 1, utcnow())
         portfolios.add_attachment(candidate, "sign-off.pdf", PDF, "PARTNERSHIP")
-        version = portfolios.submit(candidate, utcnow())
-        pair = allocation.allocate_pair(version)
+        version = portfolios.submit(candidate, utcnow())  # allocates the pair when assessors are free
+        pair = db.session.query(Allocation).filter_by(version_id=version.id).order_by(Allocation.id).all()
         db.session.commit()
         return version.id, [a.id for a in pair], codes
 

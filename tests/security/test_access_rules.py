@@ -64,6 +64,11 @@ def test_role_matrix(app, make_user, auth, client):
         "position": 1,
         "ref": "NO-SUCH-ITEM",
         "slug": "no-such",
+        "allocation_id": 999999,
+        "attachment_id": 999999,
+        "version_id": 999999,
+        "appeal_id": 999999,
+        "number": 99,
     }
     failures = []
     for url_rule in _routes(app):

@@ -1,0 +1,214 @@
+"""Administration of portfolio assessment: versions and their allocations, reallocation, appeals, conflicts."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from certify.admin import bp
+from certify.audit import services as audit
+from certify.auth.models import User, UserRole
+from certify.extensions import db
+from certify.portfolios.models import Portfolio, PortfolioVersion
+from certify.review import appeals as appeal_service
+from certify.review.allocation import (
+    AllocationError,
+    allocate_adjudicator,
+    allocate_pair,
+    eligible_assessors,
+    reallocate,
+    used_assessors,
+)
+from certify.review.models import Allocation, Appeal, ConflictOfInterest, Resolution
+from certify.review.presenting import reference
+from certify.review.services import get_rubric
+from certify.security.access import acting_user
+
+STATES = {
+    "awaiting_review": "Waiting for assessors",
+    "in_review": "In review",
+    "adjudication": "With an adjudicator",
+    "resolved": "Decided",
+}
+
+
+@bp.route("/portfolios")
+def portfolios() -> str:
+    state = request.args.get("state", "")
+    query = (
+        select(PortfolioVersion, User)
+        .join(Portfolio, Portfolio.id == PortfolioVersion.portfolio_id)
+        .join(User, User.id == Portfolio.candidate_id)
+        .order_by(PortfolioVersion.submitted_at.desc())
+        .limit(500)
+    )
+    if state in STATES:
+        query = query.where(PortfolioVersion.state == state)
+    rows = db.session.execute(query).all()
+    resolutions = {
+        r.version_id: r
+        for r in db.session.scalars(select(Resolution).where(Resolution.version_id.in_([v.id for v, _ in rows])))
+    }
+    return render_template(
+        "admin/portfolios.html", rows=rows, resolutions=resolutions, states=STATES, state=state, reference=reference
+    )
+
+
+def _version_or_404(version_id: int) -> PortfolioVersion:
+    version = db.session.get(PortfolioVersion, version_id)
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.route("/portfolios/<int:version_id>")
+def portfolio(version_id: int) -> str:
+    version = _version_or_404(version_id)
+    owner = db.session.get(Portfolio, version.portfolio_id)
+    assert owner is not None
+    allocations = db.session.scalars(
+        select(Allocation).where(Allocation.version_id == version.id).order_by(Allocation.id)
+    ).all()
+    people = {
+        u.id: u for u in db.session.scalars(select(User).where(User.id.in_([a.assessor_id for a in allocations])))
+    }
+    used = used_assessors(version)
+    options = {role: eligible_assessors(version, exclude=used, role=role) for role in ("assessor", "adjudicator")}
+    appeal = db.session.scalar(select(Appeal).where(Appeal.version_id == version.id))
+    return render_template(
+        "admin/portfolio.html",
+        version=version,
+        candidate=db.session.get(User, owner.candidate_id),
+        reference=reference(version),
+        allocations=allocations,
+        people=people,
+        options=options,
+        resolution=db.session.get(Resolution, version.id),
+        appeal=appeal,
+        fresh=appeal_service.fresh_assessors(appeal) if appeal and appeal.status == "lodged" else [],
+        rubric=get_rubric(),
+        states=STATES,
+        needs_allocation=version.state == "awaiting_review"
+        or (
+            version.state == "adjudication"
+            and not any(a.role == "adjudicator" and a.status != "withdrawn" for a in allocations)
+        ),
+    )
+
+
+@bp.route("/portfolios/<int:version_id>/allocate", methods=["POST"])
+def allocate_portfolio(version_id: int) -> Response:
+    """Allocate a version that was waiting: the two assessors, or the adjudicator."""
+    version = _version_or_404(version_id)
+    try:
+        if version.state == "awaiting_review":
+            allocate_pair(version)
+        elif version.state == "adjudication":
+            allocate_adjudicator(version)
+        else:
+            raise AllocationError("This portfolio already has its assessors.")
+    except AllocationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        audit.record(acting_user(), "portfolio.allocation_requested", "portfolio_version", version.id)
+        db.session.commit()
+        flash("Allocated.", "success")
+    return redirect(url_for("admin.portfolio", version_id=version.id))
+
+
+@bp.route("/allocations/<int:allocation_id>/reallocate", methods=["POST"])
+def reallocate_review(allocation_id: int) -> Response:
+    allocation = db.session.get(Allocation, allocation_id)
+    if allocation is None:
+        abort(404)
+    person = db.session.get(User, _int(request.form.get("assessor_id")))
+    try:
+        if person is None:
+            raise AllocationError("Choose the assessor to take this review.")
+        reallocate(acting_user(), allocation, person, force=request.form.get("force") == "yes")
+    except AllocationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"The review was reallocated to {person.name}.", "success")
+    return redirect(url_for("admin.portfolio", version_id=allocation.version_id))
+
+
+@bp.route("/appeals")
+def appeals() -> str:
+    rows = db.session.execute(
+        select(Appeal, User, PortfolioVersion)
+        .join(User, User.id == Appeal.candidate_id)
+        .join(PortfolioVersion, PortfolioVersion.id == Appeal.version_id)
+        .order_by(Appeal.lodged_at.desc())
+    ).all()
+    return render_template("admin/appeals.html", rows=rows, reference=reference)
+
+
+@bp.route("/appeals/<int:appeal_id>/allocate", methods=["POST"])
+def allocate_appeal(appeal_id: int) -> Response:
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None:
+        abort(404)
+    person = db.session.get(User, _int(request.form.get("assessor_id")))
+    try:
+        if person is None:
+            raise AllocationError("Choose a fresh assessor.")
+        appeal_service.allocate(acting_user(), appeal, person)
+    except AllocationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"{person.name} will re-mark the portfolio.", "success")
+    return redirect(url_for("admin.portfolio", version_id=appeal.version_id) + "#appeal")
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+def conflicts() -> tuple[str, int]:
+    """Conflicts of interest, including the candidate's own trainer, recorded by an admin."""
+    error, status = None, 200
+    form = {k: request.form.get(k, "").strip() for k in ("assessor_id", "email", "reason")}
+    if request.method == "POST":
+        assessor = db.session.get(User, _int(form["assessor_id"]))
+        candidate = db.session.scalar(select(User).where(User.email == form["email"].lower()))
+        if assessor is None or not assessor.has_role("assessor", "adjudicator"):
+            error = "Choose an assessor."
+        elif candidate is None or candidate.id == assessor.id:
+            error = "No other account uses that email address."
+        elif not form["reason"] or len(form["reason"]) > 300:
+            error = "Describe the conflict (for example, “their trainer”) in at most 300 characters."
+        if error:
+            status = 400
+        else:
+            assert assessor is not None and candidate is not None
+            if db.session.get(ConflictOfInterest, (assessor.id, candidate.id)) is None:
+                db.session.add(
+                    ConflictOfInterest(assessor_id=assessor.id, candidate_id=candidate.id, reason=form["reason"])
+                )
+                audit.record(acting_user(), "conflict.recorded", "user", candidate.id, after={"assessor": assessor.id})
+            db.session.commit()
+            flash(f"Recorded: {assessor.name} will never be allocated work by {candidate.name}.", "success")
+            form = {"assessor_id": "", "email": "", "reason": ""}
+    assessors = db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == "assessor").order_by(User.name)
+    ).all()
+    candidate_user = db.aliased(User)
+    rows = db.session.execute(
+        select(ConflictOfInterest, User, candidate_user)
+        .join(User, User.id == ConflictOfInterest.assessor_id)
+        .join(candidate_user, candidate_user.id == ConflictOfInterest.candidate_id)
+        .order_by(User.name)
+    ).all()
+    page = render_template("admin/conflicts.html", rows=rows, assessors=assessors, form=form, error=error)
+    return page, status
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0

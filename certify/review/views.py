@@ -1,0 +1,254 @@
+"""Assessor pages: allocations (blind), the review form with a renewable lock, calibration, conflicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from certify.auth.models import User
+from certify.database import utcnow
+from certify.extensions import db
+from certify.portfolios.models import PortfolioVersion
+from certify.portfolios.views import file_response
+from certify.review import bp
+from certify.review import workspace as ws
+from certify.review.allocation import AllocationError, withdraw_for_conflict
+from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt, ConflictOfInterest
+from certify.review.presenting import blind_files, blind_portfolio, reference
+from certify.review.reviewing import ReviewError, allocation_for, record_calibration, submit_review
+from certify.review.services import get_rubric
+from certify.security.access import acting_user
+
+
+def _mine(allocation_id: int) -> Allocation:
+    allocation = allocation_for(acting_user(), allocation_id)
+    if allocation is None or allocation.status == "withdrawn":
+        abort(404)
+    return allocation
+
+
+@bp.route("/")
+def index() -> str:
+    me = acting_user()
+    rows = db.session.scalars(
+        select(Allocation)
+        .where(Allocation.assessor_id == me.id, Allocation.status != "withdrawn")
+        .order_by(Allocation.id)
+    ).all()
+    versions = {
+        v.id: v
+        for v in db.session.scalars(
+            select(PortfolioVersion).where(PortfolioVersion.id.in_([r.version_id for r in rows]))
+        )
+    }
+    latest = db.session.scalar(
+        select(CalibrationAttempt).where(CalibrationAttempt.assessor_id == me.id).order_by(CalibrationAttempt.id.desc())
+    )
+    calibrated = db.session.scalar(
+        select(CalibrationAttempt.id).where(CalibrationAttempt.assessor_id == me.id, CalibrationAttempt.calibrated)
+    )
+    return render_template(
+        "review/index.html",
+        todo=[(r, reference(versions[r.version_id])) for r in rows if r.status == "allocated"],
+        done=[(r, reference(versions[r.version_id])) for r in rows if r.status == "submitted"],
+        latest=latest,
+        calibrated=calibrated is not None,
+        is_assessor=me.has_role("assessor", "adjudicator"),
+    )
+
+
+def _review_page(
+    allocation: Allocation,
+    *,
+    lock: ws.Lock | None,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    review = allocation.review
+    levels = form["levels"] if form else (dict(review.levels) if review else {})
+    comments = form["comments"] if form else (dict(review.comments) if review else {})
+    overall = form["overall"] if form else (review.overall_comment if review else "")
+    page = render_template(
+        "review/allocation.html",
+        allocation=allocation,
+        shown=blind_portfolio(allocation),
+        rubric=get_rubric(),
+        lock=lock,
+        levels=levels,
+        comments=comments,
+        overall=overall,
+        seq=(review.seq if review else 0) + 1,
+        error=error,
+    )
+    return page, status
+
+
+@bp.route("/allocations/<int:allocation_id>")
+def allocation(allocation_id: int) -> tuple[str, int]:
+    found = _mine(allocation_id)
+    lock = ws.take_lock(acting_user(), found, utcnow()) if found.status == "allocated" else None
+    db.session.commit()
+    return _review_page(found, lock=lock)
+
+
+@bp.route("/allocations/<int:allocation_id>", methods=["POST"])
+def save(allocation_id: int) -> Response | tuple[str, int]:
+    found = _mine(allocation_id)
+    me, now, action = acting_user(), utcnow(), request.form.get("action", "save")
+    token = request.form.get("lock", "")
+    if action == "take_over":
+        lock = ws.take_lock(me, found, now, token=token, take_over=True)
+        db.session.commit()
+        flash("This window now holds the review; any other window can no longer save it.", "success")
+        return redirect(url_for("review.allocation", allocation_id=found.id))
+    form = {
+        "levels": {c: request.form.get(f"level-{c}", "") for c in ws.criteria()},
+        "comments": {c: request.form.get(f"comment-{c}", "") for c in ws.criteria()},
+        "overall": request.form.get("overall", ""),
+    }
+    try:
+        levels = ws.parse_levels(form["levels"], complete=action == "submit")
+        comments, overall = ws.parse_comments(form["comments"]), ws.check_overall(form["overall"])
+        if action == "submit":
+            submit_review(me, found, levels, comments, overall, now, token=token)
+        else:
+            ws.save_draft(
+                me,
+                found,
+                token=token,
+                seq=_int(request.form.get("seq")),
+                levels=levels,
+                comments=comments,
+                overall=overall,
+                now=now,
+            )
+    except ReviewError as exc:
+        db.session.rollback()
+        lock = ws.take_lock(me, found, now, token=token)
+        return _review_page(found, lock=lock, form=form, error=str(exc), status=exc.status)
+    db.session.commit()
+    if action == "submit":
+        flash(f"Your review of {reference(found_version(found))} was submitted.", "success")
+        return redirect(url_for("review.index"))
+    flash("Review draft saved.", "success")
+    return redirect(url_for("review.allocation", allocation_id=found.id))
+
+
+def found_version(allocation: Allocation) -> PortfolioVersion:
+    version = db.session.get(PortfolioVersion, allocation.version_id)
+    assert version is not None
+    return version
+
+
+@bp.route("/allocations/<int:allocation_id>/draft", methods=["PUT"])
+def autosave(allocation_id: int) -> Response | tuple[Response, int]:
+    found = _mine(allocation_id)
+    body: Any = request.get_json(silent=True)
+    seq = body.get("seq") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        return jsonify(error="invalid", message="Send {levels, comments, overall, seq, lock}."), 400
+    try:
+        lock = ws.save_draft(
+            acting_user(),
+            found,
+            token=str(body.get("lock", "")),
+            seq=seq,
+            levels=ws.parse_levels(body.get("levels", {}), complete=False),
+            comments=ws.parse_comments(body.get("comments")),
+            overall=ws.check_overall(body.get("overall", "")),
+            now=utcnow(),
+        )
+    except ReviewError as exc:
+        db.session.rollback()
+        return jsonify(error="refused", message=str(exc)), exc.status
+    db.session.commit()
+    return jsonify(seq=seq, lock_expires_at=lock.expires_at.isoformat())
+
+
+@bp.route("/allocations/<int:allocation_id>/files/<int:position>")
+def download(allocation_id: int, position: int) -> Response:
+    found = _mine(allocation_id)
+    files = blind_files(found_version(found))
+    if not 1 <= position <= len(files):
+        abort(404)
+    chosen = files[position - 1]
+    return file_response(chosen.attachment.blob_sha256, chosen.attachment.kind, chosen.name)
+
+
+@bp.route("/allocations/<int:allocation_id>/conflict", methods=["POST"])
+def declare_conflict_here(allocation_id: int) -> Response:
+    found = _mine(allocation_id)
+    try:
+        withdraw_for_conflict(acting_user(), found, request.form.get("reason", "") or "recognised during review")
+    except AllocationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("review.allocation", allocation_id=found.id))
+    db.session.commit()
+    flash(
+        "Recorded: you will never be allocated this candidate's work. The review was passed to another assessor.",
+        "success",
+    )
+    return redirect(url_for("review.index"))
+
+
+@bp.route("/calibration", methods=["GET", "POST"])
+def calibration() -> tuple[str, int]:
+    anchors = db.session.scalars(select(AnchorPortfolio).order_by(AnchorPortfolio.slug)).all()
+    rubric = get_rubric()
+    if rubric is None or not anchors:
+        abort(503)
+    me, attempt, error, status = acting_user(), None, None, 200
+    given: dict[str, dict[str, Any]] = {
+        a.slug: {c.code: request.form.get(f"{a.slug}-{c.code}", "") for c in rubric.criteria} for a in anchors
+    }
+    if request.method == "POST":
+        try:
+            scores = {slug: ws.parse_levels(levels, complete=True) for slug, levels in given.items()}
+            attempt = record_calibration(me, scores, utcnow())
+        except ReviewError as exc:
+            db.session.rollback()
+            error, status = str(exc), exc.status
+        else:
+            db.session.commit()
+    return render_template(
+        "review/calibration.html", anchors=anchors, rubric=rubric, given=given, attempt=attempt, error=error
+    ), status
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+def conflicts() -> tuple[str, int]:
+    me, error, status = acting_user(), None, 200
+    email, reason = request.form.get("email", "").strip(), request.form.get("reason", "").strip()
+    if request.method == "POST":
+        person = db.session.scalar(select(User).where(User.email == email.lower())) if email else None
+        if not email or not reason:
+            error, status = "Give the person's email address and the nature of the conflict.", 400
+        elif len(reason) > 300:
+            error, status = "Keep the description to 300 characters.", 400
+        elif person is None or person.id == me.id:
+            error, status = "No other account uses that email address; check the spelling.", 400
+        else:
+            if db.session.get(ConflictOfInterest, (me.id, person.id)) is None:
+                db.session.add(ConflictOfInterest(assessor_id=me.id, candidate_id=person.id, reason=reason))
+            db.session.commit()
+            flash(f"Recorded: you will never be allocated work by {person.name}.", "success")
+            email = reason = ""
+    declared = db.session.execute(
+        select(ConflictOfInterest, User)
+        .join(User, User.id == ConflictOfInterest.candidate_id)
+        .where(ConflictOfInterest.assessor_id == me.id)
+        .order_by(User.name)
+    ).all()
+    return render_template("review/conflicts.html", declared=declared, email=email, reason=reason, error=error), status
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
