@@ -28,6 +28,9 @@ WRITING_READS = frozenset(
         "assessments.result",
         "api.attempt",
         "api.result",
+        "portfolios.edit",  # creates the empty portfolio on first visit
+        "portfolios.preview",
+        "review.allocation",  # takes the review lock
     }
 )
 
@@ -128,7 +131,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from certify.admin import bank_views  # noqa: F401 - adds bank routes to the admin blueprint
+    from certify.admin import (
+        bank_views,  # noqa: F401 - adds bank routes to the admin blueprint
+        review_stats_views,  # noqa: F401 - adds agreement and assessor pages to admin
+    )
+    from certify.admin import portfolio_views as admin_portfolio_views  # noqa: F401 - adds portfolio administration
     from certify.admin import views as admin_views
     from certify.api import attempts as api_attempts  # noqa: F401 - adds the runner API to the api blueprint
     from certify.api import views as api_views
@@ -136,8 +143,19 @@ def register_blueprints(app: Flask) -> None:
     from certify.auth import views as auth_views
     from certify.course import views as course_views
     from certify.main import views as main_views
+    from certify.portfolios import views as portfolio_views
+    from certify.review import views as review_views
 
-    for views in (main_views, auth_views, admin_views, api_views, course_views, exam_views):
+    for views in (
+        main_views,
+        auth_views,
+        admin_views,
+        api_views,
+        course_views,
+        exam_views,
+        portfolio_views,
+        review_views,
+    ):
         app.register_blueprint(views.bp)
 
 
@@ -151,17 +169,19 @@ def register_cli(app: Flask) -> None:
     from certify.assessments.cli import attempts_cli, banks_cli
     from certify.auth.cli import users_cli
     from certify.outbox.cli import outbox_cli
+    from certify.review.analysis_cli import analysis_cli
     from certify.seed import certify_cli
 
-    for group in (certify_cli, users_cli, outbox_cli, banks_cli, attempts_cli):
+    for group in (certify_cli, users_cli, outbox_cli, banks_cli, attempts_cli, analysis_cli):
         app.cli.add_command(group)
 
 
 def register_templating(app: Flask) -> None:
-    from certify.security.sanitize import markdown_filter, render_inline
+    from certify.security.sanitize import clean_filter, markdown_filter, render_inline
 
     # Flask-WTF already provides `csrf_token()` to templates.
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["inline_markdown"] = render_inline
+    app.jinja_env.filters["clean_html"] = clean_filter
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

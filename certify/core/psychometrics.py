@@ -6,10 +6,13 @@ criterion of the same portfolio.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 Pair = tuple[int, int]
 LANDIS_KOCH = ((0.80, "almost perfect"), (0.60, "substantial"), (0.40, "moderate"), (0.20, "fair"), (0.0, "slight"))
+# Below this many pairs a kappa swings with every new pair: show it, but as tentative.
+TENTATIVE_BELOW = 10
 
 
 def exact_agreement(pairs: Sequence[Pair]) -> float | None:
@@ -66,3 +69,30 @@ def drift(series: Sequence[tuple[float, float]]) -> float | None:
     if spread == 0:
         return None
     return sum((x - mean_x) * (y - mean_y) for x, y in series) / spread
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """Agreement over a set of pairs; the shares and kappa are None when undefined."""
+
+    n: int
+    exact: float | None
+    adjacent: float | None
+    qwk: float | None
+    band: str
+
+    @property
+    def tentative(self) -> bool:
+        """Too few pairs for a stable kappa."""
+        return self.n < TENTATIVE_BELOW
+
+
+def summarise_agreement(pairs: Sequence[Pair], categories: Sequence[int] = (1, 2, 3, 4)) -> AgreementSummary:
+    """Exact and adjacent agreement, quadratic weighted kappa and its Landis and Koch band."""
+    kappa = quadratic_weighted_kappa(pairs, categories)
+    return AgreementSummary(len(pairs), exact_agreement(pairs), adjacent_agreement(pairs), kappa, kappa_band(kappa))
+
+
+def level_deviations(levels: Mapping[str, int], final_levels: Mapping[str, int]) -> list[int]:
+    """Assessor's level minus the final level, for each criterion both scored (in the final levels' order)."""
+    return [levels[code] - final for code, final in final_levels.items() if code in levels]

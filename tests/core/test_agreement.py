@@ -9,8 +9,10 @@ from certify.core.psychometrics import (
     drift,
     exact_agreement,
     kappa_band,
+    level_deviations,
     quadratic_weighted_kappa,
     severity,
+    summarise_agreement,
 )
 
 
@@ -69,3 +71,30 @@ def test_severity_and_drift():
     assert severity([-1, 0, -1, 0]) == -0.5
     assert drift([(0, 0.0), (10, -0.5), (20, -1.0)]) == pytest.approx(-0.05)
     assert drift([(0, 1.0), (1, 1.0)]) is None
+
+
+def test_summary_of_a_hand_worked_set_of_pairs():
+    pairs = [(3, 3), (3, 3), (3, 3), (3, 4), (2, 2), (2, 3), (4, 4), (4, 3)]
+    summary = summarise_agreement(pairs)
+    # 5 of 8 exact, all adjacent; kappa = 1 - (3/8) / (56/64) = 4/7
+    assert (summary.n, summary.exact, summary.adjacent, summary.band) == (8, 0.625, 1.0, "moderate")
+    assert summary.qwk == pytest.approx(4 / 7)
+    assert summary.tentative is True
+    assert summarise_agreement(pairs * 2).tentative is False
+
+
+def test_summary_of_no_pairs_is_undefined_not_zero():
+    summary = summarise_agreement([])
+    assert (summary.n, summary.exact, summary.adjacent, summary.qwk) == (0, None, None, None)
+    assert summary.band == "not enough data"
+
+
+def test_summary_uses_the_given_levels():
+    # On a 0-2 scale, (0, 2) is the largest possible disagreement.
+    assert summarise_agreement([(0, 2), (2, 0)], categories=(0, 1, 2)).qwk == pytest.approx(-1.0)
+
+
+def test_level_deviations_follow_the_final_levels():
+    final = {"KPM": 3, "CAUSE": 2, "SOLUTION": 4}
+    assert level_deviations({"SOLUTION": 3, "KPM": 4, "CAUSE": 2}, final) == [1, 0, -1]
+    assert level_deviations({"KPM": 1, "OTHER": 4}, final) == [-2]
