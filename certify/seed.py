@@ -20,6 +20,7 @@ from certify.core.catalog import Catalog
 from certify.course.services import complete_course_for_demo, load_module
 from certify.database import write_intent
 from certify.extensions import db
+from certify.review.demo import seed_review_demo
 from certify.review.services import load_anchor, load_rubric
 
 certify_cli = AppGroup("certify", help="Set up and maintain this Certify installation.")
@@ -36,8 +37,12 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("admin@example.org", "Dana Okafor", frozenset({"admin"}), "Orchard-Lantern-42"),
     DemoAccount("assessor@example.org", "Sam Lindqvist", frozenset({"assessor"}), "Granite-Meadow-17"),
+    DemoAccount("assessor2@example.org", "Grace Mensah", frozenset({"assessor"}), "Juniper-Canal-35"),
+    DemoAccount("adjudicator@example.org", "Tomas Varga", frozenset({"assessor", "adjudicator"}), "Saffron-Beacon-51"),
     DemoAccount("candidate@example.org", "Priya Natarajan", frozenset({"candidate"}), "Harbour-Violet-63"),
     DemoAccount("learner@example.org", "Leo Martins", frozenset({"candidate"}), "Copper-Willow-28"),
+    DemoAccount("amara@example.org", "Amara Osei", frozenset({"candidate"}), "Pebble-Orchid-74"),
+    DemoAccount("jonas@example.org", "Jonas Weber", frozenset({"candidate"}), "Thistle-Harbor-86"),
 )
 # The first demo candidate has finished the course (so both exams can be tried at once);
 # the second starts from the beginning.
@@ -106,13 +111,15 @@ def seed_command(demo: bool) -> None:
             db.session.rollback()
             raise click.ClickException(str(exc)) from None
         created = seed_demo_accounts() if demo else []
+        if demo:
+            report.extend(seed_review_demo())
         db.session.commit()
     for line in report:
         click.echo(line)
     if demo and created:
         click.echo("Demo accounts (shown once; sign in at /auth/login):")
         for account in created:
-            click.echo(f"  {', '.join(sorted(account.roles)):<10} {account.email:<24} password: {account.password}")
+            click.echo(f"  {', '.join(sorted(account.roles)):<21} {account.email:<24} password: {account.password}")
     elif demo:
         click.echo("Demo accounts already exist (their passwords are in README.md).")
     click.echo("Seed complete.")
