@@ -26,6 +26,8 @@ from tests.helpers import PASSWORD, post_form
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
 
+pytest_plugins = ["tests.portfolio_support"]  # the `world` fixture for portfolio and review tests
+
 
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)

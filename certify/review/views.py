@@ -89,8 +89,10 @@ def _review_page(
 
 @bp.route("/allocations/<int:allocation_id>")
 def allocation(allocation_id: int) -> tuple[str, int]:
+    """Opening the review takes the lock; the window keeps its token in the URL so a reload keeps it too."""
     found = _mine(allocation_id)
-    lock = ws.take_lock(acting_user(), found, utcnow()) if found.status == "allocated" else None
+    token = request.args.get("lock") or None
+    lock = ws.take_lock(acting_user(), found, utcnow(), token=token) if found.status == "allocated" else None
     db.session.commit()
     return _review_page(found, lock=lock)
 
@@ -104,7 +106,7 @@ def save(allocation_id: int) -> Response | tuple[str, int]:
         lock = ws.take_lock(me, found, now, token=token, take_over=True)
         db.session.commit()
         flash("This window now holds the review; any other window can no longer save it.", "success")
-        return redirect(url_for("review.allocation", allocation_id=found.id))
+        return redirect(url_for("review.allocation", allocation_id=found.id, lock=lock.token if lock else None))
     form = {
         "levels": {c: request.form.get(f"level-{c}", "") for c in ws.criteria()},
         "comments": {c: request.form.get(f"comment-{c}", "") for c in ws.criteria()},
@@ -135,7 +137,7 @@ def save(allocation_id: int) -> Response | tuple[str, int]:
         flash(f"Your review of {reference(found_version(found))} was submitted.", "success")
         return redirect(url_for("review.index"))
     flash("Review draft saved.", "success")
-    return redirect(url_for("review.allocation", allocation_id=found.id))
+    return redirect(url_for("review.allocation", allocation_id=found.id, lock=token or None))
 
 
 def found_version(allocation: Allocation) -> PortfolioVersion:
