@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from certify.core.rubrics import COMBINE_RULES
+
 ENVIRONMENTS = ("production", "development", "testing")
 
 # scrypt with N = 2**17, r = 8, p = 1: about 128 MiB and a few hundred
@@ -82,6 +84,13 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
     elif len(secret) < 32 and environment == "production":
         raise ConfigError("CERTIFY_SECRET_KEY must be at least 32 characters long")
 
+    combine = env.get("CERTIFY_REVIEW_COMBINE", "mean_floor")
+    if combine not in COMBINE_RULES:
+        raise ConfigError(f"CERTIFY_REVIEW_COMBINE must be one of {', '.join(COMBINE_RULES)}, got {combine!r}")
+    for name, low, high in (("CERTIFY_REVIEW_TOLERANCE", 0, 3), ("CERTIFY_CALIBRATION_SHARE_PERCENT", 1, 100)):
+        if not low <= _int(env, name, low) <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}")
+
     database_url = env.get("CERTIFY_DATABASE_URL") or f"sqlite:///{instance / 'certify.sqlite3'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
@@ -126,6 +135,14 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "REGISTRATION_OPEN": _bool(env, "CERTIFY_REGISTRATION_OPEN", True),
         # Exams: saves still in flight when time runs out are accepted for this long.
         "EXAM_GRACE_SECONDS": _int(env, "CERTIFY_EXAM_GRACE_SECONDS", 60),
+        # Portfolios and their review.
+        "PORTFOLIO_MAX_FILE_BYTES": _int(env, "CERTIFY_PORTFOLIO_MAX_FILE_MB", 20) * 1024 * 1024,
+        "PORTFOLIO_MAX_TOTAL_BYTES": _int(env, "CERTIFY_PORTFOLIO_MAX_TOTAL_MB", 100) * 1024 * 1024,
+        "REVIEW_TOLERANCE": _int(env, "CERTIFY_REVIEW_TOLERANCE", 1),
+        "REVIEW_COMBINE": combine,
+        "REVIEW_LOCK_MINUTES": _int(env, "CERTIFY_REVIEW_LOCK_MINUTES", 120),
+        "CALIBRATION_SHARE_PERCENT": _int(env, "CERTIFY_CALIBRATION_SHARE_PERCENT", 80),
+        "APPEAL_WINDOW_DAYS": _int(env, "CERTIFY_APPEAL_WINDOW_DAYS", 14),
         # Mail goes through the outbox table; the backend delivers it.
         "MAIL_BACKEND": env.get("CERTIFY_MAIL_BACKEND", "console"),
         "MAIL_FROM": env.get("CERTIFY_MAIL_FROM", "Certify <no-reply@certify.invalid>"),

@@ -32,6 +32,12 @@ def test_unknown_environment_and_bad_numbers_are_named(tmp_path):
         load_config({"CERTIFY_ENV": "staging"}, str(tmp_path))
     with pytest.raises(ConfigError, match="CERTIFY_SMTP_PORT"):
         load_config({"CERTIFY_ENV": "development", "CERTIFY_SMTP_PORT": "lots"}, str(tmp_path))
+    with pytest.raises(ConfigError, match="CERTIFY_REVIEW_COMBINE must be one of mean_floor"):
+        load_config({"CERTIFY_ENV": "development", "CERTIFY_REVIEW_COMBINE": "average"}, str(tmp_path))
+    with pytest.raises(ConfigError, match="CERTIFY_REVIEW_TOLERANCE must be between 0 and 3"):
+        load_config({"CERTIFY_ENV": "development", "CERTIFY_REVIEW_TOLERANCE": "7"}, str(tmp_path))
+    with pytest.raises(ConfigError, match="CERTIFY_APPEAL_WINDOW_DAYS"):
+        load_config({"CERTIFY_ENV": "development", "CERTIFY_APPEAL_WINDOW_DAYS": "two weeks"}, str(tmp_path))
 
 
 def test_production_cookies_are_secure_httponly_lax(tmp_path):

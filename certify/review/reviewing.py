@@ -38,6 +38,7 @@ def rules() -> ResolutionRules:
         tolerance=int(config.get("REVIEW_TOLERANCE", 1)),
         combine=str(config.get("REVIEW_COMBINE", "mean_floor")),
         pass_min_level=rubric.pass_min_level if rubric else 3,
+        calibration_share=int(config.get("CALIBRATION_SHARE_PERCENT", 80)) / 100,
     )
 
 
