@@ -14,10 +14,11 @@ from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review import appeals as appeal_service
 from certify.review.allocation import (
     AllocationError,
-    allocate_adjudicator,
-    allocate_pair,
     eligible_assessors,
+    fill_gaps,
+    needs_assessors,
     reallocate,
+    record_conflict,
     used_assessors,
 )
 from certify.review.models import Allocation, Appeal, ConflictOfInterest, Resolution
@@ -89,11 +90,7 @@ def portfolio(version_id: int) -> str:
         fresh=appeal_service.fresh_assessors(appeal) if appeal and appeal.status == "lodged" else [],
         rubric=get_rubric(),
         states=STATES,
-        needs_allocation=version.state == "awaiting_review"
-        or (
-            version.state == "adjudication"
-            and not any(a.role == "adjudicator" and a.status != "withdrawn" for a in allocations)
-        ),
+        needs_allocation=needs_assessors(version),
     )
 
 
@@ -102,12 +99,9 @@ def allocate_portfolio(version_id: int) -> Response:
     """Allocate a version that was waiting: the two assessors, or the adjudicator."""
     version = _version_or_404(version_id)
     try:
-        if version.state == "awaiting_review":
-            allocate_pair(version)
-        elif version.state == "adjudication":
-            allocate_adjudicator(version)
-        else:
+        if not needs_assessors(version):
             raise AllocationError("This portfolio already has its assessors.")
+        fill_gaps(version)
     except AllocationError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -185,16 +179,16 @@ def conflicts() -> tuple[str, int]:
             status = 400
         else:
             assert assessor is not None and candidate is not None
-            if db.session.get(ConflictOfInterest, (assessor.id, candidate.id)) is None:
-                db.session.add(
-                    ConflictOfInterest(assessor_id=assessor.id, candidate_id=candidate.id, reason=form["reason"])
-                )
-                audit.record(acting_user(), "conflict.recorded", "user", candidate.id, after={"assessor": assessor.id})
+            moved = record_conflict(acting_user(), assessor, candidate, form["reason"])
             db.session.commit()
-            flash(f"Recorded: {assessor.name} will never be allocated work by {candidate.name}.", "success")
+            flash(
+                f"Recorded: {assessor.name} will never be allocated work by {candidate.name}."
+                + (f" {len(moved)} unfinished review(s) of theirs moved to another assessor." if moved else ""),
+                "success",
+            )
             form = {"assessor_id": "", "email": "", "reason": ""}
     assessors = db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == "assessor").order_by(User.name)
+        select(User).join(UserRole).where(UserRole.role.in_(("assessor", "adjudicator"))).distinct().order_by(User.name)
     ).all()
     candidate_user = db.aliased(User)
     rows = db.session.execute(

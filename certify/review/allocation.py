@@ -11,7 +11,7 @@ from certify.auth.models import User, UserRole
 from certify.database import utcnow
 from certify.extensions import db
 from certify.portfolios.models import Portfolio, PortfolioVersion
-from certify.review.models import Allocation, CalibrationAttempt, ConflictOfInterest
+from certify.review.models import Allocation, Appeal, CalibrationAttempt, ConflictOfInterest
 
 
 class AllocationError(RuntimeError):
@@ -102,58 +102,96 @@ def allocate_adjudicator(version: PortfolioVersion) -> Allocation:
     return allocation
 
 
-def allocate_waiting() -> int:
-    """Allocate versions that were waiting for assessors (after a calibration or a new assessor); returns how many."""
-    waiting = db.session.scalars(
-        select(PortfolioVersion).where(PortfolioVersion.state == "awaiting_review").order_by(PortfolioVersion.id)
-    ).all()
-    done = 0
-    for version in waiting:
-        try:
-            allocate_pair(version)
-        except AllocationError:
-            break
-        done += 1
-    deciding = db.session.scalars(
-        select(PortfolioVersion).where(PortfolioVersion.state == "adjudication").order_by(PortfolioVersion.id)
-    ).all()
-    for version in deciding:
-        live = db.session.scalar(
-            select(func.count()).where(
-                Allocation.version_id == version.id, Allocation.role == "adjudicator", Allocation.status != "withdrawn"
-            )
+def _role_pool(role: str) -> str:
+    return "adjudicator" if role == "adjudicator" else "assessor"
+
+
+def _live(version: PortfolioVersion) -> list[Allocation]:
+    return list(
+        db.session.scalars(
+            select(Allocation).where(Allocation.version_id == version.id, Allocation.status != "withdrawn")
         )
-        if not live:
-            try:
-                allocate_adjudicator(version)
-            except AllocationError:
-                break
-            done += 1
+    )
+
+
+def fill_gaps(version: PortfolioVersion) -> int:
+    """Give a version every assessor it is missing (after withdrawals); returns how many were allocated."""
+    if version.state == "awaiting_review":
+        allocate_pair(version)
+        return 2
+    needed = {"in_review": ("first", "second"), "adjudication": ("adjudicator",)}.get(version.state, ())
+    held = {a.role for a in _live(version)}
+    done = 0
+    for role in needed:
+        if role in held:
+            continue
+        people = eligible_assessors(version, exclude=used_assessors(version), role=_role_pool(role))
+        if not people:
+            if role == "adjudicator":
+                raise AllocationError("No calibrated adjudicator without a conflict is free to decide this portfolio.")
+            raise AllocationError(f"No calibrated assessor without a conflict is free to take the {role} review.")
+        db.session.add(Allocation(version_id=version.id, assessor_id=people[0].id, role=role))
+        db.session.flush()
+        audit.record(None, "portfolio.allocated", "portfolio_version", version.id, after={role: people[0].id})
+        done += 1
     return done
 
 
-def reallocate(actor: User, allocation: Allocation, new_assessor: User, *, force: bool = False) -> Allocation:
-    """Move an unfinished review to another eligible assessor; the old allocation is withdrawn, its draft kept."""
-    if allocation.status != "allocated":
-        raise AllocationError("Only a review that has not been submitted can be reallocated.")
+def needs_assessors(version: PortfolioVersion) -> bool:
+    needed = {
+        "awaiting_review": ("first", "second"),
+        "in_review": ("first", "second"),
+        "adjudication": ("adjudicator",),
+    }
+    held = {a.role for a in _live(version)}
+    return any(role not in held for role in needed.get(version.state, ()))
+
+
+def allocate_waiting() -> int:
+    """Allocate whatever waits for assessors (after a calibration, a withdrawal or a new assessor).
+
+    Each version is tried on its own: who is eligible depends on the candidate's conflicts
+    and on who has marked it already, so one that cannot be allocated does not block the rest.
+    """
+    open_versions = db.session.scalars(
+        select(PortfolioVersion)
+        .where(PortfolioVersion.state.in_(("awaiting_review", "in_review", "adjudication")))
+        .order_by(PortfolioVersion.id)
+    ).all()
+    done = 0
+    for version in open_versions:
+        if not needs_assessors(version):
+            continue
+        try:
+            with db.session.begin_nested():
+                done += fill_gaps(version)
+        except AllocationError:
+            continue
+    return done
+
+
+def _replace(actor: User | None, allocation: Allocation, new_assessor: User | None) -> Allocation | None:
+    """Withdraw an allocation and give its part to `new_assessor` (or the next eligible one, if any)."""
     version = db.session.get(PortfolioVersion, allocation.version_id)
     assert version is not None
-    role = "adjudicator" if allocation.role == "adjudicator" else "assessor"
-    allowed = {u.id for u in eligible_assessors(version, exclude=used_assessors(version), role=role)}
-    if new_assessor.id not in allowed:
-        raise AllocationError(
-            f"{new_assessor.name} cannot take this review: they must be an active, calibrated {role} with no "
-            "conflict of interest who has not already been allocated this portfolio."
-        )
-    if allocation.lock_expires_at and allocation.lock_expires_at > utcnow() and not force:
-        raise AllocationError(
-            "The current assessor has this review open; confirm the reallocation to take it from them."
-        )
     allocation.status = "withdrawn"
     allocation.lock_token = allocation.lock_expires_at = None
+    db.session.flush()
+    if new_assessor is None:
+        people = eligible_assessors(version, exclude=used_assessors(version), role=_role_pool(allocation.role))
+        if not people:
+            audit.record(
+                None, "portfolio.allocation_waiting", "portfolio_version", version.id, note="after a withdrawal"
+            )
+            return None
+        new_assessor = people[0]
     replacement = Allocation(version_id=version.id, assessor_id=new_assessor.id, role=allocation.role)
     db.session.add(replacement)
     db.session.flush()
+    if allocation.role == "appeal":
+        appeal = db.session.scalar(select(Appeal).where(Appeal.allocation_id == allocation.id))
+        if appeal is not None:
+            appeal.allocation_id = replacement.id
     audit.record(
         actor,
         "portfolio.reallocated",
@@ -165,6 +203,52 @@ def reallocate(actor: User, allocation: Allocation, new_assessor: User, *, force
     return replacement
 
 
+def reallocate(actor: User, allocation: Allocation, new_assessor: User, *, force: bool = False) -> Allocation:
+    """Move an unfinished review to another eligible assessor; the old allocation is withdrawn, its draft kept."""
+    if allocation.status != "allocated":
+        raise AllocationError("Only a review that has not been submitted can be reallocated.")
+    version = db.session.get(PortfolioVersion, allocation.version_id)
+    assert version is not None
+    role = _role_pool(allocation.role)
+    allowed = {u.id for u in eligible_assessors(version, exclude=used_assessors(version), role=role)}
+    if new_assessor.id not in allowed:
+        raise AllocationError(
+            f"{new_assessor.name} cannot take this review: they must be an active, calibrated {role} with no "
+            "conflict of interest who has not already been allocated this portfolio."
+        )
+    if allocation.lock_expires_at and allocation.lock_expires_at > utcnow() and not force:
+        raise AllocationError(
+            "The current assessor has this review open; confirm the reallocation to take it from them."
+        )
+    replacement = _replace(actor, allocation, new_assessor)
+    assert replacement is not None
+    return replacement
+
+
+def record_conflict(actor: User, assessor: User, candidate: User, reason: str) -> list[Allocation]:
+    """Record a conflict of interest and take the assessor off any unfinished review of that candidate."""
+    if db.session.get(ConflictOfInterest, (assessor.id, candidate.id)) is None:
+        db.session.add(ConflictOfInterest(assessor_id=assessor.id, candidate_id=candidate.id, reason=reason[:300]))
+        db.session.flush()
+        audit.record(actor, "conflict.recorded", "user", candidate.id, after={"assessor": assessor.id})
+    open_work = db.session.scalars(
+        select(Allocation)
+        .join(PortfolioVersion, PortfolioVersion.id == Allocation.version_id)
+        .join(Portfolio, Portfolio.id == PortfolioVersion.portfolio_id)
+        .where(
+            Allocation.assessor_id == assessor.id,
+            Allocation.status == "allocated",
+            Portfolio.candidate_id == candidate.id,
+        )
+    ).all()
+    replacements = []
+    for allocation in open_work:
+        replacement = _replace(actor, allocation, None)
+        if replacement is not None:
+            replacements.append(replacement)
+    return replacements
+
+
 def withdraw_for_conflict(assessor: User, allocation: Allocation, reason: str) -> Allocation | None:
     """An assessor recognises the candidate: record the conflict, withdraw, and find a replacement if one is free."""
     if allocation.assessor_id != assessor.id or allocation.status != "allocated":
@@ -172,23 +256,8 @@ def withdraw_for_conflict(assessor: User, allocation: Allocation, reason: str) -
     version = db.session.get(PortfolioVersion, allocation.version_id)
     portfolio = db.session.get(Portfolio, version.portfolio_id) if version else None
     assert version is not None and portfolio is not None
-    if db.session.get(ConflictOfInterest, (assessor.id, portfolio.candidate_id)) is None:
-        db.session.add(
-            ConflictOfInterest(
-                assessor_id=assessor.id, candidate_id=portfolio.candidate_id, reason=reason.strip()[:300]
-            )
-        )
-    allocation.status = "withdrawn"
-    allocation.lock_token = allocation.lock_expires_at = None
-    db.session.flush()
+    candidate = db.session.get(User, portfolio.candidate_id)
+    assert candidate is not None
     audit.record(assessor, "review.withdrawn_conflict", "allocation", allocation.id, note=reason.strip()[:300])
-    role = "adjudicator" if allocation.role == "adjudicator" else "assessor"
-    people = eligible_assessors(version, exclude=used_assessors(version), role=role)
-    if not people:
-        audit.record(None, "portfolio.allocation_waiting", "portfolio_version", version.id, note="after a withdrawal")
-        return None
-    replacement = Allocation(version_id=version.id, assessor_id=people[0].id, role=allocation.role)
-    db.session.add(replacement)
-    db.session.flush()
-    audit.record(None, "portfolio.reallocated", "allocation", allocation.id, after={"allocation": replacement.id})
-    return replacement
+    replacements = record_conflict(assessor, assessor, candidate, reason.strip() or "recognised during review")
+    return next((r for r in replacements if r.version_id == version.id), None)
