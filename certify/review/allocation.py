@@ -11,6 +11,7 @@ from certify.auth.models import User, UserRole
 from certify.database import utcnow
 from certify.extensions import db
 from certify.portfolios.models import Portfolio, PortfolioVersion
+from certify.review import notify
 from certify.review.models import Allocation, Appeal, CalibrationAttempt, ConflictOfInterest
 
 
@@ -67,6 +68,8 @@ def allocate_pair(version: PortfolioVersion) -> list[Allocation]:
     db.session.add_all(allocations)
     version.state = "in_review"
     db.session.flush()
+    for allocation in allocations:
+        notify.allocated(allocation)
     audit.record(
         None,
         "portfolio.allocated",
@@ -92,6 +95,7 @@ def allocate_adjudicator(version: PortfolioVersion) -> Allocation:
     db.session.add(allocation)
     version.state = "adjudication"
     db.session.flush()
+    notify.allocated(allocation)
     audit.record(
         None,
         "portfolio.adjudicator_allocated",
@@ -130,8 +134,10 @@ def fill_gaps(version: PortfolioVersion) -> int:
             if role == "adjudicator":
                 raise AllocationError("No calibrated adjudicator without a conflict is free to decide this portfolio.")
             raise AllocationError(f"No calibrated assessor without a conflict is free to take the {role} review.")
-        db.session.add(Allocation(version_id=version.id, assessor_id=people[0].id, role=role))
+        added = Allocation(version_id=version.id, assessor_id=people[0].id, role=role)
+        db.session.add(added)
         db.session.flush()
+        notify.allocated(added)
         audit.record(None, "portfolio.allocated", "portfolio_version", version.id, after={role: people[0].id})
         done += 1
     return done
@@ -188,6 +194,7 @@ def _replace(actor: User | None, allocation: Allocation, new_assessor: User | No
     replacement = Allocation(version_id=version.id, assessor_id=new_assessor.id, role=allocation.role)
     db.session.add(replacement)
     db.session.flush()
+    notify.allocated(replacement)
     if allocation.role == "appeal":
         appeal = db.session.scalar(select(Appeal).where(Appeal.allocation_id == allocation.id))
         if appeal is not None:

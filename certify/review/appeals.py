@@ -18,6 +18,7 @@ from certify.auth.models import User
 from certify.core.rubrics import passes
 from certify.extensions import db
 from certify.portfolios.models import Portfolio, PortfolioVersion
+from certify.review import notify
 from certify.review.allocation import AllocationError, eligible_assessors, used_assessors
 from certify.review.models import Allocation, Appeal, Resolution
 from certify.review.reviewing import ReviewError, rules
@@ -105,6 +106,7 @@ def allocate(actor: User, appeal: Appeal, assessor: User) -> Allocation:
     db.session.add(allocation)
     db.session.flush()
     appeal.allocation_id, appeal.status = allocation.id, "in_review"
+    notify.allocated(allocation)
     audit.record(actor, "appeal.allocated", "appeal", appeal.id, after={"assessor": assessor.id})
     return allocation
 
@@ -131,6 +133,9 @@ def decide_appeal(allocation: Allocation, levels: dict[str, int], now: datetime)
         )
     appeal.decided_at = now
     db.session.flush()
+    version = db.session.get(PortfolioVersion, appeal.version_id)
+    assert version is not None
+    notify.decided(version, resolution.passed, appeal_outcome=appeal.outcome)
     audit.record(
         None,
         f"appeal.{appeal.status}",

@@ -20,6 +20,7 @@ from certify.core.rubrics import (
 )
 from certify.extensions import db
 from certify.portfolios.models import PortfolioVersion
+from certify.review import notify
 from certify.review.allocation import AllocationError, allocate_adjudicator, allocate_waiting
 from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt, Resolution, Review
 from certify.review.services import get_rubric
@@ -133,6 +134,7 @@ def _resolve_if_ready(version: PortfolioVersion, now: datetime) -> Resolution | 
     db.session.add(resolution)
     version.state = "resolved"
     db.session.flush()
+    notify.decided(version, resolution.passed)
     audit.record(
         None,
         "portfolio.resolved",

@@ -233,3 +233,19 @@ def test_declaring_a_conflict_by_email(world):
     calibrate(world.app, world.assessors[2])
     with world.app.app_context():
         assert db.session.get(ConflictOfInterest, (world.assessors[2].id, world.candidate.id)) is not None
+
+
+def test_assessors_and_the_candidate_are_told_by_mail_without_revealing_each_other(world):
+    from certify.outbox.models import OutboxMessage
+
+    version_id, (first, second) = _submitted_with_file(world)
+    world.review(first.id, world.levels(3))
+    world.review(second.id, world.levels(3))
+    with world.app.app_context():
+        mail = {(m.recipient, m.subject): m.body for m in db.session.query(OutboxMessage)}
+    for assessor, allocation in ((world.assessors[0], first), (world.assessors[1], second)):
+        body = mail[(assessor.email, "A portfolio is waiting for your review")]
+        assert f"/review/allocations/{allocation.id}" in body and "Cassandra" not in body
+    decided = mail[(world.candidate.email, "Your portfolio has been assessed")]
+    assert "It meets the standard." in decided and "/portfolio/versions/1" in decided
+    assert world.assessors[0].name not in decided and version_id
