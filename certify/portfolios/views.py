@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from certify import storage
@@ -121,8 +122,7 @@ def file_response(sha256: str, kind: str, name: str) -> Response:
     blob = storage.get(sha256)
     if blob is None:
         abort(404)
-    response = Response(blob.data, mimetype=KINDS[kind][0])
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = send_file(io.BytesIO(blob.data), mimetype=KINDS[kind][0], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -209,3 +209,14 @@ def test_after_a_decision_the_candidate_can_revise_and_resubmit(world):
     assert numbers == [1, 2]
     page = text(client.get("/portfolio/versions/1"))
     assert "resubmitted since this decision" in page
+
+
+def test_a_file_named_in_any_script_downloads_with_an_encoded_name(world):
+    client = world.client_for(world.candidate)
+    assert _upload(client, "证书-签字.pdf", PDF).status_code == 302
+    with world.app.app_context():
+        attachment = db.session.query(Attachment).one()
+    download = client.get(f"/portfolio/files/{attachment.id}")
+    assert download.status_code == 200 and download.data == PDF
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
