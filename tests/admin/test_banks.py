@@ -78,4 +78,3 @@ def test_candidates_cannot_export(client, make_user, auth, load_catalog):
     auth.login_as(make_user(roles=("candidate",)))
     assert client.get("/admin/banks/sample/export/yaml").status_code == 403
     assert client.get("/admin/items/S-SC").status_code == 403
-

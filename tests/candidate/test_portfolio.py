@@ -88,7 +88,7 @@ def test_evidence_is_uploaded_listed_and_downloaded_as_an_attachment(world):
     assert other.get(f"/portfolio/files/{attachment.id}").status_code == 403  # not a candidate at all
     assert post_form(client, f"/portfolio/files/{attachment.id}/remove").status_code == 302
     after = text(client.get("/portfolio/"))
-    assert "was removed from your draft" in after and f"/portfolio/files/{attachment.id}\"" not in after
+    assert "was removed from your draft" in after and f'/portfolio/files/{attachment.id}"' not in after
 
 
 @pytest.mark.parametrize(("name", "data", "message"), HOSTILE, ids=[h[0] for h in HOSTILE])
