@@ -10,6 +10,7 @@ from certify.admin import bp
 from certify.audit import services as audit
 from certify.auth.models import User, UserRole
 from certify.extensions import db
+from certify.params import whole_number
 from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review import appeals as appeal_service
 from certify.review.allocation import (
@@ -117,7 +118,7 @@ def reallocate_review(allocation_id: int) -> Response:
     allocation = db.session.get(Allocation, allocation_id)
     if allocation is None:
         abort(404)
-    person = db.session.get(User, _int(request.form.get("assessor_id")))
+    person = db.session.get(User, whole_number(request.form.get("assessor_id")))
     try:
         if person is None:
             raise AllocationError("Choose the assessor to take this review.")
@@ -147,7 +148,7 @@ def allocate_appeal(appeal_id: int) -> Response:
     appeal = db.session.get(Appeal, appeal_id)
     if appeal is None:
         abort(404)
-    person = db.session.get(User, _int(request.form.get("assessor_id")))
+    person = db.session.get(User, whole_number(request.form.get("assessor_id")))
     try:
         if person is None:
             raise AllocationError("Choose a fresh assessor.")
@@ -167,7 +168,7 @@ def conflicts() -> tuple[str, int]:
     error, status = None, 200
     form = {k: request.form.get(k, "").strip() for k in ("assessor_id", "email", "reason")}
     if request.method == "POST":
-        assessor = db.session.get(User, _int(form["assessor_id"]))
+        assessor = db.session.get(User, whole_number(form["assessor_id"]))
         candidate = db.session.scalar(select(User).where(User.email == form["email"].lower()))
         if assessor is None or not assessor.has_role("assessor", "adjudicator"):
             error = "Choose an assessor."
@@ -199,10 +200,3 @@ def conflicts() -> tuple[str, int]:
     ).all()
     page = render_template("admin/conflicts.html", rows=rows, assessors=assessors, form=form, error=error)
     return page, status
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0

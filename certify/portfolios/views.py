@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from certify import storage
 from certify.database import utcnow
 from certify.extensions import db
+from certify.params import whole_number
 from certify.portfolios import bp
 from certify.portfolios import services as portfolios
 from certify.portfolios.services import PortfolioError
@@ -56,7 +57,7 @@ def save() -> Response | tuple[str, int]:
     codes = portfolios.criteria_codes()
     sections = {code: request.form.get(f"section-{code}", "") for code in codes}
     try:
-        portfolios.save_draft(acting_user(), sections, _int(request.form.get("seq")), utcnow())
+        portfolios.save_draft(acting_user(), sections, whole_number(request.form.get("seq")), utcnow())
     except PortfolioError as exc:
         db.session.rollback()
         return _editor(exc.status, str(exc))
@@ -197,13 +198,6 @@ def appeal(number: int) -> Response | tuple[str, int]:
         "Your appeal was lodged. An administrator will allocate a fresh assessor to re-mark your portfolio.", "success"
     )
     return redirect(url_for("portfolios.version", number=number))
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _positive(value: Any) -> bool:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from certify.auth.models import User
 from certify.database import utcnow
 from certify.extensions import db
+from certify.params import whole_number
 from certify.portfolios.models import PortfolioVersion
 from certify.portfolios.views import file_response
 from certify.review import bp
@@ -122,7 +123,7 @@ def save(allocation_id: int) -> Response | tuple[str, int]:
                 me,
                 found,
                 token=token,
-                seq=_int(request.form.get("seq")),
+                seq=whole_number(request.form.get("seq")),
                 levels=levels,
                 comments=comments,
                 overall=overall,
@@ -247,10 +248,3 @@ def conflicts() -> tuple[str, int]:
         .order_by(User.name)
     ).all()
     return render_template("review/conflicts.html", declared=declared, email=email, reason=reason, error=error), status
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
