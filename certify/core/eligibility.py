@@ -1,0 +1,172 @@
+"""Who may be certified, and the rules of a certificate's life: serials, expiry, renewal, reminders.
+
+A candidate is eligible when the MID course is complete, a certification exam
+attempt passed (the cut score and every competency's mastery threshold), their
+latest decided portfolio passed, and they do not already hold an active
+certificate. The deciding admin must not have assessed the candidate.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+SERIAL_PREFIX = "MID"
+REMINDER_DAYS = (90, 30, 7)
+
+
+@dataclass(frozen=True)
+class ExamEvidence:
+    attempt_id: int
+    passed: bool
+    percent: float
+    cut_percent: float
+    unmet_competencies: tuple[str, ...]
+    scored_at: datetime
+
+
+@dataclass(frozen=True)
+class PortfolioEvidence:
+    version_number: int
+    passed: bool
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class Evidence:
+    course_completed_at: datetime | None
+    exams: tuple[ExamEvidence, ...]
+    portfolio: PortfolioEvidence | None  # the latest decided version
+    active_certificate: str | None  # its serial
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    met: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    checks: tuple[Check, ...]
+    exam: ExamEvidence | None
+
+    @property
+    def eligible(self) -> bool:
+        return all(check.met for check in self.checks)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(check.detail for check in self.checks if not check.met)
+
+
+def best_exam(exams: Iterable[ExamEvidence]) -> ExamEvidence | None:
+    """The most recent fully passed attempt (cut score and every competency), else None."""
+    passing = [e for e in exams if e.passed and not e.unmet_competencies]
+    return max(passing, key=lambda e: e.scored_at, default=None)
+
+
+def assess(evidence: Evidence) -> Eligibility:
+    exam = best_exam(evidence.exams)
+    course = evidence.course_completed_at
+    portfolio = evidence.portfolio
+    checks = (
+        Check(
+            "course",
+            course is not None,
+            f"Course completed on {course:%d %B %Y}." if course else "The MID course is not complete.",
+        ),
+        Check(
+            "exam",
+            exam is not None,
+            f"Certification exam passed with {exam.percent:.1f} % (cut score {exam.cut_percent:.1f} %) and every "
+            "competency at mastery."
+            if exam
+            else "No certification exam attempt has passed the cut score with every competency at mastery.",
+        ),
+        Check(
+            "portfolio",
+            portfolio is not None and portfolio.passed,
+            f"Portfolio version {portfolio.version_number} passed on {portfolio.decided_at:%d %B %Y}."
+            if portfolio and portfolio.passed
+            else (
+                f"Portfolio version {portfolio.version_number} did not pass."
+                if portfolio
+                else "No portfolio has been decided yet."
+            ),
+        ),
+        Check(
+            "not_certified",
+            evidence.active_certificate is None,
+            "No active certificate."
+            if evidence.active_certificate is None
+            else f"Already holds the active certificate {evidence.active_certificate}.",
+        ),
+    )
+    return Eligibility(checks, exam)
+
+
+def assessed_the_candidate(admin_id: int, assessor_ids: Collection[int]) -> bool:
+    """ISO/IEC 17024: whoever decides certification must not have assessed the candidate."""
+    return admin_id in assessor_ids
+
+
+def serial(year: int, number: int) -> str:
+    if not 1 <= number <= 999_999:
+        raise ValueError("serial numbers run from 1 to 999999 each year")
+    return f"{SERIAL_PREFIX}-{year}-{number:06d}"
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February becomes 28 February in a common year."""
+    year = day.year + years
+    last = calendar.monthrange(year, day.month)[1]
+    return day.replace(year=year, day=min(day.day, last))
+
+
+def reminder_due(
+    expires_on: date, today: date, sent: Collection[int], days: Sequence[int] = REMINDER_DAYS
+) -> int | None:
+    """The reminder (days before expiry) to send today, if any: the nearest threshold passed and not yet sent."""
+    left = (expires_on - today).days
+    if left < 0:
+        return None
+    due = [d for d in days if left <= d and d not in sent]
+    return min(due) if due else None
+
+
+@dataclass(frozen=True)
+class RecertificationRule:
+    points: int = 40
+    window_years: int = 3
+
+
+def recertification(
+    activities: Iterable[tuple[date, int]],
+    today: date,
+    rule: RecertificationRule,
+    *,
+    exam_passed_since: date | None = None,
+) -> tuple[bool, str]:
+    """Whether a holder may renew: enough development points in the window, or a passed recertification exam."""
+    start = add_years(today, -rule.window_years)
+    points = sum(p for day, p in activities if start <= day <= today)
+    if exam_passed_since is not None:
+        return True, f"Recertification exam passed on {exam_passed_since:%d %B %Y}."
+    if points >= rule.points:
+        return True, f"{points} continuing-development points since {start:%d %B %Y} (needed: {rule.points})."
+    return False, (
+        f"{points} of {rule.points} continuing-development points logged since {start:%d %B %Y}; log "
+        f"{rule.points - points} more or pass the recertification exam."
+    )
+
+
+def expired(expires_at: datetime, now: datetime) -> bool:
+    return now >= expires_at
+
+
+def days_left(expires_at: datetime, now: datetime) -> int:
+    return (expires_at - now) // timedelta(days=1)

@@ -1,0 +1,106 @@
+"""Eligibility for certification and the rules of a certificate's life (pure functions)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from certify.core.eligibility import (
+    Evidence,
+    ExamEvidence,
+    PortfolioEvidence,
+    RecertificationRule,
+    add_years,
+    assess,
+    assessed_the_candidate,
+    recertification,
+    reminder_due,
+    serial,
+)
+
+T = datetime(2026, 5, 1, 12, tzinfo=UTC)
+
+
+def _exam(n, passed=True, unmet=(), day=1):
+    return ExamEvidence(n, passed, 78.0, 70.0, tuple(unmet), T.replace(day=day))
+
+
+def _evidence(**changes):
+    base = {
+        "course_completed_at": T,
+        "exams": (_exam(1),),
+        "portfolio": PortfolioEvidence(1, True, T),
+        "active_certificate": None,
+    }
+    return Evidence(**{**base, **changes})
+
+
+def test_a_complete_record_is_eligible_with_the_evidence_described():
+    result = assess(_evidence())
+    assert result.eligible and result.reasons == ()
+    assert result.exam is not None and result.exam.attempt_id == 1
+    assert "78.0 %" in result.checks[1].detail
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"course_completed_at": None}, "course is not complete"),
+        ({"exams": ()}, "No certification exam attempt"),
+        ({"exams": (_exam(1, passed=False),)}, "No certification exam attempt"),
+        ({"exams": (_exam(1, unmet=("EVAL",)),)}, "every competency at mastery"),
+        ({"portfolio": None}, "No portfolio has been decided"),
+        ({"portfolio": PortfolioEvidence(2, False, T)}, "version 2 did not pass"),
+        ({"active_certificate": "MID-2026-000001"}, "Already holds the active certificate MID-2026-000001"),
+    ],
+)
+def test_each_missing_requirement_blocks_with_its_reason(changes, reason):
+    result = assess(_evidence(**changes))
+    assert not result.eligible
+    assert any(reason in r for r in result.reasons)
+
+
+def test_the_latest_fully_passed_attempt_is_the_evidence():
+    result = assess(_evidence(exams=(_exam(1, day=1), _exam(2, day=3), _exam(3, unmet=("KPM",), day=5))))
+    assert result.exam is not None and result.exam.attempt_id == 2
+
+
+def test_an_admin_who_assessed_the_candidate_may_not_decide():
+    assert assessed_the_candidate(7, {3, 7})
+    assert not assessed_the_candidate(8, {3, 7})
+
+
+def test_serials_are_zero_padded_per_year():
+    assert serial(2026, 123) == "MID-2026-000123"
+    with pytest.raises(ValueError):
+        serial(2026, 0)
+    with pytest.raises(ValueError):
+        serial(2026, 1_000_000)
+
+
+def test_validity_lands_on_the_same_day_or_the_end_of_february():
+    assert add_years(date(2026, 11, 22), 3) == date(2029, 11, 22)
+    assert add_years(date(2028, 2, 29), 3) == date(2031, 2, 28)
+    assert add_years(date(2028, 2, 29), -4) == date(2024, 2, 29)
+
+
+def test_reminders_go_out_once_at_90_30_and_7_days():
+    expires = date(2027, 1, 31)
+    assert reminder_due(expires, date(2026, 10, 1), set()) is None  # 122 days left
+    assert reminder_due(expires, date(2026, 11, 2), set()) == 90
+    assert reminder_due(expires, date(2026, 11, 3), {90}) is None
+    assert reminder_due(expires, date(2027, 1, 1), {90}) == 30
+    assert reminder_due(expires, date(2027, 1, 30), {90}) == 7  # a missed 30-day reminder is not sent late
+    assert reminder_due(expires, date(2027, 2, 1), set()) is None
+
+
+def test_renewal_needs_forty_recent_points_or_a_passed_exam():
+    rule = RecertificationRule()
+    today = date(2029, 6, 1)
+    old = [(date(2025, 1, 1), 30)]
+    recent = [(date(2027, 1, 1), 25), (date(2028, 6, 1), 15)]
+    assert recertification(recent, today, rule)[0]
+    ok, why = recertification(old + recent[:1], today, rule)
+    assert not ok and "25 of 40" in why and "15 more" in why
+    assert recertification([], today, rule, exam_passed_since=date(2029, 1, 1))[0]
