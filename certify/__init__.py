@@ -135,12 +135,15 @@ def register_blueprints(app: Flask) -> None:
         bank_views,  # noqa: F401 - adds bank routes to the admin blueprint
         review_stats_views,  # noqa: F401 - adds agreement and assessor pages to admin
     )
+    from certify.admin import certificate_views as admin_certificate_views  # noqa: F401 - certificate administration
     from certify.admin import portfolio_views as admin_portfolio_views  # noqa: F401 - adds portfolio administration
     from certify.admin import views as admin_views
     from certify.api import attempts as api_attempts  # noqa: F401 - adds the runner API to the api blueprint
     from certify.api import views as api_views
     from certify.assessments import views as exam_views
     from certify.auth import views as auth_views
+    from certify.certificates import views as certificate_views
+    from certify.certificates import wallet_views  # noqa: F401 - adds the holder's pages to the blueprint
     from certify.course import views as course_views
     from certify.main import views as main_views
     from certify.portfolios import views as portfolio_views
@@ -155,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
         exam_views,
         portfolio_views,
         review_views,
+        certificate_views,
     ):
         app.register_blueprint(views.bp)
 
@@ -168,11 +172,12 @@ def register_error_handlers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from certify.assessments.cli import attempts_cli, banks_cli
     from certify.auth.cli import users_cli
+    from certify.certificates.cli import certificates_cli
     from certify.outbox.cli import outbox_cli
     from certify.review.analysis_cli import analysis_cli
     from certify.seed import certify_cli
 
-    for group in (certify_cli, users_cli, outbox_cli, banks_cli, attempts_cli, analysis_cli):
+    for group in (certify_cli, users_cli, outbox_cli, banks_cli, attempts_cli, certificates_cli, analysis_cli):
         app.cli.add_command(group)
 
 

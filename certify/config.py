@@ -143,6 +143,10 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "REVIEW_LOCK_MINUTES": _int(env, "CERTIFY_REVIEW_LOCK_MINUTES", 120),
         "CALIBRATION_SHARE_PERCENT": _int(env, "CERTIFY_CALIBRATION_SHARE_PERCENT", 80),
         "APPEAL_WINDOW_DAYS": _int(env, "CERTIFY_APPEAL_WINDOW_DAYS", 14),
+        # Certificates.
+        "CERTIFICATE_VALIDITY_YEARS": _int(env, "CERTIFY_CERTIFICATE_VALIDITY_YEARS", 3),
+        "RECERTIFICATION_POINTS": _int(env, "CERTIFY_RECERTIFICATION_POINTS", 40),
+        "RECERTIFICATION_WINDOW_YEARS": _int(env, "CERTIFY_RECERTIFICATION_WINDOW_YEARS", 3),
         # Mail goes through the outbox table; the backend delivers it.
         "MAIL_BACKEND": env.get("CERTIFY_MAIL_BACKEND", "console"),
         "MAIL_FROM": env.get("CERTIFY_MAIL_FROM", "Certify <no-reply@certify.invalid>"),

@@ -4,6 +4,7 @@ from certify.assessments.attempt_models import Accommodation, Attempt, AttemptIt
 from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
 from certify.audit.models import AuditEvent
 from certify.auth.models import ApiToken, User, UserRole
+from certify.certificates.models import Certificate, DevelopmentActivity, SerialCounter
 from certify.course.models import (
     CourseCompletion,
     KnowledgeCheckAttempt,
@@ -43,10 +44,12 @@ __all__ = [
     "Bank",
     "Blob",
     "CalibrationAttempt",
+    "Certificate",
     "Competency",
     "ConflictOfInterest",
     "CourseCompletion",
     "CutScore",
+    "DevelopmentActivity",
     "Item",
     "ItemVersion",
     "KnowledgeCheckAttempt",
@@ -63,6 +66,7 @@ __all__ = [
     "Review",
     "Rubric",
     "RubricCriterion",
+    "SerialCounter",
     "User",
     "UserRole",
 ]

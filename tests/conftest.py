@@ -26,7 +26,7 @@ from tests.helpers import PASSWORD, post_form
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
 
-pytest_plugins = ["tests.portfolio_support"]  # the `world` fixture for portfolio and review tests
+pytest_plugins = ["tests.portfolio_support", "tests.certificate_support"]  # `world` and `certification` fixtures
 
 
 def _reset_postgres(url: str) -> None:

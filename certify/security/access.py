@@ -122,6 +122,25 @@ RULES: dict[str, Rule] = {
     "review.autosave": owner("assessor", "adjudicator"),
     "review.download": owner("assessor", "adjudicator"),
     "review.declare_conflict_here": owner("assessor", "adjudicator"),
+    # Certificates: public verification (codes are random and unguessable; misses are rate limited)
+    "certificates.verify": PUBLIC,
+    "certificates.check_pdf": PUBLIC,
+    "certificates.check": PUBLIC,
+    "certificates.credential_json": PUBLIC,
+    "certificates.credential_pdf": PUBLIC,
+    "certificates.status_list": PUBLIC,
+    "certificates.issuer": PUBLIC,
+    "certificates.achievement": PUBLIC,
+    # A holder's own certificates
+    "certificates.wallet": SIGNED_IN,
+    "certificates.log_development": SIGNED_IN,
+    "certificates.renew": owner("candidate"),
+    # Certificate administration
+    "admin.certificates": ADMIN,
+    "admin.issue_certificate": ADMIN,
+    "admin.issue_all_certificates": ADMIN,
+    "admin.certificate": ADMIN,
+    "admin.certificate_action": ADMIN,
     # JSON API
     "api.me": SIGNED_IN,
     "api.assessments": SIGNED_IN,

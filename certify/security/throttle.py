@@ -55,3 +55,20 @@ def clear_account_failures(email: str) -> None:
     account_key, _ = _keys(email, None)
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
     db.session.flush()
+
+
+def retry_after(key: str, *, limit: int, window: int) -> int:
+    """Seconds to wait before `key` may act again, after `limit` counted events in `window` seconds."""
+    now = utcnow()
+    times = list(
+        db.session.scalars(
+            select(LoginFailure.at).where(LoginFailure.key == key, LoginFailure.at > now - timedelta(seconds=window))
+        )
+    )
+    return retry_after_seconds(times, now=now, window_seconds=window, limit=limit)
+
+
+def count(key: str) -> None:
+    """Count one event against `key` (a failed lookup, an upload to a public form)."""
+    db.session.add(LoginFailure(key=key[:300], at=utcnow()))
+    db.session.flush()

@@ -69,6 +69,10 @@ def test_role_matrix(app, make_user, auth, client):
         "version_id": 999999,
         "appeal_id": 999999,
         "number": 99,
+        "code": "no-such-code-0000000000",
+        "serial": "MID-2000-000000",
+        "action": "revoke",
+        "name": "revocation-9",
     }
     failures = []
     for url_rule in _routes(app):
@@ -89,6 +93,7 @@ def test_role_matrix(app, make_user, auth, client):
                 response = test_client.open(
                     url, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token}
                 )
+            response.close()  # a streamed page (issuing certificates) releases its request context here
             got, want = _outcome(response, url.startswith("/api/")), _expected(rule, identity)
             if got != want:
                 failures.append(f"{method} {url} as {identity}: expected {want}, got {got} ({response.status_code})")

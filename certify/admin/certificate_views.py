@@ -1,0 +1,120 @@
+"""Administration of certificates: the eligibility queue, issuing (one or all), and each certificate's life."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from markupsafe import escape
+from sqlalchemy import or_, select
+
+from certify.admin import bp
+from certify.auth.models import User
+from certify.certificates import lifecycle
+from certify.certificates.evidence import assessors_of, queue
+from certify.certificates.issuing import CertificateError, issue, issue_all_steps
+from certify.certificates.models import Certificate
+from certify.database import utcnow
+from certify.extensions import db
+from certify.security.access import acting_user
+
+ACTIONS = ("revoke", "suspend", "reinstate", "renew")
+PROGRESS_MARK = "<!-- progress -->"
+
+
+@bp.route("/certificates")
+def certificates() -> str:
+    now, me = utcnow(), acting_user()
+    text = request.args.get("q", "").strip()[:100]
+    query = select(Certificate).join(User, User.id == Certificate.holder_id).order_by(Certificate.issued_at.desc())
+    if text:
+        query = query.where(or_(Certificate.serial.ilike(f"%{text}%"), User.name.ilike(f"%{text}%")))
+    issued = db.session.scalars(query.limit(200)).all()
+    rows = [(user, eligibility, me.id in assessors_of(user.id)) for user, eligibility in queue(now)]
+    return render_template("admin/certificates.html", rows=rows, issued=issued, now=now, q=text)
+
+
+@bp.route("/certificates/issue/<int:user_id>", methods=["POST"])
+def issue_certificate(user_id: int) -> Response:
+    candidate = db.session.get(User, user_id)
+    if candidate is None:
+        abort(404)
+    try:
+        certificate = issue(acting_user(), candidate, utcnow())
+    except CertificateError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.certificates"))
+    db.session.commit()
+    flash(f"Issued {certificate.serial} to {candidate.name}.", "success")
+    return redirect(url_for("admin.certificate", serial=certificate.serial))
+
+
+@bp.route("/certificates/issue-all", methods=["POST"])
+def issue_all_certificates() -> Response:
+    """Issue to everyone eligible, streaming the page so the admin sees each certificate as it is produced."""
+    actor, now = acting_user(), utcnow()
+    head, tail = render_template("admin/certificates_issue_all.html").split(PROGRESS_MARK)
+
+    def generate() -> Iterator[str]:
+        yield head
+        skipped: list[str] = []
+        count = 0
+        try:
+            for done, total, cert in issue_all_steps(actor, now, skipped=skipped):
+                count = done
+                yield f"<li>{done} of {total}: {escape(cert.serial)} for {escape(cert.holder.name)}</li>\n"
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            yield '</ol><p class="flash flash-error">Issuing stopped with an error; nothing was issued.</p>'
+            yield tail
+            raise
+        summary = f'</ol><p class="notice notice-success" role="status">Issued {count} certificate(s).</p>'
+        if skipped:
+            summary += "<h2>Not issued</h2><ul>" + "".join(f"<li>{escape(s)}</li>" for s in skipped) + "</ul>"
+        yield summary + tail
+
+    return Response(stream_with_context(generate()), mimetype="text/html")
+
+
+@bp.route("/certificates/<serial>")
+def certificate(serial: str) -> str:
+    found = db.session.scalar(select(Certificate).where(Certificate.serial == serial))
+    if found is None:
+        abort(404)
+    now = utcnow()
+    return render_template(
+        "admin/certificate.html",
+        certificate=found,
+        state=found.state(now),
+        renewal=lifecycle.renewal_check(found, now),
+        successor=db.session.scalar(select(Certificate).where(Certificate.predecessor_id == found.id)),
+    )
+
+
+@bp.route("/certificates/<serial>/<action>", methods=["POST"])
+def certificate_action(serial: str, action: str) -> Response:
+    found = db.session.scalar(select(Certificate).where(Certificate.serial == serial))
+    if found is None or action not in ACTIONS:
+        abort(404)
+    actor, now, reason = acting_user(), utcnow(), request.form.get("reason", "")
+    try:
+        if action == "revoke":
+            lifecycle.revoke(actor, found, reason, now)
+        elif action == "suspend":
+            lifecycle.suspend(actor, found, reason, now)
+        elif action == "reinstate":
+            lifecycle.reinstate(actor, found, now)
+        else:
+            successor = lifecycle.renew(actor, found, now)
+            db.session.commit()
+            flash(f"Renewed as {successor.serial}.", "success")
+            return redirect(url_for("admin.certificate", serial=successor.serial))
+    except CertificateError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.certificate", serial=serial))
+    db.session.commit()
+    flash(f"{serial}: {action} done.", "success")
+    return redirect(url_for("admin.certificate", serial=serial))

@@ -1,0 +1,224 @@
+"""Deciding and issuing certificates: one at a time from the queue, or every eligible candidate at once.
+
+Issuing is two steps. The decision (eligibility, the decider's independence, a
+serial, a random verification code, a status-list slot) happens in the
+database transaction. Production (signing the Open Badges credential and
+rendering the PDF) is pure work on plain data, so a bulk run farms it out to a
+process per core and stores the results in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing import get_context
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from flask import current_app
+from sqlalchemy import insert, select, update
+
+from certify import storage
+from certify.assessments.models import Competency
+from certify.audit import services as audit
+from certify.auth.models import User
+from certify.certificates import keys
+from certify.certificates.credential import timestamp, unsigned_credential
+from certify.certificates.evidence import assessors_of, evidence_for
+from certify.certificates.models import STATUS_LIST_SIZE, Certificate, SerialCounter
+from certify.certificates.production import Job, produce
+from certify.core.eligibility import add_years, assess, assessed_the_candidate, serial
+from certify.extensions import db
+from certify.urls import external_url
+
+
+class CertificateError(ValueError):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def validity_years() -> int:
+    return int(current_app.config.get("CERTIFICATE_VALIDITY_YEARS", 3))
+
+
+def next_serial(year: int) -> str:
+    """The next serial of the year; the counter row is updated in place, so concurrent issuers never collide."""
+    number = db.session.execute(
+        update(SerialCounter)
+        .where(SerialCounter.year == year)
+        .values(last=SerialCounter.last + 1)
+        .returning(SerialCounter.last)
+    ).scalar()
+    if number is None:
+        db.session.execute(insert(SerialCounter).values(year=year, last=1))
+        number = 1
+    return serial(year, number)
+
+
+def new_code() -> str:
+    """The public verification code: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+def competencies() -> list[tuple[str, str]]:
+    return [
+        (c.code, c.title) for c in db.session.scalars(select(Competency).order_by(Competency.position, Competency.code))
+    ]
+
+
+@dataclass(frozen=True)
+class Decision:
+    certificate: Certificate
+    job: Job
+
+
+def decide(actor: User | None, candidate: User, now: datetime, *, predecessor: Certificate | None = None) -> Decision:
+    """Check eligibility and independence, then create the certificate row (not yet signed or rendered)."""
+    if actor is not None and assessed_the_candidate(actor.id, assessors_of(candidate.id)):
+        raise CertificateError(
+            f"You assessed {candidate.name}'s portfolio (or declared a conflict with them), so another admin "
+            "must make this decision.",
+            403,
+        )
+    if predecessor is None:
+        eligibility = assess(evidence_for([candidate.id], now)[candidate.id])
+        if not eligibility.eligible:
+            raise CertificateError(f"{candidate.name} is not eligible: " + " ".join(eligibility.reasons), 409)
+        evidence = {check.name: check.detail for check in eligibility.checks}
+        if eligibility.exam is not None:
+            evidence["exam_attempt"] = str(eligibility.exam.attempt_id)
+    else:
+        evidence = {"renewal_of": predecessor.serial}
+    start = max(now, predecessor.expires_at) if predecessor is not None else now
+    certificate = Certificate(
+        serial=next_serial(now.year),
+        code=new_code(),
+        holder_id=candidate.id,
+        issued_by_id=actor.id if actor else None,
+        issued_at=now,
+        expires_at=datetime.combine(add_years(start.date(), validity_years()), start.timetz()),
+        status="active",
+        evidence=evidence,
+        predecessor_id=predecessor.id if predecessor else None,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    certificate.status_list = (certificate.id - 1) // STATUS_LIST_SIZE + 1
+    certificate.status_index = (certificate.id - 1) % STATUS_LIST_SIZE
+    credential = unsigned_credential(
+        code=certificate.code,
+        serial=certificate.serial,
+        holder_name=candidate.name,
+        issued_at=now,
+        expires_at=certificate.expires_at,
+        competencies=competencies(),
+        status_list=certificate.status_list,
+        status_index=certificate.status_index,
+    )
+    job = Job(
+        credential=credential,
+        verification_method=keys.verification_method(),
+        created=timestamp(now),
+        holder_name=candidate.name,
+        serial=certificate.serial,
+        issued_on=now.date(),
+        expires_on=certificate.expires_at.date(),
+        verification_url=external_url("certificates.verify", code=certificate.code),
+        competencies=tuple(competencies()),
+    )
+    audit.record(
+        actor,
+        "certificate.renewed" if predecessor else "certificate.issued",
+        "certificate",
+        certificate.serial,
+        after={"holder": candidate.id, "expires_at": certificate.expires_at.isoformat(), **evidence},
+    )
+    return Decision(certificate, job)
+
+
+def store(certificate: Certificate, credential: dict[str, Any], pdf: bytes, template_version: int) -> None:
+    certificate.credential = credential
+    certificate.pdf_sha256 = storage.put(pdf, "application/pdf")
+    certificate.pdf_history = [*(certificate.pdf_history or []), certificate.pdf_sha256]
+    certificate.template_version = template_version
+
+
+def _key_bytes() -> bytes:
+    return keys.signing_key().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def issue(actor: User | None, candidate: User, now: datetime, *, predecessor: Certificate | None = None) -> Certificate:
+    decision = decide(actor, candidate, now, predecessor=predecessor)
+    store(decision.certificate, *produce(decision.job, _key_bytes()))
+    return decision.certificate
+
+
+def eligible_candidates(now: datetime) -> list[User]:
+    from certify.certificates.evidence import queue
+
+    return [user for user, eligibility in queue(now) if eligibility.eligible]
+
+
+def issue_all_steps(
+    actor: User | None,
+    now: datetime,
+    *,
+    workers: int = 2,
+    candidates: Iterable[User] | None = None,
+    skipped: list[str] | None = None,
+) -> Iterator[tuple[int, int, Certificate]]:
+    """Issue to every eligible candidate, yielding (done, total, certificate) as each one is produced.
+
+    Signing and rendering run on `workers` processes. Candidates that cannot be issued (for example because
+    the deciding admin assessed them) are appended to `skipped` with the reason.
+    """
+    people = list(candidates) if candidates is not None else eligible_candidates(now)
+    decisions: list[Decision] = []
+    for person in people:
+        try:
+            with db.session.begin_nested():
+                decisions.append(decide(actor, person, now))
+        except CertificateError as exc:
+            if skipped is not None:
+                skipped.append(f"{person.name} ({person.email}): {exc}")
+    if not decisions:
+        return
+    key = _key_bytes()
+    total = len(decisions)
+    if workers <= 1 or total < 4:
+        for done, decision in enumerate(decisions, start=1):
+            store(decision.certificate, *produce(decision.job, key))
+            yield done, total, decision.certificate
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        chunk = max(1, min(25, total // (workers * 4)))
+        outputs = pool.map(produce, [d.job for d in decisions], [key] * total, chunksize=chunk)
+        for done, (decision, output) in enumerate(zip(decisions, outputs, strict=True), start=1):
+            store(decision.certificate, *output)
+            yield done, total, decision.certificate
+
+
+def issue_all(
+    actor: User | None,
+    now: datetime,
+    *,
+    workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+    candidates: Iterable[User] | None = None,
+) -> tuple[list[Certificate], list[str]]:
+    """Issue to every eligible candidate; returns the certificates and the candidates skipped, with reasons."""
+    skipped: list[str] = []
+    issued = []
+    for done, total, certificate in issue_all_steps(
+        actor, now, workers=workers, candidates=candidates, skipped=skipped
+    ):
+        issued.append(certificate)
+        if progress:
+            progress(done, total)
+    return issued, skipped

@@ -1,0 +1,76 @@
+"""Issued certificates, the serial counter, and continuing-development activity for renewal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certify.auth.models import User
+from certify.database import UTCDateTime, utcnow
+from certify.extensions import db
+
+STATUSES = ("active", "suspended", "revoked")
+STATUS_LIST_SIZE = 131_072  # entries per status list (16 KB of bits), the minimum the spec allows
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'suspended', 'revoked')", name="status_known"),
+        UniqueConstraint("status_list", "status_index", name="uq_certificates_status_slot"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)  # random, >= 128 bits: the public verification key
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+    status_list: Mapped[int] = mapped_column(default=1)
+    status_index: Mapped[int] = mapped_column(default=0)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    credential: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the signed Open Badges 3.0 credential
+    pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    template_version: Mapped[int] = mapped_column(default=0)
+    pdf_history: Mapped[list[str]] = mapped_column(JSON, default=list)  # every PDF ever issued for it, by SHA-256
+    reminders_sent: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    predecessor: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+    def state(self, now: datetime) -> str:
+        """active, suspended, revoked or expired (revocation and suspension take precedence over expiry)."""
+        if self.status != "active":
+            return self.status
+        return "expired" if now >= self.expires_at else "active"
+
+
+class SerialCounter(db.Model):
+    """The last serial number used in a year; incremented under the write lock."""
+
+    __tablename__ = "serial_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class DevelopmentActivity(db.Model):
+    """Continuing professional development logged by a certificate holder, for renewal."""
+
+    __tablename__ = "development_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    activity_on: Mapped[date] = mapped_column(Date)
+    points: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
