@@ -15,6 +15,7 @@ from certify.assessments.loading import load_assessment, load_competencies
 from certify.assessments.models import Assessment
 from certify.assessments.sources import QUESTION_BANKS, load_catalog
 from certify.auth import services as accounts
+from certify.certificates.demo import seed_certificate_demo
 from certify.core.assessment_spec import pool_shortfalls
 from certify.core.catalog import Catalog
 from certify.course.services import complete_course_for_demo, load_module
@@ -43,6 +44,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("learner@example.org", "Leo Martins", frozenset({"candidate"}), "Copper-Willow-28"),
     DemoAccount("amara@example.org", "Amara Osei", frozenset({"candidate"}), "Pebble-Orchid-74"),
     DemoAccount("jonas@example.org", "Jonas Weber", frozenset({"candidate"}), "Thistle-Harbor-86"),
+    DemoAccount("mei@example.org", "Mei Tanaka", frozenset({"candidate"}), "Lantern-Quarry-19"),
 )
 # The first demo candidate has finished the course (so both exams can be tried at once);
 # the second starts from the beginning.
@@ -113,6 +115,7 @@ def seed_command(demo: bool) -> None:
         created = seed_demo_accounts() if demo else []
         if demo:
             report.extend(seed_review_demo())
+            report.extend(seed_certificate_demo())
         db.session.commit()
     for line in report:
         click.echo(line)

@@ -107,8 +107,8 @@ def decide(actor: User | None, candidate: User, now: datetime, *, predecessor: C
     )
     db.session.add(certificate)
     db.session.flush()
-    certificate.status_list = (certificate.id - 1) // STATUS_LIST_SIZE + 1
-    certificate.status_index = (certificate.id - 1) % STATUS_LIST_SIZE
+    slot_list, slot_index = (certificate.id - 1) // STATUS_LIST_SIZE + 1, (certificate.id - 1) % STATUS_LIST_SIZE
+    certificate.status_list, certificate.status_index = slot_list, slot_index
     credential = unsigned_credential(
         code=certificate.code,
         serial=certificate.serial,
@@ -116,8 +116,8 @@ def decide(actor: User | None, candidate: User, now: datetime, *, predecessor: C
         issued_at=now,
         expires_at=certificate.expires_at,
         competencies=competencies(),
-        status_list=certificate.status_list,
-        status_index=certificate.status_index,
+        status_list=slot_list,
+        status_index=slot_index,
     )
     job = Job(
         credential=credential,

@@ -34,8 +34,9 @@ class Certificate(db.Model):
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
-    status_list: Mapped[int] = mapped_column(default=1)
-    status_index: Mapped[int] = mapped_column(default=0)
+    # The slot in the status lists, set from the id right after insert (hence nullable; unique once set).
+    status_list: Mapped[int | None] = mapped_column()
+    status_index: Mapped[int | None] = mapped_column()
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     credential: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the signed Open Badges 3.0 credential
     pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))

@@ -38,7 +38,8 @@ def status_list_document(purpose: str, number: int) -> dict[str, Any] | None:
             Certificate.status_list == number, Certificate.status == PURPOSE_STATUS[purpose]
         )
     ):
-        bits.set(index)
+        if index is not None:
+            bits.set(index)
     changed = db.session.scalar(
         select(func.max(func.coalesce(Certificate.status_changed_at, Certificate.issued_at))).where(
             Certificate.status_list == number

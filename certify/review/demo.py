@@ -22,6 +22,7 @@ from certify.review.reviewing import record_calibration, submit_review
 
 # Which anchor text each demo candidate submits, and how the two assessors score it.
 AGREED, DISPUTED, WAITING = "amara@example.org", "jonas@example.org", "candidate@example.org"
+ALSO_AGREED = "mei@example.org"  # certified in the demo, then revoked
 ASSESSORS = ("assessor@example.org", "assessor2@example.org")
 ADJUDICATOR = "adjudicator@example.org"
 
@@ -94,6 +95,12 @@ def seed_review_demo() -> list[str]:
         "Meets the standard; the practice design is a particular strength.",
     )
 
+    exemplary = _anchor("anchor-exemplary")
+    second = _submit(_user(ALSO_AGREED), exemplary)
+    high = {k: int(v) for k, v in exemplary.reference_levels.items()}
+    _review(second, ASSESSORS[0], high, "An exemplary design, measured from start to finish.")
+    _review(second, ASSESSORS[1], high, "Exemplary: a model for other candidates.")
+
     weak = _anchor("anchor-weak")
     disputed = _submit(_user(DISPUTED), weak)
     low = {k: int(v) for k, v in weak.reference_levels.items()}
@@ -109,6 +116,7 @@ def seed_review_demo() -> list[str]:
     _submit(_user(WAITING), _anchor("anchor-exemplary"))
     return [
         f"demo portfolio {AGREED}: double-marked and agreed",
+        f"demo portfolio {ALSO_AGREED}: double-marked and agreed",
         f"demo portfolio {DISPUTED}: the assessors disagreed; waiting for {ADJUDICATOR}",
         f"demo portfolio {WAITING}: submitted, waiting for {', '.join(ASSESSORS)}",
     ]

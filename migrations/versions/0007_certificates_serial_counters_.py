@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-22 23:45:25.826678
+Create Date: 2026-11-22 23:50:56.551250
 
 """
 from alembic import op
@@ -35,8 +35,8 @@ def upgrade():
     sa.Column('status_reason', sa.Text(), nullable=False),
     sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('predecessor_id', sa.Integer(), nullable=True),
-    sa.Column('status_list', sa.Integer(), nullable=False),
-    sa.Column('status_index', sa.Integer(), nullable=False),
+    sa.Column('status_list', sa.Integer(), nullable=True),
+    sa.Column('status_index', sa.Integer(), nullable=True),
     sa.Column('evidence', sa.JSON(), nullable=False),
     sa.Column('credential', sa.JSON(), nullable=False),
     sa.Column('pdf_sha256', sa.String(length=64), nullable=True),

@@ -1,0 +1,73 @@
+"""Demo certificates for `certify seed --demo`: Amara holds an active one; Mei's was revoked.
+
+Both candidates completed the course, passed the Certification Exam (an attempt
+scored through the normal scoring code) and passed their portfolio (see
+certify/review/demo.py). The demo admin issues both certificates, then revokes Mei's.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from certify.assessments import starting
+from certify.assessments.attempt_models import AttemptScore
+from certify.assessments.attempts import result_from_credits, score_columns
+from certify.assessments.models import Assessment
+from certify.auth.models import User
+from certify.certificates.issuing import issue
+from certify.certificates.lifecycle import revoke
+from certify.certificates.models import Certificate
+from certify.course.services import complete_course_for_demo
+from certify.database import utcnow
+from certify.extensions import db
+
+ADMIN = "admin@example.org"
+ACTIVE, REVOKED = "amara@example.org", "mei@example.org"
+REVOCATION_REASON = (
+    "Parts of the portfolio evidence were found to be copied from another candidate's submission "
+    "(certification committee decision)."
+)
+
+
+def _user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    assert user is not None, f"demo account {email} is missing"
+    return user
+
+
+def _pass_exam(candidate: User, days_ago: int) -> None:
+    """A scored attempt at the Certification Exam: full credit on five questions in six."""
+    exam = db.session.scalar(select(Assessment).where(Assessment.kind == "certification"))
+    assert exam is not None, "the certification exam is not loaded"
+    when = utcnow() - timedelta(days=days_ago)
+    attempt = starting.start(candidate, exam, when)
+    credits = {item.id: (0.0 if item.position % 6 == 0 else 1.0) for item in attempt.items}
+    result = result_from_credits(attempt, credits)
+    for item in attempt.items:
+        item.credit = credits[item.id]
+    attempt.status, attempt.open_marker, attempt.submitted_at = "scored", None, when + timedelta(minutes=70)
+    db.session.add(
+        AttemptScore(
+            attempt_id=attempt.id, finalised_by="candidate", scored_at=attempt.submitted_at, **score_columns(result)
+        )
+    )
+    db.session.flush()
+
+
+def seed_certificate_demo() -> list[str]:
+    if db.session.scalar(select(Certificate.id)) is not None:
+        return []
+    admin = _user(ADMIN)
+    lines = []
+    for email, days_ago in ((ACTIVE, 12), (REVOKED, 9)):
+        candidate = _user(email)
+        complete_course_for_demo(candidate)
+        _pass_exam(candidate, days_ago)
+        certificate = issue(admin, candidate, utcnow())
+        lines.append(f"demo certificate {certificate.serial} for {email}: /verify/{certificate.code}")
+        if email == REVOKED:
+            revoke(admin, certificate, REVOCATION_REASON, utcnow())
+            lines[-1] += " (revoked)"
+    return lines
