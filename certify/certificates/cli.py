@@ -15,7 +15,7 @@ from certify.certificates import lifecycle
 from certify.certificates.issuing import CertificateError, issue, issue_all_steps
 from certify.certificates.models import Certificate
 from certify.certificates.pdf import TEMPLATE_VERSION
-from certify.certificates.production import document
+from certify.certificates.production import document_for
 from certify.database import utcnow, write_intent
 from certify.extensions import db
 
@@ -138,25 +138,6 @@ def render_command(code: str, out: Path) -> None:
         assert blob is not None
         out.write_bytes(blob.data)
     click.echo(f"wrote {out} ({len(blob.data):,} bytes, sha256 {certificate.pdf_sha256})")
-
-
-def document_for(certificate: Certificate):  # type: ignore[no-untyped-def]
-    from certify.certificates.production import Job
-    from certify.urls import external_url
-
-    alignment = certificate.credential["credentialSubject"]["achievement"].get("alignment", [])
-    job = Job(
-        credential=certificate.credential,
-        verification_method=certificate.credential["proof"][0]["verificationMethod"],
-        created=certificate.credential["proof"][0]["created"],
-        holder_name=certificate.holder.name,
-        serial=certificate.serial,
-        issued_on=certificate.issued_at.date(),
-        expires_on=certificate.expires_at.date(),
-        verification_url=external_url("certificates.verify", code=certificate.code),
-        competencies=tuple((a["targetCode"], a["targetName"]) for a in alignment),
-    )
-    return document(job, certificate.credential)
 
 
 @certificates_cli.command("remind")

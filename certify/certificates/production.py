@@ -52,3 +52,21 @@ def produce(job: Job, key: bytes) -> tuple[dict[str, Any], bytes, int]:
     """The signed credential, the PDF/A-3 with that credential attached, and the template version used."""
     credential = signed(job, key)
     return credential, render_pdf(document(job, credential), pdfa=True), TEMPLATE_VERSION
+
+
+def document_for(certificate: Any) -> CertificateDocument:
+    """The PDF content of an issued certificate, rebuilt from its stored credential (for re-rendering)."""
+    credential = certificate.credential
+    alignment = credential["credentialSubject"]["achievement"].get("alignment", [])
+    job = Job(
+        credential=credential,
+        verification_method=credential["proof"][0]["verificationMethod"],
+        created=credential["proof"][0]["created"],
+        holder_name=certificate.holder.name,
+        serial=certificate.serial,
+        issued_on=certificate.issued_at.date(),
+        expires_on=certificate.expires_at.date(),
+        verification_url=credential["id"].replace("/credentials/", "/verify/").removesuffix(".json"),
+        competencies=tuple((a["targetCode"], a["targetName"]) for a in alignment),
+    )
+    return document(job, credential)

@@ -14,7 +14,10 @@ from certify import storage
 from certify.assessments.models import Competency
 from certify.certificates import bp
 from certify.certificates.credential import ACHIEVEMENT_DESCRIPTION, ACHIEVEMENT_NAME, CRITERIA, issuer_document
+from certify.certificates.issuing import store
 from certify.certificates.models import Certificate
+from certify.certificates.pdf import TEMPLATE_VERSION, render_pdf
+from certify.certificates.production import document_for
 from certify.certificates.status import check_credential, parse_list_name, status_list_document
 from certify.database import utcnow, write_intent
 from certify.extensions import db
@@ -137,6 +140,8 @@ def credential_json(code: str) -> Response:
 @bp.route("/credentials/<code>.pdf")
 def credential_pdf(code: str) -> Response:
     certificate = certificate_or_404(code)
+    if certificate.template_version != TEMPLATE_VERSION:
+        rerender(certificate)
     blob = storage.get(certificate.pdf_sha256 or "")
     if blob is None:
         abort(404)
@@ -145,6 +150,18 @@ def credential_pdf(code: str) -> Response:
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["ETag"] = certificate.pdf_sha256 or ""
     return response
+
+
+def rerender(certificate: Certificate) -> None:
+    """The certificate template changed since this PDF was made: render it again, once, and keep the old hash."""
+    serial = certificate.serial
+    db.session.rollback()
+    with write_intent():
+        fresh = db.session.scalar(select(Certificate).where(Certificate.serial == serial))
+        assert fresh is not None
+        if fresh.template_version != TEMPLATE_VERSION:
+            store(fresh, fresh.credential, render_pdf(document_for(fresh), pdfa=True), TEMPLATE_VERSION)
+            db.session.commit()
 
 
 @bp.route("/credentials/status/<name>")
