@@ -105,6 +105,9 @@ def main() -> int:
 
 if __name__ == "__main__":
     pages_ok = main() == 0
+    from tests.bench_certificates import main as certificates_main
     from tests.bench_exams import main as exams_main
 
-    sys.exit(0 if exams_main() and pages_ok else 1)
+    exams_ok = exams_main()
+    certificates_ok = certificates_main()
+    sys.exit(0 if pages_ok and exams_ok and certificates_ok else 1)

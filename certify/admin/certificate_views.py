@@ -23,7 +23,11 @@ PROGRESS_MARK = "<!-- progress -->"
 
 
 @bp.route("/certificates")
-def certificates() -> str:
+def certificates() -> tuple[str, int]:
+    return _queue_page()
+
+
+def _queue_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     now, me = utcnow(), acting_user()
     text = request.args.get("q", "").strip()[:100]
     query = select(Certificate).join(User, User.id == Certificate.holder_id).order_by(Certificate.issued_at.desc())
@@ -31,11 +35,12 @@ def certificates() -> str:
         query = query.where(or_(Certificate.serial.ilike(f"%{text}%"), User.name.ilike(f"%{text}%")))
     issued = db.session.scalars(query.limit(200)).all()
     rows = [(user, eligibility, me.id in assessors_of(user.id)) for user, eligibility in queue(now)]
-    return render_template("admin/certificates.html", rows=rows, issued=issued, now=now, q=text)
+    page = render_template("admin/certificates.html", rows=rows, issued=issued, now=now, q=text, error=error)
+    return page, status
 
 
 @bp.route("/certificates/issue/<int:user_id>", methods=["POST"])
-def issue_certificate(user_id: int) -> Response:
+def issue_certificate(user_id: int) -> Response | tuple[str, int]:
     candidate = db.session.get(User, user_id)
     if candidate is None:
         abort(404)
@@ -43,6 +48,8 @@ def issue_certificate(user_id: int) -> Response:
         certificate = issue(acting_user(), candidate, utcnow())
     except CertificateError as exc:
         db.session.rollback()
+        if exc.status == 403:  # the 17024 rule: this admin may not decide for this candidate
+            return _queue_page(str(exc), 403)
         flash(str(exc), "error")
         return redirect(url_for("admin.certificates"))
     db.session.commit()

@@ -86,8 +86,8 @@ def rule() -> RecertificationRule:
 
 def renewal_check(certificate: Certificate, now: datetime) -> tuple[bool, str]:
     """Whether the holder meets the recertification rule now."""
-    if certificate.status == "revoked":
-        return False, "A revoked certificate cannot be renewed."
+    if certificate.status != "active":
+        return False, f"Only a certificate in good standing can be renewed (this one is {certificate.status})."
     if db.session.scalar(select(Certificate.id).where(Certificate.predecessor_id == certificate.id)):
         return False, "This certificate has already been renewed."
     activities = db.session.execute(

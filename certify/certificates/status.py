@@ -80,6 +80,17 @@ class CredentialCheck:
         return self.signature_ok and not self.problems
 
 
+def _moment(value: Any) -> datetime | None:
+    """An xsd:dateTime as an aware datetime (no zone means UTC), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def check_credential(document: Any, now: datetime) -> CredentialCheck:
     if not isinstance(document, dict):
         return CredentialCheck(False, ["This is not a credential: expected a JSON object."])
@@ -94,9 +105,15 @@ def check_credential(document: Any, now: datetime) -> CredentialCheck:
     if method_owner != issuer_id and not (method_owner.startswith("did:key:") and issuer_id == method_owner):
         check.problems.append("The credential was signed with a key that does not belong to its issuer.")
     check.ours = issuer_id == keys.issuer_id()
-    until = document.get("validUntil")
-    if isinstance(until, str) and until <= timestamp(now):
-        check.problems.append(f"The credential expired on {until[:10]}.")
+    start, until = _moment(document.get("validFrom")), _moment(document.get("validUntil"))
+    if document.get("validFrom") is not None and start is None:
+        check.problems.append("Its validFrom is not a date and time.")
+    elif start is not None and start > now:
+        check.problems.append(f"The credential is not valid until {start:%d %B %Y}.")
+    if document.get("validUntil") is not None and until is None:
+        check.problems.append("Its validUntil is not a date and time.")
+    elif until is not None and until <= now:
+        check.problems.append(f"The credential expired on {until:%d %B %Y}.")
     if check.ours:
         code = str(document.get("id", "")).rsplit("/", 1)[-1].removesuffix(".json")
         certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))

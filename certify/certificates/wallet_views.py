@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from certify.audit import services as audit
 from certify.certificates import bp, lifecycle
 from certify.certificates.issuing import CertificateError
 from certify.certificates.models import Certificate, DevelopmentActivity
@@ -93,6 +94,7 @@ def renew(serial: str) -> Response | tuple[str, int]:
     if certificate is None:
         abort(404)
     try:
+        audit.record(acting_user(), "certificate.renewal_requested", "certificate", certificate.serial)
         successor = lifecycle.renew(None, certificate, utcnow())
     except CertificateError as exc:
         db.session.rollback()

@@ -130,12 +130,15 @@ def add_years(day: date, years: int) -> date:
 def reminder_due(
     expires_on: date, today: date, sent: Collection[int], days: Sequence[int] = REMINDER_DAYS
 ) -> int | None:
-    """The reminder (days before expiry) to send today, if any: the nearest threshold passed and not yet sent."""
+    """The reminder (days before expiry) to send today: the nearest threshold reached, if not sent yet.
+
+    A missed earlier reminder is never sent late: on the 30-day threshold, only the 30-day one goes out.
+    """
     left = (expires_on - today).days
     if left < 0:
         return None
-    due = [d for d in days if left <= d and d not in sent]
-    return min(due) if due else None
+    nearest = min((d for d in days if left <= d), default=None)
+    return nearest if nearest is not None and nearest not in sent else None
 
 
 @dataclass(frozen=True)

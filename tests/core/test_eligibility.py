@@ -92,6 +92,8 @@ def test_reminders_go_out_once_at_90_30_and_7_days():
     assert reminder_due(expires, date(2026, 11, 3), {90}) is None
     assert reminder_due(expires, date(2027, 1, 1), {90}) == 30
     assert reminder_due(expires, date(2027, 1, 30), {90}) == 7  # a missed 30-day reminder is not sent late
+    assert reminder_due(expires, date(2027, 1, 1), {30}) is None  # nor an earlier one after a later one
+    assert reminder_due(expires, date(2027, 1, 30), {90, 7}) is None
     assert reminder_due(expires, date(2027, 2, 1), set()) is None
 
 
