@@ -109,13 +109,14 @@ def decide(actor: User | None, candidate: User, now: datetime, *, predecessor: C
     db.session.flush()
     slot_list, slot_index = (certificate.id - 1) // STATUS_LIST_SIZE + 1, (certificate.id - 1) % STATUS_LIST_SIZE
     certificate.status_list, certificate.status_index = slot_list, slot_index
+    certified = competencies()
     credential = unsigned_credential(
         code=certificate.code,
         serial=certificate.serial,
         holder_name=candidate.name,
         issued_at=now,
         expires_at=certificate.expires_at,
-        competencies=competencies(),
+        competencies=certified,
         status_list=slot_list,
         status_index=slot_index,
     )
@@ -128,7 +129,7 @@ def decide(actor: User | None, candidate: User, now: datetime, *, predecessor: C
         issued_on=now.date(),
         expires_on=certificate.expires_at.date(),
         verification_url=external_url("certificates.verify", code=certificate.code),
-        competencies=tuple(competencies()),
+        competencies=tuple(certified),
     )
     audit.record(
         actor,

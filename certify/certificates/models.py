@@ -33,7 +33,7 @@ class Certificate(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="active")
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"), index=True)
     # The slot in the status lists, set from the id right after insert (hence nullable; unique once set).
     status_list: Mapped[int | None] = mapped_column()
     status_index: Mapped[int | None] = mapped_column()

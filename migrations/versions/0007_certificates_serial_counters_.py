@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-22 23:50:56.551250
+Create Date: 2026-11-23 00:09:02.561264
 
 """
 from alembic import op
@@ -56,6 +56,7 @@ def upgrade():
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificates_expires_at'), ['expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_holder_id'), ['holder_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificates_predecessor_id'), ['predecessor_id'], unique=False)
 
     op.create_table('development_activities',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -80,6 +81,7 @@ def downgrade():
 
     op.drop_table('development_activities')
     with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificates_predecessor_id'))
         batch_op.drop_index(batch_op.f('ix_certificates_holder_id'))
         batch_op.drop_index(batch_op.f('ix_certificates_expires_at'))
 
