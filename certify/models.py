@@ -1,5 +1,6 @@
 """Imports every feature's models so the metadata is complete (for Alembic and tests)."""
 
+from certify.analysis.models import AnalysisSnapshot, AngoffPanellist, AngoffRating, AngoffStudy, Cohort, CohortMember
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
 from certify.audit.models import AuditEvent
@@ -32,7 +33,11 @@ from certify.storage import Blob
 __all__ = [
     "Accommodation",
     "Allocation",
+    "AnalysisSnapshot",
     "AnchorPortfolio",
+    "AngoffPanellist",
+    "AngoffRating",
+    "AngoffStudy",
     "ApiToken",
     "Appeal",
     "Assessment",
@@ -45,6 +50,8 @@ __all__ = [
     "Blob",
     "CalibrationAttempt",
     "Certificate",
+    "Cohort",
+    "CohortMember",
     "Competency",
     "ConflictOfInterest",
     "CourseCompletion",

@@ -68,6 +68,7 @@ class AttemptItem(db.Model):
     scored: Mapped[bool] = mapped_column(default=True)
     flagged: Mapped[bool] = mapped_column(default=False)
     credit: Mapped[float | None]
+    first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # for time on item
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[ItemVersion] = relationship()

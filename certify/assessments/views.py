@@ -96,6 +96,9 @@ def question(attempt_id: int, position: int) -> Response | tuple[str, int]:
     except runner.AttemptRefused:
         abort(404)
     if request.method == "GET":
+        if item.first_seen_at is None:
+            item.first_seen_at = now  # time on item runs from the first view to the last saved answer
+            db.session.commit()
         return _render_question(attempt, position)
     shown = runner.presentation(attempt, item)
     try:

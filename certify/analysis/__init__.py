@@ -1,0 +1,1 @@
+"""Measurement quality: item and test analysis, standard setting, agreement and outcome dashboards."""
