@@ -12,6 +12,9 @@ from certify.core.items import BLOOM_LEVELS
 from certify.core.source import Located, Problem, line_of
 
 REVIEW_POLICIES = ("full", "competencies_only")
+# certification: the exam that counts; practice: open rehearsal; diagnostic: a pre-test at the start of the
+# course, for learning gain (one attempt, no pass or fail consequences).
+KINDS = ("certification", "practice", "diagnostic")
 CUT_SCORE_METHODS = ("informed_judgement", "modified_angoff", "hofstee", "contrasting_groups", "bookmark")
 
 
@@ -27,7 +30,7 @@ class AssessmentSpec:
     slug: str
     title: str
     description: str
-    kind: str  # "certification" or "practice"
+    kind: str  # one of KINDS
     time_limit_minutes: int
     max_attempts: int | None
     cooldown_days: int
@@ -90,8 +93,8 @@ def parse_assessment(
     if not title:
         problem("title", "assessment has no `title`")
     kind = raw.get("kind", "certification")
-    if kind not in ("certification", "practice"):
-        problem("kind", "`kind` must be certification or practice")
+    if kind not in KINDS:
+        problem("kind", f"`kind` must be one of {', '.join(KINDS)}")
     minutes = _int(raw, "time_limit_minutes", problems, filename, low=1, high=600, default=60)
     attempts = _int(raw, "max_attempts", problems, filename, low=1, high=100, optional=True)
     cooldown = _int(raw, "cooldown_days", problems, filename, low=0, high=365, default=0)

@@ -35,6 +35,8 @@ def _mean(values: Sequence[float]) -> float:
 def _sample_sd(values: Sequence[float]) -> float | None:
     if len(values) < 2:
         return None
+    if min(values) == max(values):
+        return 0.0  # exactly, not a rounding residue
     mean = _mean(values)
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
 

@@ -16,7 +16,7 @@ def test_seed_loads_everything_and_is_idempotent(app, runner):
         versions = db.session.query(ItemVersion).count()
         assert db.session.query(Module).count() == 10
         assert db.session.query(Lesson).count() >= 30
-        assert db.session.query(Assessment).count() == 2
+        assert db.session.query(Assessment).count() == 3  # certification, practice, diagnostic
         assert db.session.query(RubricCriterion).count() == 8
         assert db.session.query(AnchorPortfolio).count() == 3
         assert versions >= 320 + 50
