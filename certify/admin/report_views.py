@@ -1,0 +1,187 @@
+"""Measurement reports: item analysis and test reliability per assessment, with downloads and pilot promotion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from certify.admin import bp
+from certify.analysis import charts_items
+from certify.analysis.items import is_stale, snapshot
+from certify.analysis.models import AnalysisSnapshot
+from certify.assessments.models import Assessment, Item, ItemVersion
+from certify.audit import services as audit
+from certify.database import write_intent
+from certify.extensions import db
+from certify.security.access import acting_user
+
+COLUMNS = [
+    ("item_ref", "Item"),
+    ("version", "Version"),
+    ("competency", "Competency"),
+    ("status", "Status"),
+    ("n", "n"),
+    ("p", "Difficulty p"),
+    ("point_biserial", "Point-biserial (corrected)"),
+    ("discrimination_27", "D (27 %)"),
+    ("omit_rate", "Omit rate"),
+    ("median_seconds", "Median seconds"),
+    ("flags", "Flags"),
+]
+
+
+def _assessment_or_404(slug: str) -> Assessment:
+    found = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool]:
+    """The snapshot, computed now only if there has never been one (later refreshes are explicit or by CLI)."""
+    current = db.session.get(AnalysisSnapshot, assessment.id)
+    if current is None:
+        slug = assessment.slug
+        db.session.rollback()
+        with write_intent():
+            current = snapshot(_assessment_or_404(slug))
+            db.session.commit()
+        assessment = _assessment_or_404(slug)
+    return current, is_stale(assessment)
+
+
+@bp.route("/reports")
+def reports() -> str:
+    rows = []
+    for assessment in db.session.scalars(select(Assessment).order_by(Assessment.kind, Assessment.title)):
+        rows.append((assessment, db.session.get(AnalysisSnapshot, assessment.id)))
+    return render_template("admin/reports/index.html", rows=rows)
+
+
+def _filtered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    flag, competency = request.args.get("flag", ""), request.args.get("competency", "")
+    return [
+        i
+        for i in items
+        if (not flag or (flag == "any" and i["flags"]) or flag in i["flags"])
+        and (not competency or i["competency"] == competency)
+    ]
+
+
+@bp.route("/reports/<slug>")
+def item_report(slug: str) -> str:
+    assessment = _assessment_or_404(slug)
+    current, stale = _payload(assessment)
+    payload = current.payload
+    items = payload.get("items", [])
+    flags = sorted({f for i in items for f in i["flags"]})
+    return render_template(
+        "admin/reports/items.html",
+        assessment=assessment,
+        snapshot=current,
+        stale=stale,
+        test=payload.get("test", {}),
+        items=_filtered(items),
+        total_items=len(items),
+        flags=flags,
+        competencies=sorted({i["competency"] for i in items}),
+        args=request.args,
+        histogram=charts_items.score_histogram(payload.get("test", {})),
+    )
+
+
+@bp.route("/reports/<slug>/refresh", methods=["POST"])
+def refresh_report(slug: str) -> Response:
+    assessment = _assessment_or_404(slug)
+    current = snapshot(assessment, refresh=True)
+    db.session.commit()
+    flash(f"Analysis recomputed from {current.scored_attempts} attempts in {current.seconds:.2f} s.", "success")
+    return redirect(url_for("admin.item_report", slug=slug))
+
+
+def _item_or_404(payload: dict[str, Any], ref: str, version: int) -> dict[str, Any]:
+    found = next((i for i in payload.get("items", []) if i["item_ref"] == ref and i["version"] == version), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/reports/<slug>/items/<ref>/<int:version>")
+def item_report_detail(slug: str, ref: str, version: int) -> str:
+    assessment = _assessment_or_404(slug)
+    current, stale = _payload(assessment)
+    stats = _item_or_404(current.payload, ref, version)
+    stored = db.session.scalar(
+        select(ItemVersion)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(Item.ref == ref, ItemVersion.version == version)
+    )
+    return render_template(
+        "admin/reports/item.html", assessment=assessment, stats=stats, stored=stored, stale=stale, snapshot=current
+    )
+
+
+@bp.route("/reports/<slug>/items/<ref>/<int:version>/promote", methods=["POST"])
+def promote_item(slug: str, ref: str, version: int) -> Response:
+    """A pilot item whose statistics are sound goes live: it is scored from the next attempt on."""
+    _assessment_or_404(slug)
+    stored = db.session.scalar(
+        select(ItemVersion)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(Item.ref == ref, ItemVersion.version == version)
+    )
+    if stored is None:
+        abort(404)
+    if stored.status != "pilot":
+        flash(f"{ref} version {version} is {stored.status}, not a pilot item.", "error")
+    else:
+        stored.status = "live"
+        audit.record(
+            acting_user(),
+            "item.promoted",
+            "item",
+            ref,
+            before={"status": "pilot"},
+            after={"status": "live"},
+            note=f"version {version}, from the item analysis of {slug}",
+        )
+        db.session.commit()
+        flash(f"{ref} version {version} is live: it counts towards scores from the next attempt.", "success")
+    return redirect(url_for("admin.item_report_detail", slug=slug, ref=ref, version=version))
+
+
+def table(payload: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The item table as plain rows, for CSV and XLSX."""
+    rows = [[", ".join(i[k]) if k == "flags" else i.get(k) for k, _ in COLUMNS] for i in payload.get("items", [])]
+    return [label for _, label in COLUMNS], rows
+
+
+def test_rows(payload: dict[str, Any]) -> list[list[Any]]:
+    test = payload.get("test", {})
+    return [[key, value] for key, value in test.items() if key not in ("percents", "competency_reliability")] + [
+        [f"reliability {code}", value] for code, value in test.get("competency_reliability", {}).items()
+    ]
+
+
+@bp.route("/reports/<slug>.csv")
+def item_report_csv(slug: str) -> Response:
+    from certify.analysis.export import csv_response
+
+    current, _stale = _payload(_assessment_or_404(slug))
+    headers, rows = table(current.payload)
+    return csv_response(f"{slug}-item-analysis.csv", headers, rows)
+
+
+@bp.route("/reports/<slug>.xlsx")
+def item_report_xlsx(slug: str) -> Response:
+    from certify.analysis.export import xlsx_response
+
+    current, _stale = _payload(_assessment_or_404(slug))
+    headers, rows = table(current.payload)
+    return xlsx_response(
+        f"{slug}-item-analysis.xlsx",
+        [("Items", headers, rows), ("Test", ["statistic", "value"], test_rows(current.payload))],
+    )

@@ -1,0 +1,56 @@
+"""`flask analysis items ASSESSMENT [--json]`: item and test statistics (the raters report is beside it)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from sqlalchemy import select
+
+from certify.analysis.items import snapshot
+from certify.assessments.models import Assessment
+from certify.database import write_intent
+from certify.extensions import db
+from certify.review.analysis_cli import analysis_cli, format_table, number
+
+
+@analysis_cli.command("items")
+@click.argument("assessment")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--refresh", is_flag=True, help="Recompute even if no attempt was scored since the last analysis.")
+def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
+    """Item analysis and test reliability of ASSESSMENT (its slug), from every scored attempt."""
+    with write_intent():
+        found = db.session.scalar(select(Assessment).where(Assessment.slug == assessment))
+        if found is None:
+            known = ", ".join(db.session.scalars(select(Assessment.slug).order_by(Assessment.slug)))
+            raise click.ClickException(f"no assessment {assessment!r}; known: {known or 'none (run certify seed)'}")
+        result = snapshot(found, refresh=refresh)
+        db.session.commit()
+        payload = dict(result.payload)
+    if as_json:
+        payload["test"] = {k: v for k, v in payload["test"].items() if k != "percents"}
+        click.echo(json.dumps(payload, indent=2))
+        return
+    test = payload["test"]
+    if not test["n"]:
+        click.echo(f"{assessment}: no scored attempts yet")
+        return
+    click.echo(
+        f"{assessment}: {test['n']} attempts, {test['items']} scored slots; mean {number(test['mean'])}, "
+        f"SD {number(test['sd'])}, {test['reliability_method']} {number(test['kr20'])}, SEM {number(test['sem'])}, "
+        f"pass rate {number(test['pass_rate'])}, decision consistency {number(test['decision_consistency'])}"
+    )
+    rows = [
+        [
+            f"{i['item_ref']} v{i['version']}",
+            str(i["n"]),
+            number(i["p"]),
+            number(i["point_biserial"]),
+            number(i["discrimination_27"]),
+            ", ".join(i["flags"]) or "-",
+        ]
+        for i in payload["items"]
+    ]
+    for line in format_table(["item", "n", "p", "r_pb", "D27", "flags"], rows, align="lrrrrl"):
+        click.echo(line)

@@ -1,0 +1,106 @@
+"""Item analysis through the app: attempts taken through the runner API, then the report, the CLI and downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from certify.analysis.models import AnalysisSnapshot
+from certify.assessments.models import Item, ItemVersion
+from certify.extensions import db
+from tests.core.samples import BANK
+from tests.exams.conftest import QUIZ, answers_for
+from tests.helpers import csrf_token, post_form, text
+
+
+@pytest.fixture
+def quiz(load_catalog):
+    load_catalog(("sample.yaml", BANK), ("quiz.yaml", QUIZ))
+
+
+@pytest.fixture
+def taken(app, quiz, make_user):
+    """Six candidates take the sample quiz with different answers: some right, some wrong."""
+    for n in range(6):
+        person = make_user(roles=("candidate",))
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = person.get_id()
+        token = csrf_token(client)
+        headers = {"X-CSRFToken": token}
+        state = client.post("/api/v1/assessments/quiz/attempts", headers=headers).get_json()
+        for item in state["items"]:
+            options = [o["id"] for o in item.get("options", [])]
+            answer = answers_for({"items": [item]})[item["position"]]
+            if item["type"] in ("single_choice", "true_false") and options:
+                answer = options[n % len(options)]
+            if n == 5 and item["position"] == 1:
+                continue  # an omitted answer
+            client.put(
+                f"/api/v1/attempts/{state['attempt_id']}/responses/{item['position']}",
+                json={"answer": answer, "seq": 1},
+                headers=headers,
+            )
+        assert client.post(f"/api/v1/attempts/{state['attempt_id']}/submit", headers=headers).status_code == 200
+    return 6
+
+
+def test_cli_json_holds_the_contract(runner, taken):
+    result = runner.invoke(args=["analysis", "items", "quiz", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert set(payload["test"]) >= {"n", "mean", "sd", "kr20", "sem", "pass_rate"}
+    assert payload["test"]["n"] == taken and "percents" not in payload["test"]
+    item = payload["items"][0]
+    assert set(item) >= {"item_ref", "version", "n", "p", "point_biserial", "discrimination_27", "flags"}
+    assert all(0 <= i["p"] <= 1 for i in payload["items"] if i["p"] is not None)
+    assert sum(i["n"] for i in payload["items"]) == taken * 7
+    assert any(i["omit_rate"] for i in payload["items"])
+
+
+def test_cli_refuses_unknown_assessments(runner, quiz):
+    result = runner.invoke(args=["analysis", "items", "nope"])
+    assert result.exit_code == 1 and "no assessment 'nope'" in result.output and "quiz" in result.output
+
+
+def test_report_page_downloads_and_staleness(app, client, auth, make_user, taken):
+    auth.login_as(make_user(roles=("admin",)))
+    page = text(client.get("/admin/reports/quiz"))
+    assert f"From {taken} scored attempts" in page and "Item statistics" in page and "<svg" in page
+    with app.app_context():
+        assert db.session.get(AnalysisSnapshot, db.session.query(AnalysisSnapshot).one().assessment_id).payload
+    csv = client.get("/admin/reports/quiz.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv" and "Point-biserial" in csv.get_data(as_text=True)
+    xlsx = client.get("/admin/reports/quiz.xlsx")
+    with zipfile.ZipFile(io.BytesIO(xlsx.data)) as book:
+        assert any(name.startswith("xl/worksheets/") for name in book.namelist())
+    assert "Recompute now" in page and "have been scored since" not in page
+    refreshed = post_form(client, "/admin/reports/quiz/refresh", follow_redirects=True)
+    assert "Analysis recomputed from 6 attempts" in text(refreshed)
+
+
+def test_item_detail_shows_distractors_and_promotes_pilots(app, client, auth, make_user, taken, runner):
+    auth.login_as(make_user(roles=("admin",)))
+    payload = json.loads(runner.invoke(args=["analysis", "items", "quiz", "--json"]).output)
+    choice = next(i for i in payload["items"] if i["distractors"])
+    page = text(client.get(f"/admin/reports/quiz/items/{choice['item_ref']}/{choice['version']}"))
+    assert "Who chose each option" in page and "Upper 27 %" in page
+    with app.app_context():
+        version = (
+            db.session.query(ItemVersion)
+            .join(Item, Item.id == ItemVersion.item_id)
+            .filter(Item.ref == choice["item_ref"], ItemVersion.version == choice["version"])
+            .one()
+        )
+        version.status = "pilot"
+        db.session.commit()
+        ref_version = version.id
+    promoted = post_form(client, f"/admin/reports/quiz/items/{choice['item_ref']}/{choice['version']}/promote")
+    assert promoted.status_code == 302
+    with app.app_context():
+        assert db.session.get(ItemVersion, ref_version).status == "live"
+    assert client.get("/admin/reports/quiz/items/NOPE/1").status_code == 404
+    assert client.get("/admin/reports/nope").status_code == 404
