@@ -40,14 +40,18 @@ def _assessment_or_404(slug: str) -> Assessment:
     return found
 
 
+QUICK_SECONDS = 0.5  # a stale analysis that took less than this is simply recomputed when viewed
+
+
 def _payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool]:
-    """The snapshot, computed now only if there has never been one (later refreshes are explicit or by CLI)."""
+    """The snapshot. Computed here only the first time, or when stale and known to be quick; otherwise
+    `flask analysis refresh` (cron) or the Recompute button brings it up to date, off the page view."""
     current = db.session.get(AnalysisSnapshot, assessment.id)
-    if current is None:
+    if current is None or (current.seconds < QUICK_SECONDS and is_stale(assessment)):
         slug = assessment.slug
         db.session.rollback()
         with write_intent():
-            current = snapshot(_assessment_or_404(slug))
+            current = snapshot(_assessment_or_404(slug), refresh=True)
             db.session.commit()
         assessment = _assessment_or_404(slug)
     return current, is_stale(assessment)

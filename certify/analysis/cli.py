@@ -54,3 +54,20 @@ def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
     ]
     for line in format_table(["item", "n", "p", "r_pb", "D27", "flags"], rows, align="lrrrrl"):
         click.echo(line)
+
+
+@analysis_cli.command("refresh")
+def refresh_command() -> None:
+    """Recompute every analysis that attempts scored since have made stale (run it from cron, off the request path)."""
+    from certify.analysis.items import is_stale
+
+    done = []
+    with write_intent():
+        for assessment in db.session.scalars(select(Assessment).order_by(Assessment.slug)):
+            if is_stale(assessment):
+                result = snapshot(assessment, refresh=True)
+                done.append(f"{assessment.slug}: {result.scored_attempts} attempts in {result.seconds:.2f} s")
+        db.session.commit()
+    for line in done:
+        click.echo(line)
+    click.echo(f"{len(done)} analysis(es) refreshed")

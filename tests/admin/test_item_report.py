@@ -104,3 +104,13 @@ def test_item_detail_shows_distractors_and_promotes_pilots(app, client, auth, ma
         assert db.session.get(ItemVersion, ref_version).status == "live"
     assert client.get("/admin/reports/quiz/items/NOPE/1").status_code == 404
     assert client.get("/admin/reports/nope").status_code == 404
+
+
+def test_refresh_command_updates_only_stale_analyses(runner, taken, app):
+    first = runner.invoke(args=["analysis", "refresh"])
+    assert first.exit_code == 0 and "quiz: 6 attempts" in first.output
+    again = runner.invoke(args=["analysis", "refresh"])
+    assert again.exit_code == 0 and "0 analysis(es) refreshed" in again.output
+    with app.app_context():
+        snap = db.session.query(AnalysisSnapshot).filter(AnalysisSnapshot.scored_attempts == 6).one()
+        assert snap.payload["test"]["n"] == 6
