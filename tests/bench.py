@@ -105,9 +105,11 @@ def main() -> int:
 
 if __name__ == "__main__":
     pages_ok = main() == 0
+    from tests.bench_analysis import main as analysis_main
     from tests.bench_certificates import main as certificates_main
     from tests.bench_exams import main as exams_main
 
     exams_ok = exams_main()
     certificates_ok = certificates_main()
-    sys.exit(0 if pages_ok and exams_ok and certificates_ok else 1)
+    analysis_ok = analysis_main()
+    sys.exit(0 if pages_ok and exams_ok and certificates_ok and analysis_ok else 1)

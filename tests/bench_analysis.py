@@ -71,3 +71,25 @@ def bench_item_analysis(seed: int = 7) -> dict[str, float]:
         figures[f"{label} target s"] = target
         figures[f"{label} reliability"] = stats.reliability if stats.reliability is not None else math.nan
     return figures
+
+
+def main() -> bool:
+    """`make bench`: item and test analysis over 100,000 and 1,000,000 responses against their targets."""
+    figures = bench_item_analysis()
+    ok = True
+    print("\nItem and test analysis (pure computation, as run off the request path)")
+    for candidates, items in TARGETS:
+        label = f"{candidates}x{items}"
+        total, target = figures[f"{label} total s"], figures[f"{label} target s"]
+        passed = total <= target
+        ok &= passed
+        print(
+            f"  {int(figures[f'{label} responses']):>9,} responses ({label}): {total:5.2f} s "
+            f"(target ≤ {target:.0f} s)  {'ok' if passed else 'SLOW'}; "
+            f"reliability {figures[f'{label} reliability']:.3f}"
+        )
+    return ok
+
+
+if __name__ == "__main__":
+    raise SystemExit(0 if main() else 1)
