@@ -136,8 +136,12 @@ def register_blueprints(app: Flask) -> None:
         review_stats_views,  # noqa: F401 - adds agreement and assessor pages to admin
     )
     from certify.admin import certificate_views as admin_certificate_views  # noqa: F401 - certificate administration
+    from certify.admin import outcome_views as admin_outcome_views  # noqa: F401 - outcome dashboards and cohorts
     from certify.admin import portfolio_views as admin_portfolio_views  # noqa: F401 - adds portfolio administration
+    from certify.admin import report_views as admin_report_views  # noqa: F401 - adds the measurement reports
+    from certify.admin import standard_setting_views as admin_standard_setting_views  # noqa: F401 - Angoff studies
     from certify.admin import views as admin_views
+    from certify.analysis import panel_views as standard_setting_views
     from certify.api import attempts as api_attempts  # noqa: F401 - adds the runner API to the api blueprint
     from certify.api import views as api_views
     from certify.assessments import views as exam_views
@@ -159,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
         portfolio_views,
         review_views,
         certificate_views,
+        standard_setting_views,
     ):
         app.register_blueprint(views.bp)
 
@@ -170,6 +175,7 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from certify.analysis import cli as analysis_items_cli  # noqa: F401 - adds `analysis items` to the group
     from certify.assessments.cli import attempts_cli, banks_cli
     from certify.auth.cli import users_cli
     from certify.certificates.cli import certificates_cli

@@ -62,7 +62,9 @@ def reports() -> str:
     rows = []
     for assessment in db.session.scalars(select(Assessment).order_by(Assessment.kind, Assessment.title)):
         rows.append((assessment, db.session.get(AnalysisSnapshot, assessment.id)))
-    return render_template("admin/reports/index.html", rows=rows)
+    from certify.review.agreement import rater_report
+
+    return render_template("admin/reports/index.html", rows=rows, agreement=rater_report())
 
 
 def _filtered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -81,6 +81,14 @@ RULES: dict[str, Rule] = {
     "admin.accept_answers": ADMIN,
     "admin.agreement": ADMIN,
     "admin.assessors": ADMIN,
+    # Standard setting (modified Angoff): admins run studies; panellists rate only their own studies
+    "admin.standard_setting": ADMIN,
+    "admin.standard_setting_study": ADMIN,
+    "admin.standard_setting_advance": ADMIN,
+    "admin.standard_setting_close": ADMIN,
+    "admin.standard_setting_adopt": ADMIN,
+    "standard_setting.index": owner("assessor", "adjudicator", "admin"),
+    "standard_setting.study": owner("assessor", "adjudicator", "admin"),
     # Course (anyone signed in may study it; progress is their own)
     "course.index": SIGNED_IN,
     "course.module": SIGNED_IN,
@@ -141,6 +149,20 @@ RULES: dict[str, Rule] = {
     "admin.issue_all_certificates": ADMIN,
     "admin.certificate": ADMIN,
     "admin.certificate_action": ADMIN,
+    # Outcome dashboards and cohorts
+    "admin.outcomes": ADMIN,
+    "admin.outcomes_csv": ADMIN,
+    "admin.outcomes_xlsx": ADMIN,
+    "admin.cohorts": ADMIN,
+    "admin.cohort": ADMIN,
+    # Measurement reports
+    "admin.reports": ADMIN,
+    "admin.item_report": ADMIN,
+    "admin.refresh_report": ADMIN,
+    "admin.item_report_detail": ADMIN,
+    "admin.promote_item": ADMIN,
+    "admin.item_report_csv": ADMIN,
+    "admin.item_report_xlsx": ADMIN,
     # JSON API
     "api.me": SIGNED_IN,
     "api.assessments": SIGNED_IN,

@@ -68,11 +68,14 @@ def test_role_matrix(app, make_user, auth, client):
         "attachment_id": 999999,
         "version_id": 999999,
         "appeal_id": 999999,
+        "study_id": 999999,
         "number": 99,
         "code": "no-such-code-0000000000",
         "serial": "MID-2000-000000",
         "action": "revoke",
         "name": "revocation-9",
+        "version": 1,
+        "cohort_id": 999999,
     }
     failures = []
     for url_rule in _routes(app):
