@@ -9,6 +9,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from certify.analysis.demo_study import seed_angoff_demo
+from certify.analysis.simulate import MAX_CANDIDATES
+from certify.analysis.simulate import simulate as simulate_population
 from certify.assessments import services as bank_service
 from certify.assessments.importer import ImportRefused, import_bank
 from certify.assessments.loading import load_assessment, load_competencies
@@ -45,6 +48,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("amara@example.org", "Amara Osei", frozenset({"candidate"}), "Pebble-Orchid-74"),
     DemoAccount("jonas@example.org", "Jonas Weber", frozenset({"candidate"}), "Thistle-Harbor-86"),
     DemoAccount("mei@example.org", "Mei Tanaka", frozenset({"candidate"}), "Lantern-Quarry-19"),
+    DemoAccount("panel1@example.org", "Ines Duarte", frozenset({"assessor"}), "Meadow-Signal-58"),
+    DemoAccount("panel2@example.org", "Kwame Boateng", frozenset({"assessor"}), "Cobalt-Harvest-27"),
 )
 # The first demo candidate has finished the course (so both exams can be tried at once);
 # the second starts from the beginning.
@@ -93,13 +98,22 @@ def load_content(catalog: Catalog) -> list[str]:
 
 @certify_cli.command("seed")
 @click.option("--demo", is_flag=True, help="Also create demo accounts (development and testing only).")
-def seed_command(demo: bool) -> None:
+@click.option(
+    "--simulate",
+    type=click.IntRange(1, MAX_CANDIDATES),
+    metavar="N",
+    help=f"With --demo: also generate N simulated candidates (1-{MAX_CANDIDATES}) with exams, portfolios "
+    "and certificates, for the reports. Added once.",
+)
+def seed_command(demo: bool, simulate: int | None) -> None:
     """Load reference data from the repository; idempotent."""
-    if demo and current_app.config["CERTIFY_ENV"] == "production":
+    if (demo or simulate) and current_app.config["CERTIFY_ENV"] == "production":
         raise click.ClickException(
             "refusing to create demo accounts with published passwords in production "
             "(set CERTIFY_ENV=development for a demo)"
         )
+    if simulate and not demo:
+        raise click.ClickException("--simulate adds to the demo data: use it together with --demo")
     catalog = load_catalog([QUESTION_BANKS])
     errors = [p for p in catalog.problems if p.severity == "error"]
     if errors:
@@ -116,6 +130,9 @@ def seed_command(demo: bool) -> None:
         if demo:
             report.extend(seed_review_demo())
             report.extend(seed_certificate_demo())
+            report.extend(seed_angoff_demo())
+        if simulate:
+            report.extend(simulate_population(simulate))
         db.session.commit()
     for line in report:
         click.echo(line)

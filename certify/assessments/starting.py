@@ -88,8 +88,11 @@ def _seen_items(user: User, assessment: Assessment) -> set[int]:
     )
 
 
-def start(user: User, assessment: Assessment, now: datetime) -> Attempt:
-    """Start an attempt, or return the open one (starting twice resumes)."""
+def start(user: User, assessment: Assessment, now: datetime, *, seed: str | None = None) -> Attempt:
+    """Start an attempt, or return the open one (starting twice resumes).
+
+    `seed` (form draw and option order) is random unless given; only generated demo data passes one.
+    """
     current = open_attempt(user, assessment)
     if current is not None and not finalise_if_overdue(current, now):
         return current
@@ -99,7 +102,7 @@ def start(user: User, assessment: Assessment, now: datetime) -> Attempt:
     if assessment.cut_score is None:
         raise AttemptRefused("This exam has no cut score yet; ask the certification office.", 409)
     cells = [BlueprintCell(c["competency"], c["bloom"], int(c["count"])) for c in assessment.blueprint]
-    seed = secrets.token_hex(16)
+    seed = seed or secrets.token_hex(16)
     try:
         form = assemble(
             cells,

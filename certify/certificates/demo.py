@@ -1,20 +1,20 @@
 """Demo certificates for `certify seed --demo`: Amara holds an active one; Mei's was revoked.
 
-Both candidates completed the course, passed the Certification Exam (an attempt
+Both candidates completed the course, passed the Certification Exam (real answers,
 scored through the normal scoring code) and passed their portfolio (see
 certify/review/demo.py). The demo admin issues both certificates, then revokes Mei's.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from certify.assessments import starting
-from certify.assessments.attempt_models import AttemptScore
-from certify.assessments.attempts import result_from_credits, score_columns
-from certify.assessments.models import Assessment
+from certify.analysis.simulate import Outcome, seeded, sit
+from certify.assessments.attempt_models import AttemptItem
+from certify.assessments.models import Assessment, ItemVersion
 from certify.auth.models import User
 from certify.certificates.issuing import issue
 from certify.certificates.lifecycle import revoke
@@ -38,22 +38,22 @@ def _user(email: str) -> User:
 
 
 def _pass_exam(candidate: User, days_ago: int) -> None:
-    """A scored attempt at the Certification Exam: full credit on five questions in six."""
+    """A scored attempt at the Certification Exam with real answers: right on five questions in six.
+
+    Every sixth question gets a plausible wrong answer, but never more than two in one competency,
+    so the attempt passes the cut score and every mastery threshold.
+    """
     exam = db.session.scalar(select(Assessment).where(Assessment.kind == "certification"))
     assert exam is not None, "the certification exam is not loaded"
-    when = utcnow() - timedelta(days=days_ago)
-    attempt = starting.start(candidate, exam, when)
-    credits = {item.id: (0.0 if item.position % 6 == 0 else 1.0) for item in attempt.items}
-    result = result_from_credits(attempt, credits)
-    for item in attempt.items:
-        item.credit = credits[item.id]
-    attempt.status, attempt.open_marker, attempt.submitted_at = "scored", None, when + timedelta(minutes=70)
-    db.session.add(
-        AttemptScore(
-            attempt_id=attempt.id, finalised_by="candidate", scored_at=attempt.submitted_at, **score_columns(result)
-        )
-    )
-    db.session.flush()
+    wrong_per_competency: Counter[str] = Counter()
+
+    def choose(item: AttemptItem, version: ItemVersion) -> Outcome:
+        if item.position % 6 or wrong_per_competency[version.competency_code] >= 2:
+            return "right"
+        wrong_per_competency[version.competency_code] += 1
+        return "wrong"
+
+    sit(candidate, exam, utcnow() - timedelta(days=days_ago), choose, seeded("demo exam", candidate.email))
 
 
 def seed_certificate_demo() -> list[str]:
