@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
+
+from flask import render_template, request
+from werkzeug.wrappers import Response
 
 from certify.admin import bp
+from certify.analysis.export import csv_response, xlsx_response
 from certify.review import agreement as agreement_service
 
 
@@ -17,3 +21,35 @@ def agreement() -> str:
 def assessors() -> str:
     report = agreement_service.rater_report()
     return render_template("admin/assessors.html", assessors=[a for a in report.assessors if a.holds_role])
+
+
+def agreement_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The agreement report as tables: criteria, pairs and assessors (the same figures as the page)."""
+    data = agreement_service.rater_report().as_dict()
+    summary = ["n", "exact", "adjacent", "qwk", "band"]
+    criteria = [[c["code"], c["title"], *(c.get(k) for k in summary)] for c in data["criteria"]]
+    pairs = [
+        [p["assessors"][0]["name"], p["assessors"][1]["name"], p.get("versions"), *(p.get(k) for k in summary)]
+        for p in data["pairs"]
+    ]
+    first = data["assessors"][0] if data["assessors"] else {}
+    people_keys = [k for k, v in first.items() if not isinstance(v, dict | list)]
+    people = [[a.get(k) for k in people_keys] for a in data["assessors"]]
+    return [
+        ("Criteria", ["criterion", "title", *summary], criteria),
+        ("Pairs", ["assessor", "assessor", "versions", *summary], pairs),
+        ("Assessors", people_keys, people),
+    ]
+
+
+@bp.route("/agreement.csv")
+def agreement_csv() -> Response:
+    sheets = agreement_sheets()
+    wanted = request.args.get("section", "Criteria")
+    title, headers, rows = next((s for s in sheets if s[0].lower() == wanted.lower()), sheets[0])
+    return csv_response(f"assessor-agreement-{title.lower()}.csv", headers, rows)
+
+
+@bp.route("/agreement.xlsx")
+def agreement_xlsx() -> Response:
+    return xlsx_response("assessor-agreement.xlsx", agreement_sheets())

@@ -216,3 +216,59 @@ def standard_setting_adopt(study_id: int) -> Response | tuple[str, int]:
         "success",
     )
     return redirect(url_for("admin.standard_setting_study", study_id=study.id))
+
+
+def study_sheets(study: AngoffStudy) -> list[tuple[str, list[str], list[list[object]]]]:
+    """The study's results as tables: one row per round, then every item's ratings per round."""
+    found = angoff.results(study)
+    summary = [
+        [r.number, r.angoff.panel, r.angoff.cut, r.angoff.cut_percent, r.angoff.sd, r.angoff.se, len(r.missing)]
+        for r in found.rounds
+    ]
+    items = [
+        [
+            r.number,
+            row.version.item_id,
+            row.version.version,
+            row.version.competency_code,
+            row.ratings.mean if row.ratings else None,
+            row.ratings.sd if row.ratings else None,
+            row.ratings.minimum if row.ratings else None,
+            row.ratings.maximum if row.ratings else None,
+            row.p_value,
+            row.attempts,
+        ]
+        for r in found.rounds
+        for row in r.items
+    ]
+    check = found.hofstee
+    hofstee = [
+        ["cut (percent)", check.cut if check else None],
+        ["fail rate at that cut", check.fail_rate if check else None],
+    ]
+    return [
+        ("Rounds", ["round", "panellists", "cut (raw)", "cut (percent)", "SD", "SE", "incomplete"], summary),
+        (
+            "Items",
+            ["round", "item id", "version", "competency", "mean", "SD", "lowest", "highest", "p-value", "attempts"],
+            items,
+        ),
+        ("Hofstee", ["measure", "value"], hofstee),
+    ]
+
+
+@bp.route("/standard-setting/<int:study_id>.csv")
+def standard_setting_csv(study_id: int) -> Response:
+    from certify.analysis.export import csv_response
+
+    sheets = study_sheets(_study_or_404(study_id))
+    wanted = request.args.get("section", "Items")
+    title, headers, rows = next((s for s in sheets if s[0].lower() == wanted.lower()), sheets[1])
+    return csv_response(f"angoff-study-{study_id}-{title.lower()}.csv", headers, rows)
+
+
+@bp.route("/standard-setting/<int:study_id>.xlsx")
+def standard_setting_xlsx(study_id: int) -> Response:
+    from certify.analysis.export import xlsx_response
+
+    return xlsx_response(f"angoff-study-{study_id}.xlsx", study_sheets(_study_or_404(study_id)))

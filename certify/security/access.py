@@ -163,6 +163,10 @@ RULES: dict[str, Rule] = {
     "admin.promote_item": ADMIN,
     "admin.item_report_csv": ADMIN,
     "admin.item_report_xlsx": ADMIN,
+    "admin.agreement_csv": ADMIN,
+    "admin.agreement_xlsx": ADMIN,
+    "admin.standard_setting_csv": ADMIN,
+    "admin.standard_setting_xlsx": ADMIN,
     # JSON API
     "api.me": SIGNED_IN,
     "api.assessments": SIGNED_IN,

@@ -124,3 +124,19 @@ def test_pages_have_captions_scoped_headers_and_no_inline_style(app, client, adm
         body = text(client.get(path))
         assert body.count("<table") == body.count("<caption>") > 0
         assert "<th>" not in body and "style=" not in body and "<script" not in body
+
+
+def test_agreement_downloads_carry_the_same_figures(app, client, admin, make_user, runner):
+    import io
+    import zipfile
+
+    build_single_version_example(app, make_user, runner)
+    criteria = client.get("/admin/agreement.csv?section=criteria")
+    assert criteria.status_code == 200 and criteria.mimetype == "text/csv"
+    lines = criteria.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("criterion,title,n,exact,adjacent,qwk,band")
+    assert any(line.startswith("OBJECTIVES,Measurable objectives,1,0.0,1.0,0.0") for line in lines)
+    pairs = client.get("/admin/agreement.csv?section=pairs").get_data(as_text=True)
+    assert "Ada Adeyemi,Ben Brooks,1,8,0.625,1.0,0.571" in pairs
+    book = zipfile.ZipFile(io.BytesIO(client.get("/admin/agreement.xlsx").data))
+    assert {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"} <= set(book.namelist())

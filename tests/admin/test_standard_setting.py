@@ -272,3 +272,25 @@ def test_candidates_are_refused(app, make_user, auth, client, path):
 def test_assessors_cannot_run_studies(app, make_user, auth, client):
     auth.login_as(make_user(roles=("assessor",)))
     assert client.get("/admin/standard-setting").status_code == 403
+
+
+def test_study_results_download_as_csv_and_xlsx(app, setting):
+    import io
+    import zipfile
+
+    admin, panel, _attempts = setting
+    study_id = make_study(app, admin, panel)
+    items = version_ids(app, study_id)
+    for user, value in zip(panel, ROUND1, strict=True):
+        assert rate(signed_in(app, user), study_id, dict.fromkeys(items, value)).status_code == 302
+    office = signed_in(app, admin)
+    rounds = office.get(f"/admin/standard-setting/{study_id}.csv?section=rounds").get_data(as_text=True)
+    lines = rounds.lstrip("\ufeff").splitlines()
+    assert lines[0] == "round,panellists,cut (raw),cut (percent),SD,SE,incomplete"
+    fields = lines[1].split(",")
+    assert fields[:2] == ["1", "6"] and abs(float(fields[3]) - 60.0) < 1e-9  # every item rated 60 % on average
+    per_item = office.get(f"/admin/standard-setting/{study_id}.csv").get_data(as_text=True)
+    assert per_item.count("\n") >= len(items) and ",0.6," in per_item
+    book = zipfile.ZipFile(io.BytesIO(office.get(f"/admin/standard-setting/{study_id}.xlsx").data))
+    assert "xl/worksheets/sheet3.xml" in book.namelist()
+    assert office.get("/admin/standard-setting/999999.csv").status_code == 404
