@@ -77,18 +77,55 @@ def _filtered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-@bp.route("/reports/<slug>")
-def item_report(slug: str) -> str:
-    assessment = _assessment_or_404(slug)
+FILTERS = ("cohort", "from", "to")
+
+
+def typed_filters() -> dict[str, str]:
+    return {name: request.args.get(name, "").strip()[:100] for name in FILTERS}
+
+
+def chosen_people(typed: dict[str, str]) -> tuple[Any, str | None, Any]:
+    """(subquery of user ids or None, error message, the filters) from the cohort and date fields."""
+    from certify.analysis.outcomes import FilterError, candidate_ids, read_filters
+
+    if not any(typed.values()):
+        return None, None, None
+    try:
+        filters = read_filters(typed["cohort"], typed["from"], typed["to"])
+    except FilterError as exc:
+        return None, str(exc), None
+    return candidate_ids(filters), None, filters
+
+
+def _filtered_payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool, dict[str, Any], Any, str | None]:
+    """The cached analysis, or (with cohort or date filters) one computed now for those candidates only."""
     current, stale = _payload(assessment)
-    payload = current.payload
+    people, error, filters = chosen_people(typed_filters())
+    if people is None:
+        return current, stale, current.payload, None, error
+    from certify.analysis.items import compute
+
+    return current, stale, compute(assessment, people=people), filters, None
+
+
+@bp.route("/reports/<slug>")
+def item_report(slug: str) -> tuple[str, int]:
+    from certify.analysis.cohorts import cohort_list
+
+    assessment = _assessment_or_404(slug)
+    current, stale, payload, filters, error = _filtered_payload(assessment)
     items = payload.get("items", [])
     flags = sorted({f for i in items for f in i["flags"]})
-    return render_template(
+    page = render_template(
         "admin/reports/items.html",
         assessment=assessment,
         snapshot=current,
         stale=stale,
+        filters=filters,
+        filter_error=error,
+        cohorts=cohort_list(),
+        typed=typed_filters(),
+        query={k: v for k, v in typed_filters().items() if v and not error},
         test=payload.get("test", {}),
         items=_filtered(items),
         total_items=len(items),
@@ -97,6 +134,7 @@ def item_report(slug: str) -> str:
         args=request.args,
         histogram=charts_items.score_histogram(payload.get("test", {})),
     )
+    return page, 400 if error else 200
 
 
 @bp.route("/reports/<slug>/refresh", methods=["POST"])
@@ -176,8 +214,8 @@ def test_rows(payload: dict[str, Any]) -> list[list[Any]]:
 def item_report_csv(slug: str) -> Response:
     from certify.analysis.export import csv_response
 
-    current, _stale = _payload(_assessment_or_404(slug))
-    headers, rows = table(current.payload)
+    _current, _stale, payload, _filters, _error = _filtered_payload(_assessment_or_404(slug))
+    headers, rows = table(payload)
     return csv_response(f"{slug}-item-analysis.csv", headers, rows)
 
 
@@ -185,9 +223,9 @@ def item_report_csv(slug: str) -> Response:
 def item_report_xlsx(slug: str) -> Response:
     from certify.analysis.export import xlsx_response
 
-    current, _stale = _payload(_assessment_or_404(slug))
-    headers, rows = table(current.payload)
+    _current, _stale, payload, _filters, _error = _filtered_payload(_assessment_or_404(slug))
+    headers, rows = table(payload)
     return xlsx_response(
         f"{slug}-item-analysis.xlsx",
-        [("Items", headers, rows), ("Test", ["statistic", "value"], test_rows(current.payload))],
+        [("Items", headers, rows), ("Test", ["statistic", "value"], test_rows(payload))],
     )

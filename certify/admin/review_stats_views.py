@@ -13,8 +13,22 @@ from certify.review import agreement as agreement_service
 
 
 @bp.route("/agreement")
-def agreement() -> str:
-    return render_template("admin/agreement.html", report=agreement_service.rater_report())
+def agreement() -> tuple[str, int]:
+    from certify.admin.report_views import chosen_people, typed_filters
+    from certify.analysis.cohorts import cohort_list
+
+    typed = typed_filters()
+    people, error, filters = chosen_people(typed)
+    page = render_template(
+        "admin/agreement.html",
+        report=agreement_service.rater_report(people),
+        cohorts=cohort_list(),
+        typed=typed,
+        filters=filters,
+        filter_error=error,
+        query={k: v for k, v in typed.items() if v and not error},
+    )
+    return page, 400 if error else 200
 
 
 @bp.route("/assessors")
@@ -25,7 +39,10 @@ def assessors() -> str:
 
 def agreement_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:
     """The agreement report as tables: criteria, pairs and assessors (the same figures as the page)."""
-    data = agreement_service.rater_report().as_dict()
+    from certify.admin.report_views import chosen_people, typed_filters
+
+    people, _error, _filters = chosen_people(typed_filters())
+    data = agreement_service.rater_report(people).as_dict()
     summary = ["n", "exact", "adjacent", "qwk", "band"]
     criteria = [[c["code"], c["title"], *(c.get(k) for k in summary)] for c in data["criteria"]]
     pairs = [

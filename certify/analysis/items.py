@@ -63,8 +63,12 @@ def state(assessment: Assessment) -> tuple[int, datetime | None]:
     return int(count or 0), latest
 
 
-def compute(assessment: Assessment, limits: Thresholds = Thresholds()) -> dict[str, Any]:
-    """The full analysis as a JSON-ready dict (the shape `flask analysis items --json` prints)."""
+def compute(assessment: Assessment, limits: Thresholds = Thresholds(), *, people: Any = None) -> dict[str, Any]:
+    """The full analysis as a JSON-ready dict (the shape `flask analysis items --json` prints).
+
+    `people` (a subquery of user ids, from the report filters) restricts it to those candidates' attempts.
+    """
+    only = [Attempt.user_id.in_(people)] if people is not None else []
     rows = db.session.execute(
         select(
             AttemptItem.attempt_id,
@@ -80,7 +84,7 @@ def compute(assessment: Assessment, limits: Thresholds = Thresholds()) -> dict[s
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .join(AttemptScore, AttemptScore.attempt_id == Attempt.id)
         .outerjoin(AnswerRow, AnswerRow.attempt_item_id == AttemptItem.id)
-        .where(Attempt.assessment_id == assessment.id)
+        .where(Attempt.assessment_id == assessment.id, *only)
         .order_by(AttemptItem.attempt_id, AttemptItem.position)
     ).all()
     version_ids = {row.item_version_id for row in rows}
@@ -123,7 +127,7 @@ def compute(assessment: Assessment, limits: Thresholds = Thresholds()) -> dict[s
     decisions = db.session.execute(
         select(AttemptScore.passed, AttemptScore.percent)
         .join(Attempt, Attempt.id == AttemptScore.attempt_id)
-        .where(Attempt.assessment_id == assessment.id)
+        .where(Attempt.assessment_id == assessment.id, *only)
     ).all()
     by_key = {info.item_key: vid for vid, info in infos.items()}
     return {

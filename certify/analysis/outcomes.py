@@ -81,6 +81,24 @@ def read_filters(cohort: str, registered_from: str, registered_to: str) -> Outco
     return OutcomeFilters(cohort_id, cohort_name, start, end)
 
 
+def candidate_ids(filters: OutcomeFilters) -> Any:
+    """A subquery of the user ids the filters select, or None when nothing is filtered (everyone counts)."""
+    if filters.cohort_id is None and filters.registered_from is None and filters.registered_to is None:
+        return None
+    query = select(User.id)
+    if filters.cohort_id is not None:
+        query = query.where(
+            User.id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == filters.cohort_id))
+        )
+    if filters.registered_from is not None:
+        query = query.where(User.created_at >= datetime.combine(filters.registered_from, time.min, tzinfo=UTC))
+    if filters.registered_to is not None:
+        query = query.where(
+            User.created_at < datetime.combine(filters.registered_to + timedelta(days=1), time.min, tzinfo=UTC)
+        )
+    return query
+
+
 @dataclass(frozen=True)
 class HeatRow:
     label: str

@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 from certify.auth.models import User, UserRole
 from certify.core.psychometrics import AgreementSummary, Pair, drift, level_deviations, severity, summarise_agreement
 from certify.extensions import db
+from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review.models import Allocation, CalibrationAttempt, Resolution, Review
 from certify.review.services import get_rubric
 
@@ -128,7 +129,16 @@ def _levels(raw: Any, categories: tuple[int, ...]) -> dict[str, int]:
     return {str(code): level for code, level in raw.items() if type(level) is int and level in categories}
 
 
-def _submitted_reviews(categories: tuple[int, ...]) -> list[_Submitted]:
+def _submitted_reviews(categories: tuple[int, ...], candidates: Any = None) -> list[_Submitted]:
+    only = []
+    if candidates is not None:  # reviews of these candidates' portfolios only
+        only.append(
+            Allocation.version_id.in_(
+                select(PortfolioVersion.id)
+                .join(Portfolio, Portfolio.id == PortfolioVersion.portfolio_id)
+                .where(Portfolio.candidate_id.in_(candidates))
+            )
+        )
     rows = db.session.execute(
         select(
             Allocation.version_id,
@@ -140,7 +150,7 @@ def _submitted_reviews(categories: tuple[int, ...]) -> list[_Submitted]:
         )
         .join(Review, Review.allocation_id == Allocation.id)
         .outerjoin(Resolution, Resolution.version_id == Allocation.version_id)
-        .where(Allocation.status == "submitted", Review.submitted_at.is_not(None))
+        .where(Allocation.status == "submitted", Review.submitted_at.is_not(None), *only)
         .order_by(Review.submitted_at, Allocation.id)
     ).all()
     return [
@@ -209,12 +219,15 @@ def _severity_and_drift(reviews: list[_Submitted]) -> dict[int, tuple[int, float
     return result
 
 
-def rater_report() -> AgreementReport:
-    """Agreement between assessors and each assessor's severity, drift, calibration and load."""
+def rater_report(candidates: Any = None) -> AgreementReport:
+    """Agreement between assessors and each assessor's severity, drift, calibration and load.
+
+    `candidates` (a subquery of user ids, from the report filters) limits it to reviews of their portfolios.
+    """
     rubric = get_rubric()
     categories = tuple(sorted(int(k) for k in rubric.level_names)) if rubric and rubric.level_names else DEFAULT_LEVELS
     titles = {c.code: c.title for c in rubric.criteria} if rubric else {}
-    reviews = _submitted_reviews(categories)
+    reviews = _submitted_reviews(categories, candidates)
     seen = {code for review in reviews for code in review.levels}
     codes = list(titles) + sorted(seen - titles.keys())  # criteria since removed from the rubric come last
     double_marked, overall, per_criterion, per_pair = _agreement(reviews, codes)

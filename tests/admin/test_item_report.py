@@ -114,3 +114,32 @@ def test_refresh_command_updates_only_stale_analyses(runner, taken, app):
     with app.app_context():
         snap = db.session.query(AnalysisSnapshot).filter(AnalysisSnapshot.scored_attempts == 6).one()
         assert snap.payload["test"]["n"] == 6
+
+
+def test_reports_filter_by_cohort_and_registration_date(app, client, auth, make_user, taken):
+    from certify.analysis.models import Cohort, CohortMember
+    from certify.assessments.attempt_models import Attempt
+
+    auth.login_as(make_user(roles=("admin",)))
+    with app.app_context():
+        two = [a.user_id for a in db.session.query(Attempt).order_by(Attempt.id).limit(2)]
+        cohort = Cohort(name="Harbour Bank")
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add_all([CohortMember(cohort_id=cohort.id, user_id=uid) for uid in two])
+        db.session.commit()
+        cohort_id = cohort.id
+    page = text(client.get(f"/admin/reports/quiz?cohort={cohort_id}"))
+    assert "Filtered: attempts by candidates in Harbour Bank (2 attempts)" in page
+    csv = client.get(f"/admin/reports/quiz.csv?cohort={cohort_id}").get_data(as_text=True)
+    everyone = client.get("/admin/reports/quiz.csv").get_data(as_text=True)
+    assert csv != everyone and ",2," in csv  # every item seen by two attempts
+    future = text(client.get("/admin/reports/quiz?from=2999-01-01"))
+    assert "(0 attempts)" in future
+    bad = client.get("/admin/reports/quiz?from=yesterday&cohort=999")
+    assert bad.status_code == 400 and "is not a date" in text(bad) and "no cohort" in text(bad)
+    agreement = client.get(f"/admin/agreement?cohort={cohort_id}")
+    assert agreement.status_code == 200 and "Filtered: reviews of portfolios by candidates in Harbour Bank" in text(
+        agreement
+    )
+    assert client.get("/admin/agreement?to=31/12/2020").status_code == 400
