@@ -27,7 +27,7 @@ CITIZENSHIP_V4RC1 = "https://w3id.org/citizenship/v4rc1"
 
 # Ours, in contexts/ (see the README there for sources and licences).
 _OWN_CONTEXTS: dict[str, str] = {
-    OB_V3P0: "ob-v3p0-context-3.0.3.json",
+    OB_V3P0: "ob-v3p0-terms.jsonld",
     MULTIKEY_V1: "multikey-v1.jsonld",
     DATA_INTEGRITY_V2: "data-integrity-v2.jsonld",
     VC_EXAMPLES_V2: "credentials-examples-v2.jsonld",
