@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from certify.admin import bp
 from certify.auth.models import User
 from certify.certificates import lifecycle
-from certify.certificates.evidence import assessors_of, queue
+from certify.certificates.evidence import candidates_assessed_by, queue
 from certify.certificates.issuing import CertificateError, issue, issue_all_steps
 from certify.certificates.models import Certificate
 from certify.database import utcnow
@@ -34,7 +34,8 @@ def _queue_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     if text:
         query = query.where(or_(Certificate.serial.ilike(f"%{text}%"), User.name.ilike(f"%{text}%")))
     issued = db.session.scalars(query.limit(200)).all()
-    rows = [(user, eligibility, me.id in assessors_of(user.id)) for user, eligibility in queue(now)]
+    assessed = candidates_assessed_by(me.id)
+    rows = [(user, eligibility, user.id in assessed) for user, eligibility in queue(now)]
     page = render_template("admin/certificates.html", rows=rows, issued=issued, now=now, q=text, error=error)
     return page, status
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -113,22 +115,32 @@ def allocate_portfolio(version_id: int) -> Response:
     return redirect(url_for("admin.portfolio", version_id=version.id))
 
 
-@bp.route("/allocations/<int:allocation_id>/reallocate", methods=["POST"])
-def reallocate_review(allocation_id: int) -> Response:
-    allocation = db.session.get(Allocation, allocation_id)
-    if allocation is None:
-        abort(404)
+def _assign(missing: str, give: Callable[[User], object], done: str) -> None:
+    """Give a review to the assessor chosen in the form; flash the outcome, commit only on success."""
     person = db.session.get(User, whole_number(request.form.get("assessor_id")))
     try:
         if person is None:
-            raise AllocationError("Choose the assessor to take this review.")
-        reallocate(acting_user(), allocation, person, force=request.form.get("force") == "yes")
+            raise AllocationError(missing)
+        give(person)
     except AllocationError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(f"The review was reallocated to {person.name}.", "success")
+        flash(done.format(name=person.name), "success")
+
+
+@bp.route("/allocations/<int:allocation_id>/reallocate", methods=["POST"])
+def reallocate_review(allocation_id: int) -> Response:
+    allocation = db.session.get(Allocation, allocation_id)
+    if allocation is None:
+        abort(404)
+    force = request.form.get("force") == "yes"
+    _assign(
+        "Choose the assessor to take this review.",
+        lambda person: reallocate(acting_user(), allocation, person, force=force),
+        "The review was reallocated to {name}.",
+    )
     return redirect(url_for("admin.portfolio", version_id=allocation.version_id))
 
 
@@ -148,17 +160,11 @@ def allocate_appeal(appeal_id: int) -> Response:
     appeal = db.session.get(Appeal, appeal_id)
     if appeal is None:
         abort(404)
-    person = db.session.get(User, whole_number(request.form.get("assessor_id")))
-    try:
-        if person is None:
-            raise AllocationError("Choose a fresh assessor.")
-        appeal_service.allocate(acting_user(), appeal, person)
-    except AllocationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"{person.name} will re-mark the portfolio.", "success")
+    _assign(
+        "Choose a fresh assessor.",
+        lambda person: appeal_service.allocate(acting_user(), appeal, person),
+        "{name} will re-mark the portfolio.",
+    )
     return redirect(url_for("admin.portfolio", version_id=appeal.version_id) + "#appeal")
 
 

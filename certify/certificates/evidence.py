@@ -80,6 +80,20 @@ def assessors_of(candidate_id: int) -> set[int]:
     return set(allocated) | set(conflicted)
 
 
+def candidates_assessed_by(assessor_id: int) -> set[int]:
+    """Every candidate this person was allocated, or declared a conflict with (one query each, for any number)."""
+    allocated = db.session.scalars(
+        select(Portfolio.candidate_id)
+        .join(PortfolioVersion, PortfolioVersion.portfolio_id == Portfolio.id)
+        .join(Allocation, Allocation.version_id == PortfolioVersion.id)
+        .where(Allocation.assessor_id == assessor_id)
+    )
+    conflicted = db.session.scalars(
+        select(ConflictOfInterest.candidate_id).where(ConflictOfInterest.assessor_id == assessor_id)
+    )
+    return set(allocated) | set(conflicted)
+
+
 def queue(now: datetime) -> list[tuple[User, Eligibility]]:
     """Candidates close to certification (a passed portfolio), eligible first, then by name."""
     candidates = db.session.scalars(

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from certify.extensions import db
 from tests.helpers import text
 from tests.review.test_analysis_cli import (
     BASE,
@@ -140,3 +141,21 @@ def test_agreement_downloads_carry_the_same_figures(app, client, admin, make_use
     assert "Ada Adeyemi,Ben Brooks,1,8,0.625,1.0,0.571" in pairs
     book = zipfile.ZipFile(io.BytesIO(client.get("/admin/agreement.xlsx").data))
     assert {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"} <= set(book.namelist())
+
+
+def test_agreement_filters_to_a_cohort_of_candidates(app, client, admin, make_user, runner):
+    from certify.analysis.models import Cohort, CohortMember
+
+    _ada, _ben, candidate, _version = build_single_version_example(app, make_user, runner)
+    with app.app_context():
+        theirs, empty = Cohort(name="Their intake"), Cohort(name="Nobody yet")
+        db.session.add_all([theirs, empty])
+        db.session.flush()
+        db.session.add(CohortMember(cohort_id=theirs.id, user_id=candidate.id))
+        db.session.commit()
+        ids = theirs.id, empty.id
+    assert "<dt>Double-marked versions</dt><dd>1</dd>" in text(client.get(f"/admin/agreement?cohort={ids[0]}"))
+    none = text(client.get(f"/admin/agreement?cohort={ids[1]}"))
+    assert "<dt>Double-marked versions</dt><dd>1</dd>" not in none and "Nobody yet" in none
+    pairs = client.get(f"/admin/agreement.csv?section=pairs&cohort={ids[1]}").get_data(as_text=True)
+    assert "Ada Adeyemi" not in pairs
