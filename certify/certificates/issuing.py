@@ -60,8 +60,16 @@ def next_serial(year: int) -> str:
 
 
 def new_code() -> str:
-    """The public verification code: 192 random bits, URL-safe."""
-    return secrets.token_urlsafe(24)
+    """The public verification code: 192 random bits, URL-safe.
+
+    A code never begins with "-" or "_": people paste codes into commands
+    (`flask certificates revoke <code>`), where a leading dash reads as an
+    option, and a leading punctuation mark is easy to lose when copying.
+    """
+    while True:
+        code = secrets.token_urlsafe(24)
+        if code[0].isalnum():
+            return code
 
 
 def competencies() -> list[tuple[str, str]]:
