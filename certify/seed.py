@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from certify.analysis.demo_study import seed_angoff_demo
-from certify.analysis.simulate import MAX_CANDIDATES
-from certify.analysis.simulate import simulate as simulate_population
+from certify.analysis.simulation import MAX_CANDIDATES
+from certify.analysis.simulation import simulate as simulate_population
 from certify.assessments import services as bank_service
 from certify.assessments.importer import ImportRefused, import_bank
 from certify.assessments.loading import load_assessment, load_competencies

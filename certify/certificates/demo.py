@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from certify.analysis.simulate import Outcome, seeded, sit
+from certify.analysis.simulation import Outcome, seeded, sit
 from certify.assessments.attempt_models import AttemptItem
 from certify.assessments.models import Assessment, ItemVersion
 from certify.auth.models import User

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from certify import create_app
 from certify.analysis.models import Cohort, CohortMember
-from certify.analysis.simulate import FAULTY_ITEMS, SIM_DOMAIN, correct_answer, wrong_answer
+from certify.analysis.simulation import FAULTY_ITEMS, SIM_DOMAIN, correct_answer, wrong_answer
 from certify.assessments.attempt_models import Attempt, AttemptScore, Response
 from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.auth.models import User, UserRole
