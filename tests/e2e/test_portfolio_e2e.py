@@ -8,132 +8,56 @@ Every page on the way is checked with axe.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from certify.auth.models import User
 from certify.extensions import db
-from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review.models import AnchorPortfolio
-from certify.review.presenting import reference
 from certify.review.services import get_rubric
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
+from tests.e2e.portfolio_pages import (
+    PDF,
+    UPLOAD_NAME,
+    browser_of,
+    expect_absent,
+    review_in,
+    rubric_criteria,
+    saved_with,
+    section_text,
+    sign_in_user,
+    the_version,
+)
 from tests.portfolio_support import World
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-UPLOAD_NAME = "Cassandra-Quill-signoff.pdf"
-
-
-@dataclass(frozen=True)
-class Criterion:
-    code: str
-    title: str
-
-
-def _criteria(app: Flask) -> list[Criterion]:
-    with app.app_context():
-        rubric = get_rubric()
-        assert rubric is not None
-        return [Criterion(c.code, c.title) for c in rubric.criteria]
-
-
-def _section_text(code: str) -> str:
-    return f"Section {code}: average handling time was 6.8 days; the sponsor agreed a target of 4.0 days by June."
-
-
-@contextmanager
-def _browser_of(browser: Browser, live_server: str, user: User) -> Iterator[Page]:
-    """A separate browser context (its own cookies) with `user` signed in."""
-    context = browser.new_context(bypass_csp=True, base_url=live_server, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    try:
-        page = context.new_page()
-        _sign_in(page, user)
-        yield page
-    finally:
-        context.close()
-
-
-def _sign_in(page: Page, user: User) -> None:
-    sign_in(page, user.email, PASSWORD)
-    expect(page.get_by_role("heading", level=1, name=f"Welcome, {user.name}")).to_be_visible()
-
-
-def _saved_with(marker: str) -> Callable[[Response], bool]:
-    """An autosave PUT whose body holds `marker`: the save made after the last change, so none is left pending."""
-
-    def matches(response: Response) -> bool:
-        request = response.request
-        return request.method == "PUT" and marker in (request.post_data or "")
-
-    return matches
-
-
-def _expect_absent(page: Page, *texts: str) -> None:
-    """None of `texts` on the page: neither shown nor hidden in the markup."""
-    for text in texts:
-        expect(page.locator("body")).not_to_contain_text(text)
-        assert text not in page.content(), f"{text!r} is in the markup of {page.url}"
-
-
-def _the_version(app: Flask, candidate: User) -> tuple[int, str]:
-    with app.app_context():
-        version = db.session.scalars(
-            select(PortfolioVersion)
-            .join(Portfolio, Portfolio.id == PortfolioVersion.portfolio_id)
-            .where(Portfolio.candidate_id == candidate.id)
-        ).one()
-        return version.id, reference(version)
-
-
-def _review(page: Page, criteria: list[Criterion], levels: dict[str, int], overall: str) -> None:
-    """Fill the review form through its labels, wait for the autosave of the last change, submit."""
-    for position, criterion in enumerate(criteria, start=1):
-        group = page.get_by_role("group", name=f"{position}. {criterion.title}")
-        group.get_by_role("radio", name=re.compile(rf"^{levels[criterion.code]}, ")).check()
-        group.get_by_label(f"Comment on {criterion.title.lower()}").fill(
-            f"Level {levels[criterion.code]} on {criterion.code}: see the evidence cited."
-        )
-    with page.expect_response(_saved_with(overall)) as saved:
-        page.get_by_label("Overall comment").fill(overall)
-    assert saved.value.ok
-    expect(page.get_by_role("status").filter(has_text="Draft saved at")).to_be_visible()
-    page.get_by_role("button", name="Submit review").click()
 
 
 def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
     page: Page, browser: Browser, live_server: str, app: Flask, world: World, make_user
 ) -> None:
-    criteria = _criteria(app)
+    criteria = rubric_criteria(app)
     candidate = world.candidate
 
     # 1. The candidate writes every section; the autosave keeps it across a reload.
-    _sign_in(page, candidate)
+    sign_in_user(page, candidate)
     page.goto("/portfolio/")
     expect(page.get_by_role("heading", level=1, name="Your design portfolio")).to_be_visible()
     assert_accessible(page)
     first, *others = criteria
-    page.get_by_label(f"Your {first.title.lower()}", exact=True).press_sequentially(_section_text(first.code))
+    page.get_by_label(f"Your {first.title.lower()}", exact=True).press_sequentially(section_text(first.code))
     for criterion in others[:-1]:
-        page.get_by_label(f"Your {criterion.title.lower()}", exact=True).fill(_section_text(criterion.code))
+        page.get_by_label(f"Your {criterion.title.lower()}", exact=True).fill(section_text(criterion.code))
     last = others[-1]
-    with page.expect_response(_saved_with(_section_text(last.code))) as saved:
-        page.get_by_label(f"Your {last.title.lower()}", exact=True).fill(_section_text(last.code))
+    with page.expect_response(saved_with(section_text(last.code))) as saved:
+        page.get_by_label(f"Your {last.title.lower()}", exact=True).fill(section_text(last.code))
     assert saved.value.ok
     expect(page.get_by_role("status").filter(has_text="Draft saved at")).to_be_visible()
 
     page.reload()
     for criterion in criteria:
         expect(page.get_by_label(f"Your {criterion.title.lower()}", exact=True)).to_have_value(
-            _section_text(criterion.code)
+            section_text(criterion.code)
         )
     expect(page.get_by_role("status").filter(has_text="Draft last saved")).to_be_visible()
 
@@ -159,7 +83,7 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
     expect(page.get_by_role("link", name=UPLOAD_NAME)).to_be_visible()
     assert_accessible(page)
 
-    version_id, ref = _the_version(app, candidate)
+    version_id, ref = the_version(app, candidate)
     expect(page.get_by_text(f"Reference {ref}")).to_be_visible()
     allocations = world.allocations(version_id)
     assert [a.role for a in allocations] == ["first", "second"]
@@ -169,18 +93,18 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
     identities = [candidate.name, *candidate.name.split(), candidate.email, UPLOAD_NAME, "signoff"]
 
     # 2. Two assessors review independently, never seeing who wrote the portfolio.
-    with _browser_of(browser, live_server, first_assessor) as assessor:
+    with browser_of(browser, live_server, first_assessor) as assessor:
         assessor.goto("/review/")
         expect(assessor.get_by_role("heading", level=1, name="Your reviews")).to_be_visible()
         todo = assessor.get_by_role("table", name="Reviews waiting for you")
         expect(todo.get_by_role("cell", name="Independent review")).to_be_visible()
-        _expect_absent(assessor, *identities)
+        expect_absent(assessor, *identities)
         assert_accessible(assessor)
         todo.get_by_role("link", name=ref).click()
 
         expect(assessor.get_by_role("heading", level=1, name=f"Review {ref}")).to_be_visible()
-        expect(assessor.get_by_text(_section_text(last.code))).to_be_visible()
-        _expect_absent(assessor, *identities)
+        expect(assessor.get_by_text(section_text(last.code))).to_be_visible()
+        expect_absent(assessor, *identities)
         evidence = assessor.get_by_role("link", name="evidence-1.pdf")
         expect(evidence).to_be_visible()
         with assessor.expect_download() as download_info:
@@ -190,23 +114,23 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
         assert Path(download.path()).read_bytes() == PDF
         assert_accessible(assessor)
 
-        _review(assessor, criteria, {c.code: 3 for c in criteria}, "Assessor one: proficient throughout.")
+        review_in(assessor, criteria, {c.code: 3 for c in criteria}, "Assessor one: proficient throughout.")
         expect(assessor.get_by_role("heading", level=1, name="Your reviews")).to_be_visible()
         expect(assessor.get_by_role("status").filter(has_text=f"Your review of {ref} was submitted.")).to_be_visible()
         expect(assessor.get_by_text("Nothing is waiting for you.")).to_be_visible()
         assert_accessible(assessor)
 
-    with _browser_of(browser, live_server, second_assessor) as assessor:
+    with browser_of(browser, live_server, second_assessor) as assessor:
         assessor.goto("/review/")
         assessor.get_by_role("table", name="Reviews waiting for you").get_by_role("link", name=ref).click()
         expect(assessor.get_by_role("heading", level=1, name=f"Review {ref}")).to_be_visible()
         # Independent: nothing of the first review shows.
         expect(assessor.get_by_role("heading", name="The independent reviews")).to_have_count(0)
         expect(assessor.get_by_text("Assessor one: proficient throughout.")).to_have_count(0)
-        _expect_absent(assessor, *identities, first_assessor.name)
+        expect_absent(assessor, *identities, first_assessor.name)
         assert_accessible(assessor)
         levels = {c.code: 3 for c in criteria} | {first.code: 1}
-        _review(assessor, criteria, levels, "Assessor two: the business metric is missing.")
+        review_in(assessor, criteria, levels, "Assessor two: the business metric is missing.")
         expect(assessor.get_by_role("status").filter(has_text=f"Your review of {ref} was submitted.")).to_be_visible()
 
     # The disagreement (levels 3 and 1, pass and fail) is with the adjudicator; the candidate is told.
@@ -215,7 +139,7 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
     assert [a.role for a in world.allocations(version_id)] == ["first", "second", "adjudicator"]
 
     # 3. The adjudicator weighs both reviews, labelled by part, and decides.
-    with _browser_of(browser, live_server, world.adjudicator) as adjudicator:
+    with browser_of(browser, live_server, world.adjudicator) as adjudicator:
         adjudicator.goto("/review/")
         todo = adjudicator.get_by_role("table", name="Reviews waiting for you")
         expect(todo.get_by_role("cell", name="Adjudication")).to_be_visible()
@@ -227,10 +151,10 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
         expect(disputed.get_by_role("cell")).to_have_text(["3", "1"])
         adjudicator.get_by_text("Assessor B's comments").click()
         expect(adjudicator.get_by_text("Assessor two: the business metric is missing.")).to_be_visible()
-        _expect_absent(adjudicator, *identities, first_assessor.name, second_assessor.name)
+        expect_absent(adjudicator, *identities, first_assessor.name, second_assessor.name)
         assert_accessible(adjudicator)
         levels = {c.code: 3 for c in criteria} | {first.code: 2}
-        _review(adjudicator, criteria, levels, "Adjudicator: the metric has no baseline yet.")
+        review_in(adjudicator, criteria, levels, "Adjudicator: the metric has no baseline yet.")
         expect(
             adjudicator.get_by_role("status").filter(has_text=f"Your review of {ref} was submitted.")
         ).to_be_visible()
@@ -251,12 +175,12 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
     expect(page.get_by_text("Adjudicator: the metric has no baseline yet.")).to_be_visible()
     expect(page.get_by_role("button", name="Lodge appeal")).to_be_visible()
     for person in reviewers:
-        _expect_absent(page, person.name, person.email)
+        expect_absent(page, person.name, person.email)
     assert_accessible(page)
 
     # 5. An administrator sees the agreement figures and the decision.
     admin = make_user(roles=("admin",), name="Dana Okafor", email="dana@example.org")
-    with _browser_of(browser, live_server, admin) as office:
+    with browser_of(browser, live_server, admin) as office:
         office.goto("/admin/agreement")
         expect(office.get_by_role("heading", level=1, name="Assessor agreement")).to_be_visible()
         summary = office.locator(".summary-list > div")
@@ -304,7 +228,7 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
 
 
 def test_submitting_an_unfinished_portfolio_explains_what_is_missing(page: Page, world: World) -> None:
-    _sign_in(page, world.candidate)
+    sign_in_user(page, world.candidate)
     page.goto("/portfolio/")
     page.get_by_label(re.compile("^This portfolio is my own work")).check()
     page.get_by_role("button", name="Submit version 1").click()
@@ -326,8 +250,8 @@ def test_a_new_assessor_calibrates_on_the_anchor_portfolios(page: Page, app: Fla
             (a.title, dict(a.reference_levels))
             for a in db.session.scalars(select(AnchorPortfolio).order_by(AnchorPortfolio.slug))
         ]
-    criteria = _criteria(app)
-    _sign_in(page, newcomer)
+    criteria = rubric_criteria(app)
+    sign_in_user(page, newcomer)
     page.goto("/review/")
     expect(page.get_by_role("status").filter(has_text="Calibrate first.")).to_be_visible()
     assert_accessible(page)
@@ -355,7 +279,7 @@ def test_a_new_assessor_calibrates_on_the_anchor_portfolios(page: Page, app: Fla
 def test_portfolio_administration_pages_are_accessible(page: Page, world: World, make_user) -> None:
     admin = make_user(roles=("admin",), name="Dana Okafor", email="dana@example.org")
     reviewers = [*world.assessors, world.adjudicator]
-    _sign_in(page, admin)
+    sign_in_user(page, admin)
     for path, heading in [
         ("/admin/portfolios", "Portfolios"),
         ("/admin/agreement", "Assessor agreement"),
