@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.admin.test_outcomes import population  # noqa: F401 - the hand-worked population fixture
+from tests.admin.outcomes_support import population  # noqa: F401 - the hand-worked population fixture
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
 from tests.helpers import PASSWORD
