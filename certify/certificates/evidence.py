@@ -66,20 +66,6 @@ def eligibility_of(user: User, now: datetime) -> Eligibility:
     return assess(evidence_for([user.id], now)[user.id])
 
 
-def assessors_of(candidate_id: int) -> set[int]:
-    """Everyone who was allocated the candidate's portfolio, or has declared a conflict with them."""
-    allocated = db.session.scalars(
-        select(Allocation.assessor_id)
-        .join(PortfolioVersion, PortfolioVersion.id == Allocation.version_id)
-        .join(Portfolio, Portfolio.id == PortfolioVersion.portfolio_id)
-        .where(Portfolio.candidate_id == candidate_id)
-    )
-    conflicted = db.session.scalars(
-        select(ConflictOfInterest.assessor_id).where(ConflictOfInterest.candidate_id == candidate_id)
-    )
-    return set(allocated) | set(conflicted)
-
-
 def candidates_assessed_by(assessor_id: int) -> set[int]:
     """Every candidate this person was allocated, or declared a conflict with (one query each, for any number)."""
     allocated = db.session.scalars(

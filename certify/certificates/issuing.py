@@ -27,7 +27,7 @@ from certify.audit import services as audit
 from certify.auth.models import User
 from certify.certificates import keys
 from certify.certificates.credential import timestamp, unsigned_credential
-from certify.certificates.evidence import assessors_of, candidates_assessed_by, evidence_for
+from certify.certificates.evidence import candidates_assessed_by, evidence_for
 from certify.certificates.models import STATUS_LIST_SIZE, Certificate, SerialCounter
 from certify.certificates.production import Job, produce
 from certify.core.eligibility import Evidence, add_years, assess, assessed_the_candidate, serial
@@ -98,11 +98,9 @@ def decide(
     A bulk run passes the evidence (`known`) and the decider's assessed candidates (`assessed`) it gathered
     for everyone at once, instead of two lookups per candidate.
     """
-    if assessed is not None:
-        conflicted = actor is not None and candidate.id in assessed
-    else:
-        conflicted = actor is not None and assessed_the_candidate(actor.id, assessors_of(candidate.id))
-    if conflicted:
+    if actor is not None and assessed_the_candidate(
+        candidate.id, assessed if assessed is not None else candidates_assessed_by(actor.id)
+    ):
         raise CertificateError(
             f"You assessed {candidate.name}'s portfolio (or declared a conflict with them), so another admin "
             "must make this decision.",

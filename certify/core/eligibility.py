@@ -109,9 +109,12 @@ def assess(evidence: Evidence) -> Eligibility:
     return Eligibility(checks, exam)
 
 
-def assessed_the_candidate(admin_id: int, assessor_ids: Collection[int]) -> bool:
-    """ISO/IEC 17024: whoever decides certification must not have assessed the candidate."""
-    return admin_id in assessor_ids
+def assessed_the_candidate(candidate_id: int, decider_assessed: Collection[int]) -> bool:
+    """ISO/IEC 17024: whoever decides certification must not have assessed the candidate.
+
+    `decider_assessed` holds every candidate the decider was allocated or declared a conflict with.
+    """
+    return candidate_id in decider_assessed
 
 
 def serial(year: int, number: int) -> str:

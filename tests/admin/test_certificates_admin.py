@@ -11,6 +11,7 @@ from certify.audit.models import AuditEvent
 from certify.certificates.models import Certificate
 from certify.database import utcnow
 from certify.extensions import db
+from certify.review.models import ConflictOfInterest
 from tests.certificates.support import (
     allocated_assessors,
     certificate,
@@ -169,6 +170,20 @@ def test_admin_who_assessed_the_candidate_is_refused_with_403(certification, mak
 
     assert response.status_code == 403
     assert "another admin must make this decision" in page(response)
+
+
+def test_admin_with_a_declared_conflict_cannot_decide_either(certification, make_user):
+    world = certification.world
+    certification.make_eligible(world.candidate)
+    trainer = make_user(roles=("admin",), name="Tess Trainer")
+    with world.app.app_context():
+        db.session.add(ConflictOfInterest(assessor_id=trainer.id, candidate_id=world.candidate.id, reason="trainer"))
+        db.session.commit()
+
+    response = post_form(world.client_for(trainer), f"/admin/certificates/issue/{world.candidate.id}")
+
+    assert response.status_code == 403
+    assert certificates(world.app) == []
 
 
 def test_issue_all_streams_each_certificate_and_leaves_candidates_the_admin_assessed(certification, make_user):

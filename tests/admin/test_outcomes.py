@@ -1,17 +1,5 @@
-"""Outcome dashboards over a small, hand-worked population; their CSV/XLSX downloads; cohorts; the SVG charts.
-
-The population (all dates 2024, noon UTC; "d" = days after the previous funnel step):
-
-    who   cohort  registered course      exam attempts (RA, PA %)              portfolio  certificates
-    Ada   Acme    01-01      01-11 10d   #1 01-21 fail (70, 40*) #2 02-10 pass   02-20 10d  active, expires in 30 days
-    Ben   Beta    01-01      01-21 20d   #1 01-25 pass (60, 100)                 01-23 (0d) renewed (+10d), successor
-    Cleo  Acme    02-01      03-12 40d   #1 03-20 fail (30*, 60)                 03-15      -
-    Dev   -       03-01      -           -                                       -          expired
-    Eve   Beta    03-15      03-20 5d    #1 04-01 pass (80, 50)                  04-03 2d   revoked, suspended
-    (* = mastery not met; Ada's attempt 2 scored RA 90, PA 80.)
-
-Diagnostic pre-tests (RA, PA): Ada (40, 50), Ben (20, 100), Dev (10, 10), Eve (50, 50).
-"""
+"""Outcome dashboards and their CSV/XLSX downloads, over the hand-worked population in outcomes_support.py
+(its docstring has the table of who did what and when, from which every expected figure here is worked)."""
 
 from __future__ import annotations
 

@@ -8,11 +8,9 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.review import workspace
 from certify.review.models import Allocation, ConflictOfInterest, Resolution
-from tests.admin.portfolio_admin_support import (  # noqa: F401 - fixtures and helpers
-    APPEAL_REASON,
+from tests.admin.portfolio_admin_support import (
     allocations_by_id,
     events,
-    failed_version,
     flashes,
     page,
     resolution_of,
@@ -21,11 +19,11 @@ from tests.admin.portfolio_admin_support import (  # noqa: F401 - fixtures and h
     state_of,
 )
 from tests.helpers import post_form
-from tests.portfolio_support import calibrate, world  # noqa: F401
+from tests.portfolio_support import calibrate
 
 
 def test_list_shows_each_version_with_its_candidate_and_state_and_filters_by_state(
-    world,  # noqa: F811
+    world,
     admin_client,
     make_user,
 ):
@@ -53,7 +51,7 @@ def test_list_shows_each_version_with_its_candidate_and_state_and_filters_by_sta
     assert "Cassandra Quill" in body and "Orlando Venn" in body
 
 
-def test_detail_shows_allocations_then_the_decision_and_rule(world, admin_client):  # noqa: F811
+def test_detail_shows_allocations_then_the_decision_and_rule(world, admin_client):
     version_id = world.submit()
     first, second = world.allocations(version_id)
     response = admin_client.get(f"/admin/portfolios/{version_id}")
@@ -80,7 +78,7 @@ def test_detail_shows_allocations_then_the_decision_and_rule(world, admin_client
 # --- reallocation -------------------------------------------------------------------------------
 
 
-def test_reallocation_to_a_free_calibrated_assessor_withdraws_the_old_allocation(world, admin, admin_client):  # noqa: F811
+def test_reallocation_to_a_free_calibrated_assessor_withdraws_the_old_allocation(world, admin, admin_client):
     version_id = world.submit()
     first, second = world.allocations(version_id)
     target = world.adjudicator  # calibrated, holds the assessor role, not yet allocated
@@ -107,7 +105,7 @@ def test_reallocation_to_a_free_calibrated_assessor_withdraws_the_old_allocation
     ],
     ids=["uncalibrated", "already-allocated"],
 )
-def test_reallocation_to_an_ineligible_assessor_is_refused(world, admin_client, who, message):  # noqa: F811
+def test_reallocation_to_an_ineligible_assessor_is_refused(world, admin_client, who, message):
     version_id = world.submit()
     first, _second = world.allocations(version_id)
     before = allocations_by_id(world, version_id)
@@ -121,7 +119,7 @@ def test_reallocation_to_an_ineligible_assessor_is_refused(world, admin_client, 
     assert events(world, "portfolio.reallocated") == []
 
 
-def test_reallocation_without_choosing_anyone_is_refused(world, admin_client):  # noqa: F811
+def test_reallocation_without_choosing_anyone_is_refused(world, admin_client):
     version_id = world.submit()
     first, _second = world.allocations(version_id)
     before = allocations_by_id(world, version_id)
@@ -131,7 +129,7 @@ def test_reallocation_without_choosing_anyone_is_refused(world, admin_client):  
     assert post_form(admin_client, "/admin/allocations/9999/reallocate", {"assessor_id": 1}).status_code == 404
 
 
-def test_reallocation_of_an_open_review_needs_force(world, admin_client):  # noqa: F811
+def test_reallocation_of_an_open_review_needs_force(world, admin_client):
     version_id = world.submit()
     first, _second = world.allocations(version_id)
     with world.app.app_context():
@@ -156,7 +154,7 @@ def test_reallocation_of_an_open_review_needs_force(world, admin_client):  # noq
     assert (replacement.role, replacement.status) == ("first", "allocated")
 
 
-def test_a_submitted_review_cannot_be_reallocated(world, admin_client):  # noqa: F811
+def test_a_submitted_review_cannot_be_reallocated(world, admin_client):
     version_id = world.submit()
     first, _second = world.allocations(version_id)
     world.review(first.id, world.levels(3))
@@ -174,7 +172,7 @@ def test_a_submitted_review_cannot_be_reallocated(world, admin_client):  # noqa:
 # --- work waiting for assessors ---------------------------------------------------------------
 
 
-def test_a_version_waits_for_two_calibrated_assessors_then_is_allocated_on_calibration(world, admin_client):  # noqa: F811
+def test_a_version_waits_for_two_calibrated_assessors_then_is_allocated_on_calibration(world, admin_client):
     set_active(world, world.assessors[1], False)
     set_active(world, world.adjudicator, False)
     version_id = world.submit()
@@ -200,7 +198,7 @@ def test_a_version_waits_for_two_calibrated_assessors_then_is_allocated_on_calib
     assert len(world.allocations(version_id)) == 2
 
 
-def test_allocate_now_allocates_a_waiting_version_once_assessors_are_free(world, admin, admin_client):  # noqa: F811
+def test_allocate_now_allocates_a_waiting_version_once_assessors_are_free(world, admin, admin_client):
     set_active(world, world.assessors[1], False)
     set_active(world, world.adjudicator, False)
     version_id = world.submit()
@@ -216,7 +214,7 @@ def test_allocate_now_allocates_a_waiting_version_once_assessors_are_free(world,
     assert event.actor_id == admin.id and event.object_id == str(version_id)
 
 
-def test_a_disagreement_waits_for_an_adjudicator_and_allocate_now_finds_one(world, admin_client):  # noqa: F811
+def test_a_disagreement_waits_for_an_adjudicator_and_allocate_now_finds_one(world, admin_client):
     set_active(world, world.adjudicator, False)
     version_id = world.submit()
     first, second = world.allocations(version_id)
@@ -249,7 +247,7 @@ def test_a_disagreement_waits_for_an_adjudicator_and_allocate_now_finds_one(worl
     assert state_of(world, version_id) == "resolved"
 
 
-def test_a_conflicted_adjudicator_is_not_allocated_the_disagreement(world, admin_client):  # noqa: F811
+def test_a_conflicted_adjudicator_is_not_allocated_the_disagreement(world, admin_client):
     with world.app.app_context():
         db.session.add(
             ConflictOfInterest(assessor_id=world.adjudicator.id, candidate_id=world.candidate.id, reason="trainer")

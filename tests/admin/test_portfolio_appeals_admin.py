@@ -13,23 +13,18 @@ from certify.portfolios.models import PortfolioVersion
 from certify.review import appeals
 from certify.review.models import Appeal, ConflictOfInterest, Resolution
 from certify.review.reviewing import ReviewError
-from tests.admin.portfolio_admin_support import (  # noqa: F401 - fixtures and helpers
+from tests.admin.portfolio_admin_support import (
     APPEAL_REASON,
-    allocations_by_id,
     events,
     failed_version,
     flashes,
     page,
-    resolution_of,
     row,
-    set_active,
-    state_of,
 )
 from tests.helpers import post_form
-from tests.portfolio_support import calibrate, world  # noqa: F401
 
 
-def lodge_by_post(world):  # noqa: F811
+def lodge_by_post(world):
     version_id = failed_version(world)
     response = post_form(world.client_for(world.candidate), "/portfolio/versions/1/appeal", {"reason": APPEAL_REASON})
     assert response.status_code == 302
@@ -39,7 +34,7 @@ def lodge_by_post(world):  # noqa: F811
         return version_id, appeal.id
 
 
-def test_an_appeal_is_listed_and_only_a_fresh_assessor_can_take_it(world, admin_client):  # noqa: F811
+def test_an_appeal_is_listed_and_only_a_fresh_assessor_can_take_it(world, admin_client):
     version_id, appeal_id = lodge_by_post(world)
     body = page(admin_client.get("/admin/appeals"))
     appeal_row = row(body, "Cassandra Quill")
@@ -75,7 +70,7 @@ def test_an_appeal_is_listed_and_only_a_fresh_assessor_can_take_it(world, admin_
     assert len(world.allocations(version_id)) == 3
 
 
-def test_a_passing_remark_upholds_the_appeal(world, admin_client):  # noqa: F811
+def test_a_passing_remark_upholds_the_appeal(world, admin_client):
     version_id, appeal_id = lodge_by_post(world)
     post_form(admin_client, f"/admin/appeals/{appeal_id}/allocate", {"assessor_id": world.adjudicator.id})
     remark = world.allocations(version_id)[-1]
@@ -94,7 +89,7 @@ def test_a_passing_remark_upholds_the_appeal(world, admin_client):  # noqa: F811
     assert "Upheld" in row(page(admin_client.get("/admin/appeals")), "Cassandra Quill")
 
 
-def test_a_failing_remark_dismisses_the_appeal_and_the_decision_stands(world, admin_client):  # noqa: F811
+def test_a_failing_remark_dismisses_the_appeal_and_the_decision_stands(world, admin_client):
     version_id = failed_version(world)
     with world.app.app_context():
         original = dict(db.session.get(Resolution, version_id).final_levels)
@@ -115,7 +110,7 @@ def test_a_failing_remark_dismisses_the_appeal_and_the_decision_stands(world, ad
     assert "Dismissed" in row(page(admin_client.get("/admin/appeals")), "Cassandra Quill")
 
 
-def test_an_appeal_after_the_window_is_refused(world):  # noqa: F811
+def test_an_appeal_after_the_window_is_refused(world):
     version_id = failed_version(world)
     with world.app.app_context():
         resolution = db.session.get(Resolution, version_id)
@@ -134,7 +129,7 @@ def test_an_appeal_after_the_window_is_refused(world):  # noqa: F811
         assert db.session.query(Appeal).count() == 0
 
 
-def test_a_zero_day_appeal_window_refuses_every_appeal(world):  # noqa: F811
+def test_a_zero_day_appeal_window_refuses_every_appeal(world):
     world.app.config["APPEAL_WINDOW_DAYS"] = 0
     failed_version(world)
     response = post_form(world.client_for(world.candidate), "/portfolio/versions/1/appeal", {"reason": APPEAL_REASON})
@@ -156,7 +151,7 @@ def test_a_zero_day_appeal_window_refuses_every_appeal(world):  # noqa: F811
     ],
     ids=["no-assessor", "unknown-email", "empty-reason", "long-reason"],
 )
-def test_a_bad_conflict_is_refused_and_keeps_what_was_typed(world, admin_client, fields, message):  # noqa: F811
+def test_a_bad_conflict_is_refused_and_keeps_what_was_typed(world, admin_client, fields, message):
     assessor = world.assessors[0]
     form = {"assessor_id": str(assessor.id), "email": "cassandra.quill@example.org", "reason": "Her trainer", **fields}
     response = post_form(admin_client, "/admin/conflicts", form)
@@ -171,7 +166,7 @@ def test_a_bad_conflict_is_refused_and_keeps_what_was_typed(world, admin_client,
     assert "None recorded." in body
 
 
-def test_a_recorded_conflict_is_listed_and_never_allocated(world, admin, admin_client):  # noqa: F811
+def test_a_recorded_conflict_is_listed_and_never_allocated(world, admin, admin_client):
     assessor = world.assessors[0]
     response = post_form(
         admin_client,
@@ -208,7 +203,7 @@ def test_a_recorded_conflict_is_listed_and_never_allocated(world, admin, admin_c
 # --- access -------------------------------------------------------------------------------------
 
 
-def test_candidates_and_assessors_cannot_use_portfolio_administration(world):  # noqa: F811
+def test_candidates_and_assessors_cannot_use_portfolio_administration(world):
     version_id = failed_version(world)
     with world.app.app_context():
         candidate = db.session.get(User, world.candidate.id)

@@ -66,7 +66,8 @@ def test_the_latest_fully_passed_attempt_is_the_evidence():
     assert result.exam is not None and result.exam.attempt_id == 2
 
 
-def test_an_admin_who_assessed_the_candidate_may_not_decide():
+def test_a_decider_who_assessed_the_candidate_may_not_decide():
+    # the second argument: every candidate the decider was allocated or declared a conflict with
     assert assessed_the_candidate(7, {3, 7})
     assert not assessed_the_candidate(8, {3, 7})
 
