@@ -48,9 +48,18 @@ def deliver_pending(app: Flask, limit: int = 50) -> tuple[int, int]:
         else:
             message.sent_at = utcnow()
             message.last_error = ""
+            message.delivered_via = backend.via
             sent += 1
     db.session.commit()
     return sent, failed
+
+
+def deliver_after_command(app: Flask) -> None:
+    """Deliver the mail a CLI command queued and committed; anything it left uncommitted is discarded first."""
+    if not has_pending_in_session():
+        return
+    db.session.rollback()
+    deliver_pending(app)
 
 
 def recent(limit: int = 100) -> list[OutboxMessage]:
