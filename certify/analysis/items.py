@@ -228,6 +228,16 @@ def _fresh(current: AnalysisSnapshot, count: int, latest: datetime | None) -> bo
     return current_shape and current.scored_attempts == count and current.latest_scored_at == latest
 
 
+def stale_analyses_count() -> int:
+    """Assessments whose scored attempts are not all in their analysis (or that have none yet)."""
+    stale = 0
+    for assessment in db.session.scalars(select(Assessment)):
+        count, latest = state(assessment)
+        current = db.session.get(AnalysisSnapshot, assessment.id)
+        stale += count > 0 if current is None else not _fresh(current, count, latest)
+    return stale
+
+
 def is_stale(assessment: Assessment) -> bool:
     current = db.session.get(AnalysisSnapshot, assessment.id)
     return current is None or not _fresh(current, *state(assessment))
