@@ -48,14 +48,6 @@ def record(
     return event
 
 
-def recent(limit: int = 200, *, action: str | None = None) -> list[AuditEvent]:
-    """The newest audit events first, optionally of one action."""
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    return list(db.session.scalars(query))
-
-
 @dataclass(frozen=True)
 class AuditFilters:
     """What the audit log is narrowed to; empty strings and None filter nothing."""
