@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import click
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -180,11 +181,18 @@ def register_cli(app: Flask) -> None:
     from certify.auth.cli import users_cli
     from certify.certificates.cli import certificates_cli
     from certify.outbox.cli import outbox_cli
+    from certify.outbox.services import deliver_after_command
     from certify.review.analysis_cli import analysis_cli
     from certify.seed import certify_cli
 
     for group in (certify_cli, users_cli, outbox_cli, banks_cli, attempts_cli, certificates_cli, analysis_cli):
         app.cli.add_command(group)
+
+    @app.teardown_appcontext
+    def deliver_mail_queued_by_a_command(_exc: BaseException | None) -> None:
+        # Requests deliver in `finish`; a command (seed, issue, revoke) delivers when its app context ends.
+        if click.get_current_context(silent=True) is not None:
+            deliver_after_command(app)
 
 
 def register_templating(app: Flask) -> None:

@@ -87,7 +87,12 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
     combine = env.get("CERTIFY_REVIEW_COMBINE", "mean_floor")
     if combine not in COMBINE_RULES:
         raise ConfigError(f"CERTIFY_REVIEW_COMBINE must be one of {', '.join(COMBINE_RULES)}, got {combine!r}")
-    for name, low, high in (("CERTIFY_REVIEW_TOLERANCE", 0, 3), ("CERTIFY_CALIBRATION_SHARE_PERCENT", 1, 100)):
+    for name, low, high in (
+        ("CERTIFY_REVIEW_TOLERANCE", 0, 3),
+        ("CERTIFY_CALIBRATION_SHARE_PERCENT", 1, 100),
+        ("CERTIFY_ANALYSIS_MIN_ATTEMPTS", 2, 100_000),
+        ("CERTIFY_ANALYSIS_MIN_ITEM_N", 2, 100_000),
+    ):
         if not low <= _int(env, name, low) <= high:
             raise ConfigError(f"{name} must be between {low} and {high}")
 
@@ -143,6 +148,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "REVIEW_LOCK_MINUTES": _int(env, "CERTIFY_REVIEW_LOCK_MINUTES", 120),
         "CALIBRATION_SHARE_PERCENT": _int(env, "CERTIFY_CALIBRATION_SHARE_PERCENT", 80),
         "APPEAL_WINDOW_DAYS": _int(env, "CERTIFY_APPEAL_WINDOW_DAYS", 14),
+        # Measurement reports: below these many attempts reliability figures and item flags are not yet judged.
+        "ANALYSIS_MIN_ATTEMPTS": _int(env, "CERTIFY_ANALYSIS_MIN_ATTEMPTS", 30),
+        "ANALYSIS_MIN_ITEM_N": _int(env, "CERTIFY_ANALYSIS_MIN_ITEM_N", 30),
         # Certificates.
         "CERTIFICATE_VALIDITY_YEARS": _int(env, "CERTIFY_CERTIFICATE_VALIDITY_YEARS", 3),
         "RECERTIFICATION_POINTS": _int(env, "CERTIFY_RECERTIFICATION_POINTS", 40),

@@ -23,10 +23,24 @@ from certify.auth import services as accounts
 from certify.auth.models import User
 from certify.extensions import db
 from tests.helpers import PASSWORD, post_form
+from tests.shared_fixtures import MISSING, missing_summary
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
 
-pytest_plugins = ["tests.portfolio_support", "tests.certificate_support"]  # `world` and `certification` fixtures
+pytest_plugins = [
+    "tests.portfolio_support",  # the `world` fixture
+    "tests.certificate_support",  # the `certification` fixture
+    "pytester",  # runs pytest on a throwaway test file (tests/test_shared_fixtures.py)
+]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any) -> Iterator[None]:
+    """One line naming the missing ../shared/fixtures, after the skip reasons, so a newcomer knows what to do."""
+    yield
+    skipped = [report for report in terminalreporter.stats.get("skipped", []) if MISSING in str(report.longrepr)]
+    if skipped:
+        terminalreporter.write_line(missing_summary(len(skipped)), yellow=True, bold=True)
 
 
 def _reset_postgres(url: str) -> None:

@@ -14,6 +14,7 @@ from certify.analysis.items import is_stale, snapshot
 from certify.analysis.models import AnalysisSnapshot
 from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.audit import services as audit
+from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N, sample_note
 from certify.database import write_intent
 from certify.extensions import db
 from certify.security.access import acting_user
@@ -30,6 +31,8 @@ COLUMNS = [
     ("omit_rate", "Omit rate"),
     ("median_seconds", "Median seconds"),
     ("flags", "Flags"),
+    ("interpretable", "Interpretable (enough attempts)"),
+    ("min_n", "Attempts needed"),
 ]
 
 
@@ -61,18 +64,30 @@ def _payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool]:
 def reports() -> str:
     rows = []
     for assessment in db.session.scalars(select(Assessment).order_by(Assessment.kind, Assessment.title)):
-        rows.append((assessment, db.session.get(AnalysisSnapshot, assessment.id)))
+        current = db.session.get(AnalysisSnapshot, assessment.id)
+        rows.append((assessment, current, test_note(current.payload.get("test", {})) if current else ""))
     from certify.review.agreement import rater_report
 
     return render_template("admin/reports/index.html", rows=rows, agreement=rater_report())
 
 
+def test_note(test: dict[str, Any]) -> str:
+    """Why reliability, SEM and decision consistency are not judged yet ("" when there are enough attempts)."""
+    return sample_note(test.get("n", 0), test.get("min_n", MIN_ATTEMPTS)) if test.get("n") else ""
+
+
+def with_notes(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Item rows with `note`: why their bands and flags are not read yet ("" once they are)."""
+    return [{**i, "note": sample_note(i["n"], i.get("min_n", MIN_ITEM_N))} for i in items]
+
+
 def _filtered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items by flag and competency; an item on too few attempts has no flag to match."""
     flag, competency = request.args.get("flag", ""), request.args.get("competency", "")
     return [
         i
         for i in items
-        if (not flag or (flag == "any" and i["flags"]) or flag in i["flags"])
+        if (not flag or (not i["note"] and ((flag == "any" and i["flags"]) or flag in i["flags"])))
         and (not competency or i["competency"] == competency)
     ]
 
@@ -114,8 +129,8 @@ def item_report(slug: str) -> tuple[str, int]:
 
     assessment = _assessment_or_404(slug)
     current, stale, payload, filters, error = _filtered_payload(assessment)
-    items = payload.get("items", [])
-    flags = sorted({f for i in items for f in i["flags"]})
+    items = with_notes(payload.get("items", []))
+    flags = sorted({f for i in items if not i["note"] for f in i["flags"]})
     page = render_template(
         "admin/reports/items.html",
         assessment=assessment,
@@ -127,6 +142,7 @@ def item_report(slug: str) -> tuple[str, int]:
         typed=typed_filters(),
         query={k: v for k, v in typed_filters().items() if v and not error},
         test=payload.get("test", {}),
+        test_note=test_note(payload.get("test", {})),
         items=_filtered(items),
         total_items=len(items),
         flags=flags,
@@ -157,7 +173,7 @@ def _item_or_404(payload: dict[str, Any], ref: str, version: int) -> dict[str, A
 def item_report_detail(slug: str, ref: str, version: int) -> str:
     assessment = _assessment_or_404(slug)
     current, stale = _payload(assessment)
-    stats = _item_or_404(current.payload, ref, version)
+    stats = with_notes([_item_or_404(current.payload, ref, version)])[0]
     stored = db.session.scalar(
         select(ItemVersion)
         .join(Item, Item.id == ItemVersion.item_id)

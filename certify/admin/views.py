@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from certify.admin import bp
 from certify.admin.forms import AccommodationForm, CreateUserForm, EditUserForm
+from certify.admin.work_queue import work_queue
 from certify.assessments.accommodations import accommodation_for, set_accommodation
 from certify.audit import services as audit
 from certify.auth import directory
@@ -17,12 +18,16 @@ from certify.auth.forms import ConfirmForm
 from certify.database import utcnow
 from certify.extensions import db
 from certify.outbox import services as outbox_service
+from certify.params import whole_number
 from certify.security.access import acting_user
 
 
 @bp.route("/")
 def index() -> str:
-    return render_template("admin/index.html", events=audit.recent(10))
+    return render_template("admin/index.html", queue=work_queue())
+
+
+AUDIT_FIELDS = ("actor", "action", "type", "id", "from", "to")
 
 
 @bp.route("/users")
@@ -138,6 +143,21 @@ def outbox() -> str:
 
 
 @bp.route("/audit")
-def audit_log() -> str:
-    action = request.args.get("action", "")[:80]
-    return render_template("admin/audit.html", events=audit.recent(200, action=action or None), action=action)
+def audit_log() -> tuple[str, int]:
+    typed = {name: request.args.get(name, "").strip()[:300] for name in AUDIT_FIELDS}
+    try:
+        filters = audit.read_filters(typed)
+    except audit.AuditFilterError as exc:
+        found, error = None, str(exc)
+    else:
+        found, error = audit.search(filters, whole_number(request.args.get("page"), 1)), None
+    page = render_template(
+        "admin/audit.html",
+        found=found,
+        error=error,
+        typed=typed,
+        query={name: value for name, value in typed.items() if value},
+        actions=audit.known_actions(),
+        object_types=audit.known_object_types(),
+    )
+    return page, 400 if error else 200

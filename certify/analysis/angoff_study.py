@@ -88,6 +88,12 @@ def studies() -> list[AngoffStudy]:
     return list(db.session.scalars(select(AngoffStudy).order_by(AngoffStudy.id.desc())))
 
 
+def open_studies_count() -> int:
+    """Studies still in a rating round (not closed or adopted)."""
+    query = select(func.count()).select_from(AngoffStudy).where(AngoffStudy.state.in_(("round1", "round2")))
+    return int(db.session.scalar(query) or 0)
+
+
 def get_study(study_id: int) -> AngoffStudy | None:
     return db.session.get(AngoffStudy, study_id)
 

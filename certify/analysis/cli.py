@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from certify.analysis.items import snapshot
 from certify.assessments.models import Assessment
+from certify.core.sample_size import sample_note
 from certify.database import write_intent
 from certify.extensions import db
 from certify.review.analysis_cli import analysis_cli, format_table, number
@@ -36,10 +37,15 @@ def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
     if not test["n"]:
         click.echo(f"{assessment}: no scored attempts yet")
         return
+    reliability = (
+        f"{test['reliability_method']} {number(test['kr20'])}, SEM {number(test['sem'])}, "
+        f"decision consistency {number(test['decision_consistency'])}"
+    )
+    if not test["interpretable"]:
+        reliability = f"reliability, SEM and decision consistency {sample_note(test['n'], test['min_n'])}"
     click.echo(
         f"{assessment}: {test['n']} attempts, {test['items']} scored slots; mean {number(test['mean'])}, "
-        f"SD {number(test['sd'])}, {test['reliability_method']} {number(test['kr20'])}, SEM {number(test['sem'])}, "
-        f"pass rate {number(test['pass_rate'])}, decision consistency {number(test['decision_consistency'])}"
+        f"SD {number(test['sd'])}, pass rate {number(test['pass_rate'])}; {reliability}"
     )
     rows = [
         [
@@ -48,7 +54,7 @@ def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
             number(i["p"]),
             number(i["point_biserial"]),
             number(i["discrimination_27"]),
-            ", ".join(i["flags"]) or "-",
+            sample_note(i["n"], i["min_n"]) or ", ".join(i["flags"]) or "-",
         ]
         for i in payload["items"]
     ]

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from certify.analysis.models import AnalysisSnapshot
@@ -23,6 +24,7 @@ from certify.assessments.attempt_models import Response as AnswerRow
 from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.core.delivery import opaque_id
 from certify.core.item_analysis import ItemInfo, Response, Thresholds, analyse_items, build_matrix
+from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N
 from certify.core.test_analysis import analyse_test
 from certify.database import utcnow
 from certify.extensions import db
@@ -63,11 +65,21 @@ def state(assessment: Assessment) -> tuple[int, datetime | None]:
     return int(count or 0), latest
 
 
-def compute(assessment: Assessment, limits: Thresholds = Thresholds(), *, people: Any = None) -> dict[str, Any]:
+def configured_thresholds() -> Thresholds:
+    """The flag limits, with the minimum numbers of attempts from the configuration."""
+    config = current_app.config
+    return Thresholds(
+        min_attempts=int(config.get("ANALYSIS_MIN_ATTEMPTS", MIN_ATTEMPTS)),
+        min_item_n=int(config.get("ANALYSIS_MIN_ITEM_N", MIN_ITEM_N)),
+    )
+
+
+def compute(assessment: Assessment, limits: Thresholds | None = None, *, people: Any = None) -> dict[str, Any]:
     """The full analysis as a JSON-ready dict (the shape `flask analysis items --json` prints).
 
     `people` (a subquery of user ids, from the report filters) restricts it to those candidates' attempts.
     """
+    limits = limits or configured_thresholds()
     only = [Attempt.user_id.in_(people)] if people is not None else []
     rows = db.session.execute(
         select(
@@ -123,7 +135,8 @@ def compute(assessment: Assessment, limits: Thresholds = Thresholds(), *, people
     ordered = sorted(infos.values(), key=lambda i: i.item_key)
     item_stats = analyse_items(build_matrix(responses, ordered), limits)
     cut = assessment.cut_scores[-1].percent if assessment.cut_scores else None
-    test = analyse_test(build_matrix(slots, sorted(slot_info.values(), key=lambda i: i.item_key)), cut_percent=cut)
+    slot_matrix = build_matrix(slots, sorted(slot_info.values(), key=lambda i: i.item_key))
+    test = analyse_test(slot_matrix, cut_percent=cut, min_n=limits.min_attempts)
     decisions = db.session.execute(
         select(AttemptScore.passed, AttemptScore.percent)
         .join(Attempt, Attempt.id == AttemptScore.attempt_id)
@@ -151,6 +164,9 @@ def compute(assessment: Assessment, limits: Thresholds = Thresholds(), *, people
             "decision_kappa": _round(test.decision_kappa),
             "meets_reliability_target": test.meets_target,
             "competency_reliability": {c: _round(r) for c, r in sorted(test.competency_reliability.items())},
+            # Below min_n attempts reliability, SEM and decision consistency are shown as not yet interpretable.
+            "interpretable": test.interpretable,
+            "min_n": test.min_n,
             "percents": [round(float(p), 2) for _, p in decisions],
         },
         "items": [_item_dict(s, versions[by_key[s.item_key]][0]) for s in item_stats],
@@ -181,6 +197,8 @@ def _item_dict(stats: Any, version: ItemVersion) -> dict[str, Any]:
         "difficulty_band": stats.difficulty_band,
         "discrimination_band": stats.discrimination_band,
         "flags": list(stats.flags),
+        "interpretable": stats.interpretable,  # enough attempts for the bands and flags to be read
+        "min_n": stats.min_n,
         "distractors": [
             {k: (_round(v) if isinstance(v, float) else v) for k, v in asdict(d).items()} for d in stats.distractors
         ],
@@ -191,7 +209,7 @@ def snapshot(assessment: Assessment, *, refresh: bool = False) -> AnalysisSnapsh
     """The cached analysis; recomputed when asked or when attempts were scored since it was made."""
     count, latest = state(assessment)
     current = db.session.get(AnalysisSnapshot, assessment.id)
-    if current is not None and not refresh and current.scored_attempts == count and current.latest_scored_at == latest:
+    if current is not None and not refresh and _fresh(current, count, latest):
         return current
     started = time.perf_counter()
     payload = compute(assessment)
@@ -204,6 +222,22 @@ def snapshot(assessment: Assessment, *, refresh: bool = False) -> AnalysisSnapsh
     return current
 
 
+def _fresh(current: AnalysisSnapshot, count: int, latest: datetime | None) -> bool:
+    # A snapshot stored before the small-sample rule has no "min_n": recompute it rather than judge 2 attempts.
+    current_shape = "min_n" in current.payload.get("test", {})
+    return current_shape and current.scored_attempts == count and current.latest_scored_at == latest
+
+
+def stale_analyses_count() -> int:
+    """Assessments whose scored attempts are not all in their analysis (or that have none yet)."""
+    stale = 0
+    for assessment in db.session.scalars(select(Assessment)):
+        count, latest = state(assessment)
+        current = db.session.get(AnalysisSnapshot, assessment.id)
+        stale += count > 0 if current is None else not _fresh(current, count, latest)
+    return stale
+
+
 def is_stale(assessment: Assessment) -> bool:
     current = db.session.get(AnalysisSnapshot, assessment.id)
-    return current is None or (current.scored_attempts, current.latest_scored_at) != state(assessment)
+    return current is None or not _fresh(current, *state(assessment))

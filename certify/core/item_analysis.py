@@ -30,6 +30,9 @@ from itertools import compress
 from operator import mul
 from typing import Literal
 
+from certify.core.distractors import DistractorRow, distractor_rows
+from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N
+
 # Comparisons against band limits forgive this much rounding, so 0.3 computed as 0.29999999999999993 is "good".
 EPS = 1e-12
 
@@ -69,20 +72,8 @@ class Thresholds:
     revise: float = 0.20  # below this is poor; below zero: check the key
     group_share: float = 0.27  # size of the upper and lower groups for D
     discrimination: Literal["point_biserial", "upper_lower"] = "point_biserial"  # statistic the band uses
-
-
-@dataclass(frozen=True)
-class DistractorRow:
-    """How often one option was chosen, overall and in the upper and lower groups (shares in [0, 1])."""
-
-    option: str
-    is_key: bool
-    count: int
-    share: float | None
-    upper_share: float | None
-    lower_share: float | None
-    never_chosen: bool
-    attracts_upper: bool  # a wrong option the upper group picks more often than the lower group
+    min_item_n: int = MIN_ITEM_N  # below this many attempts an item's flags are not yet interpretable
+    min_attempts: int = MIN_ATTEMPTS  # below this many attempts reliability, SEM and decision consistency are not
 
 
 @dataclass(frozen=True)
@@ -105,6 +96,12 @@ class ItemStats:
     discrimination_band: str | None  # "excellent", "good", "revise", "poor", "negative"
     flags: tuple[str, ...]
     distractors: tuple[DistractorRow, ...]
+    min_n: int = MIN_ITEM_N  # attempts needed before the bands and flags are read (Thresholds.min_item_n)
+
+    @property
+    def interpretable(self) -> bool:
+        """Enough attempts were presented the item for its bands and flags to mean something."""
+        return self.n >= self.min_n
 
 
 @dataclass(frozen=True)
@@ -238,7 +235,7 @@ def _item_stats(
     upper_p = sum(compress(xs, upper_mask)) / n_upper if n_upper else None
     lower_p = sum(compress(xs, lower_mask)) / n_lower if n_lower else None
     d = upper_p - lower_p if upper_p is not None and lower_p is not None else None
-    rows = _distractors(matrix, j, upper_mask, lower_mask) if info.options else ()
+    rows = distractor_rows(info.options, info.key, matrix.choices[j], upper_mask, lower_mask) if info.options else ()
     band_p = difficulty_band(p, limits)
     band_d = discrimination_band(r_pb if limits.discrimination == "point_biserial" else d, limits)
     flags: list[str] = []
@@ -271,44 +268,5 @@ def _item_stats(
         discrimination_band=band_d,
         flags=tuple(flags),
         distractors=rows,
+        min_n=limits.min_item_n,
     )
-
-
-def _distractors(
-    matrix: ScoreMatrix, j: int, upper_mask: list[bool], lower_mask: list[bool]
-) -> tuple[DistractorRow, ...]:
-    info = matrix.items[j]
-    slot = {option: k for k, option in enumerate(info.options)}
-    overall, upper, lower = [0] * len(slot), [0] * len(slot), [0] * len(slot)
-    for choice, is_upper, is_lower in zip(matrix.choices[j], upper_mask, lower_mask, strict=True):
-        if not choice:
-            continue
-        for option in choice if len(choice) == 1 else set(choice):
-            k = slot.get(option)
-            if k is None:
-                continue
-            overall[k] += 1
-            if is_upper:
-                upper[k] += 1
-            elif is_lower:
-                lower[k] += 1
-    n, n_upper, n_lower = len(upper_mask), sum(upper_mask), sum(lower_mask)
-    rows = []
-    for option, k in slot.items():
-        is_key = option in info.key
-        upper_share = upper[k] / n_upper if n_upper else None
-        lower_share = lower[k] / n_lower if n_lower else None
-        attracts = not is_key and upper_share is not None and lower_share is not None and upper_share > lower_share
-        rows.append(
-            DistractorRow(
-                option=option,
-                is_key=is_key,
-                count=overall[k],
-                share=overall[k] / n if n else None,
-                upper_share=upper_share,
-                lower_share=lower_share,
-                never_chosen=n > 0 and overall[k] == 0,
-                attracts_upper=attracts,
-            )
-        )
-    return tuple(rows)

@@ -36,6 +36,7 @@ from certify.core.item_analysis import (
     analyse_items,
     build_matrix,
 )
+from certify.core.sample_size import MIN_ATTEMPTS
 
 RELIABILITY_TARGET = 0.80  # what a certification test should reach
 PASS_SLACK = 1e-9
@@ -63,6 +64,12 @@ class TestStats:
     decision_kappa: float | None
     missing: int  # scored cells without a response, counted as 0
     competency_reliability: dict[str, float | None] = field(default_factory=dict)
+    min_n: int = MIN_ATTEMPTS  # attempts needed before reliability, SEM and decision consistency are read
+
+    @property
+    def interpretable(self) -> bool:
+        """Enough attempts for reliability, SEM and decision consistency to be judged against a target."""
+        return self.n >= self.min_n
 
 
 def population_variance(values: Sequence[float]) -> float | None:
@@ -159,10 +166,12 @@ def analyse_test(
     cut_percent: float | None = None,
     outcomes: Mapping[str, bool | None] | None = None,
     target: float = RELIABILITY_TARGET,
+    min_n: int = MIN_ATTEMPTS,
 ) -> TestStats:
     """Test statistics; the cut is raw (`cut_score`) or a percentage of the maximum (`cut_percent`), not both.
 
     Without a cut, the pass rate comes from the recorded `outcomes` (None outcomes are left out).
+    Below `min_n` candidates every figure is still computed; `interpretable` says not to judge it yet.
     """
     if cut_score is not None and cut_percent is not None:
         raise ValueError("give the cut as a raw score or as a percentage, not both")
@@ -207,6 +216,7 @@ def analyse_test(
         competency_reliability={
             name: cronbach_alpha([columns[p] for p in positions]) for name, positions in by_competency.items()
         },
+        min_n=min_n,
     )
 
 
@@ -220,4 +230,5 @@ def analyse(
 ) -> tuple[list[ItemStats], TestStats]:
     """Item and test statistics from raw responses in one call."""
     matrix = build_matrix(responses, items)
-    return analyse_items(matrix, limits), analyse_test(matrix, cut_score=cut_score, cut_percent=cut_percent)
+    test = analyse_test(matrix, cut_score=cut_score, cut_percent=cut_percent, min_n=limits.min_attempts)
+    return analyse_items(matrix, limits), test

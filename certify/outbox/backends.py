@@ -17,6 +17,8 @@ class MailError(RuntimeError):
 
 
 class Backend(Protocol):
+    via: str  # stored on each delivered message: how it left ("console", "file", "smtp", "memory")
+
     def send(self, recipient: str, subject: str, body: str) -> None: ...
 
 
@@ -31,6 +33,8 @@ def _message(sender: str, recipient: str, subject: str, body: str) -> EmailMessa
 
 
 class ConsoleBackend:
+    via = "console"
+
     def __init__(self, sender: str) -> None:
         self.sender = sender
 
@@ -41,6 +45,8 @@ class ConsoleBackend:
 
 
 class FileBackend:
+    via = "file"
+
     def __init__(self, sender: str, directory: str) -> None:
         self.sender = sender
         self.directory = Path(directory)
@@ -56,6 +62,8 @@ class FileBackend:
 
 
 class SmtpBackend:
+    via = "smtp"
+
     def __init__(self, app: Flask) -> None:
         self.config = app.config
 
@@ -75,6 +83,8 @@ class SmtpBackend:
 
 class MemoryBackend:
     """Keeps sent mail on the app for tests to read."""
+
+    via = "memory"
 
     def __init__(self, app: Flask) -> None:
         self.sent: list[dict[str, str]] = app.extensions.setdefault("certify_mail_sent", [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certify.database import utcnow
 from certify.extensions import db
@@ -48,9 +48,24 @@ def deliver_pending(app: Flask, limit: int = 50) -> tuple[int, int]:
         else:
             message.sent_at = utcnow()
             message.last_error = ""
+            message.delivered_via = backend.via
             sent += 1
     db.session.commit()
     return sent, failed
+
+
+def deliver_after_command(app: Flask) -> None:
+    """Deliver the mail a CLI command queued and committed; anything it left uncommitted is discarded first."""
+    if not has_pending_in_session():
+        return
+    db.session.rollback()
+    deliver_pending(app)
+
+
+def undelivered_count() -> int:
+    """Messages not delivered yet: waiting for their first try, or failed (retried up to MAX_ATTEMPTS)."""
+    query = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    return int(db.session.scalar(query) or 0)
 
 
 def recent(limit: int = 100) -> list[OutboxMessage]:

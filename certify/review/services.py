@@ -1,12 +1,15 @@
-"""Review services. For now: loading the rubric from the repository."""
+"""Review services: loading the rubric from the repository, and the counts the admin work queue shows."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
 
 from certify.core.rubric_spec import AnchorSpec, RubricSpec
 from certify.extensions import db
-from certify.review.models import AnchorPortfolio, Rubric, RubricCriterion
+from certify.portfolios.models import PortfolioVersion
+from certify.review.models import Allocation, AnchorPortfolio, Appeal, Rubric, RubricCriterion
 
 
 def load_rubric(spec: RubricSpec) -> None:
@@ -47,3 +50,54 @@ def load_anchor(spec: AnchorSpec) -> None:
         dict(spec.justification),
     )
     db.session.flush()
+
+
+OPEN_STATES = ("awaiting_review", "in_review")
+
+
+def _live(role_filter: Any) -> Any:
+    return select(Allocation.id).where(
+        Allocation.version_id == PortfolioVersion.id, Allocation.status != "withdrawn", role_filter
+    )
+
+
+def portfolios_waiting_for_assessors_count() -> int:
+    """Submitted versions missing an assessor they need (two markers, or an adjudicator), as `needs_assessors` says."""
+    markers = (
+        select(func.count(func.distinct(Allocation.role)))
+        .where(
+            Allocation.version_id == PortfolioVersion.id,
+            Allocation.status != "withdrawn",
+            Allocation.role.in_(("first", "second")),
+        )
+        .scalar_subquery()
+    )
+    adjudicator = _live(Allocation.role == "adjudicator").exists()
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(PortfolioVersion)
+            .where(
+                or_(
+                    and_(PortfolioVersion.state.in_(OPEN_STATES), markers < 2),
+                    and_(PortfolioVersion.state == "adjudication", ~adjudicator),
+                )
+            )
+        )
+        or 0
+    )
+
+
+def portfolios_awaiting_adjudication_count() -> int:
+    """Versions whose two markers disagreed beyond tolerance and that no adjudicator has decided yet."""
+    return int(
+        db.session.scalar(
+            select(func.count()).select_from(PortfolioVersion).where(PortfolioVersion.state == "adjudication")
+        )
+        or 0
+    )
+
+
+def open_appeals_count() -> int:
+    """Appeals lodged and not yet decided (upheld or dismissed)."""
+    return int(db.session.scalar(select(func.count()).select_from(Appeal).where(Appeal.status == "lodged")) or 0)

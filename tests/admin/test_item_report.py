@@ -24,7 +24,12 @@ def quiz(load_catalog):
 @pytest.fixture
 def taken(app, quiz, make_user):
     """Six candidates take the sample quiz with different answers: some right, some wrong."""
-    for n in range(6):
+    return take_quiz(app, make_user, 6)
+
+
+def take_quiz(app, make_user, count):
+    """`count` candidates take the sample quiz; the sixth leaves the first item blank."""
+    for n in range(count):
         person = make_user(roles=("candidate",))
         client = app.test_client()
         with client.session_transaction() as session:
@@ -45,7 +50,7 @@ def taken(app, quiz, make_user):
                 headers=headers,
             )
         assert client.post(f"/api/v1/attempts/{state['attempt_id']}/submit", headers=headers).status_code == 200
-    return 6
+    return count
 
 
 def test_cli_json_holds_the_contract(runner, taken):

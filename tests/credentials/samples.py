@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from certify.credentials.loader import OB_V3P0, VC_V2
 from certify.credentials.statuslist import status_list_entry
+from tests.shared_fixtures import SHARED_FIXTURES, require
 
 # ../shared/fixtures beside the repository; read in place, never copied into it.
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+FIXTURES = SHARED_FIXTURES
 VC_DI_EDDSA = FIXTURES / "vc-di-eddsa"
 OB_SCHEMA = FIXTURES / "openbadges" / "ob_v3p0_achievementcredential_schema.json"
 
@@ -31,12 +30,7 @@ ISSUER_KEY = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"certify test 
 
 def fixture(path: Path) -> Path:
     """`path` under ../shared/fixtures; skips when the checkout has no shared/ beside it (fails in CI)."""
-    if not path.exists():
-        message = f"fixture {path} not found (the repository must sit beside shared/)"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; in CI the credential vectors must run, not skip")
-        pytest.skip(message)
-    return path
+    return require(path)
 
 
 def read_json(path: Path) -> Any:
