@@ -47,7 +47,13 @@ def _page(error: str | None = None, form: dict[str, str] | None = None, status: 
         .order_by(DevelopmentActivity.activity_on.desc())
     ).all()
     rows = [
-        (c, c.state(now), linkedin_url(c), lifecycle.renewal_check(c, now) if c.state(now) != "revoked" else None)
+        (
+            c,
+            c.state(now),
+            external_url("certificates.verify", code=c.code),
+            linkedin_url(c),
+            lifecycle.renewal_check(c, now) if c.state(now) != "revoked" else None,
+        )
         for c in certificates
         if c.credential
     ]

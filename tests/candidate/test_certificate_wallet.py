@@ -41,14 +41,15 @@ def input_value(body: str, name: str) -> str:
     return html.unescape(value.group(1)) if value else ""
 
 
-def test_holder_sees_downloads_the_verification_link_and_linkedin(holder, issued):
+def test_holder_sees_downloads_the_verification_link_and_linkedin(certification, holder, issued):
     response = holder.get("/certificates/")
 
     assert response.status_code == 200
     body = text(response)
     assert f'href="/credentials/{issued.code}.pdf" download="{issued.serial}.pdf"' in body
     assert f'href="/credentials/{issued.code}.json" download="{issued.serial}.json"' in body
-    assert f'value="http://localhost/verify/{issued.code}"' in body
+    base = certification.world.app.config["BASE_URL"]  # the public address, not the one the request came in on
+    assert f'value="{base}/verify/{issued.code}"' in body
     (linkedin,) = re.findall(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', body)
     query = parse_qs(urlsplit(html.unescape(linkedin)).query)
     assert query["certId"] == [issued.serial]
