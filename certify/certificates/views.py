@@ -21,11 +21,13 @@ from certify.certificates.production import document_for
 from certify.certificates.status import check_credential, parse_list_name, status_list_document
 from certify.database import utcnow, write_intent
 from certify.extensions import db
+from certify.params import JSONInputError, json_document
 from certify.security import throttle
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 MAX_CHECK_BYTES = 10 * 1024 * 1024
 MAX_JSON_BYTES = 512 * 1024
+MAX_JSON_DEPTH = 32  # an Open Badges credential nests about eight levels
 LOOKUP_LIMIT, CHECK_LIMIT, WINDOW = 30, 60, 15 * 60
 
 
@@ -118,9 +120,9 @@ def check() -> tuple[str, int]:
             error, status = "That is larger than any credential (512 KB).", 413
         else:
             try:
-                document = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                error, status = f"That is not valid JSON ({exc}).", 400
+                document = json_document(raw, MAX_JSON_DEPTH)
+            except JSONInputError as exc:
+                error, status = str(exc), 400
             else:
                 result = check_credential(document, utcnow())
     return render_template("certificates/check.html", result=result, error=error, pasted=pasted), status
