@@ -46,6 +46,7 @@ def revoke(actor: User | None, certificate: Certificate, reason: str, now: datet
     why = _reason(reason)
     before = certificate.status
     certificate.status, certificate.status_reason, certificate.status_changed_at = "revoked", why, now
+    certificate.status_changed_by_id = actor.id if actor else None
     audit.record(
         actor,
         "certificate.revoked",
@@ -64,6 +65,7 @@ def suspend(actor: User | None, certificate: Certificate, reason: str, now: date
         )
     why = _reason(reason)
     certificate.status, certificate.status_reason, certificate.status_changed_at = "suspended", why, now
+    certificate.status_changed_by_id = actor.id if actor else None
     audit.record(actor, "certificate.suspended", "certificate", certificate.serial, after={"reason": why})
     _tell(certificate, f"Your certificate {certificate.serial} is suspended", f"Reason: {why}")
 
@@ -72,6 +74,7 @@ def reinstate(actor: User | None, certificate: Certificate, now: datetime) -> No
     if certificate.status != "suspended":
         raise CertificateError("Only a suspended certificate can be reinstated.", 409)
     certificate.status, certificate.status_reason, certificate.status_changed_at = "active", "", now
+    certificate.status_changed_by_id = actor.id if actor else None
     audit.record(actor, "certificate.reinstated", "certificate", certificate.serial)
     _tell(certificate, f"Your certificate {certificate.serial} is active again", "The suspension has been lifted.")
 

@@ -149,6 +149,7 @@ RULES: dict[str, Rule] = {
     "admin.issue_all_certificates": ADMIN,
     "admin.certificate": ADMIN,
     "admin.certificate_action": ADMIN,
+    "admin.certificate_exam": ADMIN,
     # Outcome dashboards and cohorts
     "admin.outcomes": ADMIN,
     "admin.outcomes_csv": ADMIN,
