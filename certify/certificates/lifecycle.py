@@ -119,7 +119,8 @@ def renewal_check(certificate: Certificate, now: datetime) -> tuple[bool, str]:
     )
 
 
-def renew(actor: User | None, certificate: Certificate, now: datetime) -> Certificate:
+def renew(actor: User | None, certificate: Certificate, now: datetime, *, message: str = "") -> Certificate:
+    """Issue the successor of a certificate whose holder meets the recertification rule; `message` goes in the mail."""
     allowed, why = renewal_check(certificate, now)
     if not allowed:
         raise CertificateError(why, 409)
@@ -128,7 +129,8 @@ def renew(actor: User | None, certificate: Certificate, now: datetime) -> Certif
     _tell(
         successor,
         f"Your certificate has been renewed as {successor.serial}",
-        f"It replaces {certificate.serial} and is valid until {successor.expires_at:%d %B %Y}.",
+        f"It replaces {certificate.serial} and is valid until {successor.expires_at:%d %B %Y}."
+        + (f"\n\n{message}" if message else ""),
     )
     return successor
 

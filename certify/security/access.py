@@ -150,6 +150,9 @@ RULES: dict[str, Rule] = {
     "admin.certificate": ADMIN,
     "admin.certificate_action": ADMIN,
     "admin.certificate_exam": ADMIN,
+    "admin.renewals_queue": ADMIN,
+    "admin.renewal": ADMIN,
+    "admin.decide_renewal": ADMIN,
     # Outcome dashboards and cohorts
     "admin.outcomes": ADMIN,
     "admin.outcomes_csv": ADMIN,
