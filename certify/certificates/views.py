@@ -178,11 +178,29 @@ def status_list(name: str) -> Response:
     return response
 
 
+ISSUER_TYPES = ("application/ld+json", "application/json", "text/html")  # the first is the default
+
+
 @bp.route("/issuer")
 def issuer() -> Response:
-    response = jsonify(issuer_document())
-    response.mimetype = "application/ld+json"
+    """The issuer profile: JSON-LD for machines (and by default), an HTML page for browsers, by the Accept header."""
+    document = issuer_document()
+    wanted = request.accept_mimetypes.best_match(ISSUER_TYPES, default=ISSUER_TYPES[0])
+    if wanted == "text/html":
+        response = Response(
+            render_template(
+                "certificates/issuer.html",
+                issuer=document,
+                method=document["verificationMethod"][0],
+                document=json.dumps(document, indent=2, ensure_ascii=False),
+            ),
+            mimetype="text/html",
+        )
+    else:
+        response = jsonify(document)
+        response.mimetype = wanted or ISSUER_TYPES[0]
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Accept")
     return response
 
 
