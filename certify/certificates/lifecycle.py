@@ -12,7 +12,7 @@ from certify.assessments.models import Assessment
 from certify.audit import services as audit
 from certify.auth.models import User
 from certify.certificates.issuing import CertificateError, issue
-from certify.certificates.models import Certificate, DevelopmentActivity
+from certify.certificates.models import Certificate, DevelopmentActivity, RenewalRequest
 from certify.core.eligibility import RecertificationRule, recertification, reminder_due
 from certify.extensions import db
 from certify.outbox import services as outbox
@@ -126,6 +126,12 @@ def renew(actor: User | None, certificate: Certificate, now: datetime, *, messag
         raise CertificateError(why, 409)
     successor = issue(actor, certificate.holder, now, predecessor=certificate)
     successor.evidence = {**successor.evidence, "recertification": why}
+    # An admin renewing from the certificate page settles the holder's open request too.
+    for request in db.session.scalars(
+        select(RenewalRequest).where(RenewalRequest.certificate_id == certificate.id, RenewalRequest.open_marker == 1)
+    ):
+        request.status, request.open_marker, request.successor_id = "approved", None, successor.id
+        request.decided_by_id, request.decided_at = (actor.id if actor else None), now
     _tell(
         successor,
         f"Your certificate has been renewed as {successor.serial}",

@@ -190,3 +190,15 @@ def test_renewal_queue_is_for_admins_only(certification, holder, requested):
     assert holder.get("/admin/renewals").status_code == 403
     assert holder.get(f"/admin/renewals/{requested[0]}").status_code == 403
     assert post_form(holder, f"/admin/renewals/{requested[0]}/decide", {"decision": "approve"}).status_code == 403
+
+
+def test_renewing_from_the_certificate_page_settles_the_open_request(certification, admin_client, issued, requested):
+    world = certification.world
+
+    response = post_form(admin_client, f"/admin/certificates/{issued.serial}/renew")
+
+    assert response.status_code == 302
+    _, new = certificates(world.app)
+    (_, status, _, _, decided_by, successor), *_ = _requests(world.app)
+    assert (status, decided_by, successor) == ("approved", certification.admin.id, new.id)
+    assert _count(world.app) == 0
