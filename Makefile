@@ -17,13 +17,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: set up .venv, migrate the database, load the demo and serve on http://127.0.0.1:5000
+## run: set up .venv, migrate the database, load the demo and serve on http://$(HOST):$(PORT) (default 127.0.0.1:5000)
 run: export CERTIFY_ENV ?= development
+# `flask run` reads these itself, and so does the configuration: without CERTIFY_BASE_URL, every absolute
+# link (credentials, the issuer, PDFs and their QR codes, LinkedIn, mail) points at the address served.
+run: export FLASK_RUN_HOST = $(HOST)
+run: export FLASK_RUN_PORT = $(PORT)
 run: $(VENV)/.installed-runtime
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi certify seed --demo
 	@echo "Serving Certify on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app wsgi run
 
 ## test: lint, type-check certify/core, then every test (unit, feature, end-to-end)
 test: $(VENV)/.installed-dev lint

@@ -134,6 +134,7 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from certify.admin import (
         bank_views,  # noqa: F401 - adds bank routes to the admin blueprint
+        renewal_views,  # noqa: F401 - renewal requests
         review_stats_views,  # noqa: F401 - adds agreement and assessor pages to admin
     )
     from certify.admin import certificate_views as admin_certificate_views  # noqa: F401 - certificate administration

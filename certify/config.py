@@ -63,6 +63,24 @@ def _development_secret(instance_path: Path) -> str:
     return key
 
 
+def served_url(env: Mapping[str, str]) -> str:
+    """The address `flask run` serves on, from the variables it reads itself (FLASK_RUN_HOST, FLASK_RUN_PORT).
+
+    `make run HOST=… PORT=…` sets both, so links in mail, PDFs and credentials follow the port actually
+    served without CERTIFY_BASE_URL. A wildcard host (0.0.0.0, ::) is no address to link to: links then
+    use 127.0.0.1, and a server reachable from elsewhere sets CERTIFY_BASE_URL to its public address.
+    """
+    host = env.get("FLASK_RUN_HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - recognising a wildcard bind, not binding one
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal in a URL
+    port = _int(env, "FLASK_RUN_PORT", 5000)
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"FLASK_RUN_PORT must be a port number from 1 to 65535, got {port}")
+    return f"http://{host}:{port}"
+
+
 def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
     """Build the Flask configuration from CERTIFY_* variables."""
     instance = Path(instance_path)
@@ -102,7 +120,7 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
 
-    base_url = env.get("CERTIFY_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base_url = (env.get("CERTIFY_BASE_URL") or served_url(env)).rstrip("/")
     https = base_url.startswith("https://")
 
     return {
@@ -155,6 +173,8 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "CERTIFICATE_VALIDITY_YEARS": _int(env, "CERTIFY_CERTIFICATE_VALIDITY_YEARS", 3),
         "RECERTIFICATION_POINTS": _int(env, "CERTIFY_RECERTIFICATION_POINTS", 40),
         "RECERTIFICATION_WINDOW_YEARS": _int(env, "CERTIFY_RECERTIFICATION_WINDOW_YEARS", 3),
+        # Renewal requests wait for an admin's decision unless this is on (then the rule alone decides).
+        "RENEWAL_AUTO_APPROVE": _bool(env, "CERTIFY_RENEWAL_AUTO_APPROVE", False),
         # Mail goes through the outbox table; the backend delivers it.
         "MAIL_BACKEND": env.get("CERTIFY_MAIL_BACKEND", "console"),
         "MAIL_FROM": env.get("CERTIFY_MAIL_FROM", "Certify <no-reply@certify.invalid>"),

@@ -5,7 +5,7 @@ from certify.assessments.attempt_models import Accommodation, Attempt, AttemptIt
 from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
 from certify.audit.models import AuditEvent
 from certify.auth.models import ApiToken, User, UserRole
-from certify.certificates.models import Certificate, DevelopmentActivity, SerialCounter
+from certify.certificates.models import Certificate, DevelopmentActivity, RenewalRequest, SerialCounter
 from certify.course.models import (
     CourseCompletion,
     KnowledgeCheckAttempt,
@@ -68,6 +68,7 @@ __all__ = [
     "OutboxMessage",
     "Portfolio",
     "PortfolioVersion",
+    "RenewalRequest",
     "Resolution",
     "Response",
     "Review",

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from certify.admin import bp
 from certify.auth.models import User
 from certify.certificates import lifecycle
-from certify.certificates.evidence import candidates_assessed_by, queue
+from certify.certificates.evidence import candidates_assessed_by, evidence_lines, exam_record, queue
 from certify.certificates.issuing import CertificateError, issue, issue_all_steps
 from certify.certificates.models import Certificate
 from certify.database import utcnow
@@ -45,8 +45,9 @@ def issue_certificate(user_id: int) -> Response | tuple[str, int]:
     candidate = db.session.get(User, user_id)
     if candidate is None:
         abort(404)
+    override = request.form.get("override_reason")  # present only on the override form, where it is required
     try:
-        certificate = issue(acting_user(), candidate, utcnow())
+        certificate = issue(acting_user(), candidate, utcnow(), override_reason=override)
     except CertificateError as exc:
         db.session.rollback()
         if exc.status == 403:  # the 17024 rule: this admin may not decide for this candidate
@@ -98,7 +99,17 @@ def certificate(serial: str) -> str:
         state=found.state(now),
         renewal=lifecycle.renewal_check(found, now),
         successor=db.session.scalar(select(Certificate).where(Certificate.predecessor_id == found.id)),
+        evidence=evidence_lines(found),
     )
+
+
+@bp.route("/certificates/evidence/exams/<int:attempt_id>")
+def certificate_exam(attempt_id: int) -> str:
+    """A scored certification exam attempt, cited as evidence for a certificate decision."""
+    record = exam_record(attempt_id)
+    if record is None:
+        abort(404)
+    return render_template("admin/certificate_exam.html", record=record)
 
 
 @bp.route("/certificates/<serial>/<action>", methods=["POST"])

@@ -41,10 +41,22 @@ def _certificate(code: str) -> Certificate:
 @click.option("--all-eligible", is_flag=True, help="Issue to every eligible candidate.")
 @click.option("--by", "by", help="The deciding admin's email (recorded; must not have assessed the candidate).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 16), help="Processes for rendering.")
-def issue_command(email: str | None, all_eligible: bool, by: str | None, workers: int) -> None:
-    """Issue a certificate to one candidate, or to all who are eligible."""
+@click.option(
+    "--override-revocation",
+    "override",
+    metavar="REASON",
+    help="Issue despite a revocation that bars the candidate's evidence (with --email and --by); audited.",
+)
+def issue_command(email: str | None, all_eligible: bool, by: str | None, workers: int, override: str | None) -> None:
+    """Issue a certificate to one candidate, or to all who are eligible.
+
+    A revoked certificate bars reissue on the evidence that preceded the revocation; only new evidence,
+    or an admin's override with a reason (--override-revocation REASON --by ADMIN), lifts the bar.
+    """
     if bool(email) == all_eligible:
         raise click.UsageError("give either --email EMAIL or --all-eligible")
+    if override is not None and (not email or not by):
+        raise click.UsageError("--override-revocation needs --email (one candidate) and --by (the deciding admin)")
     with write_intent():
         actor = _user(by, "--by") if by else None
         if actor is not None and not actor.has_role("admin"):
@@ -52,7 +64,7 @@ def issue_command(email: str | None, all_eligible: bool, by: str | None, workers
         now = utcnow()
         if email:
             try:
-                certificate = issue(actor, _user(email, "--email"), now)
+                certificate = issue(actor, _user(email, "--email"), now, override_reason=override)
             except CertificateError as exc:
                 db.session.rollback()
                 raise click.ClickException(str(exc)) from None

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
-
 from certify.certificates import keys
 from certify.credentials.loader import OB_V3P0, VC_V2
 from certify.credentials.statuslist import status_list_entry
+from certify.urls import base_url
 
 ISSUER_NAME = "Certify: the MID Certification Body"
 ACHIEVEMENT_NAME = "Measurable Instructional Design (MID) Certification"
@@ -27,10 +26,6 @@ CRITERIA = (
 
 def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def base_url() -> str:
-    return str(current_app.config["BASE_URL"])
 
 
 def status_list_url(purpose: str, number: int) -> str:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from certify.assessments.attempt_models import Attempt, AttemptScore
 from certify.assessments.models import Assessment
 from certify.auth.models import User, UserRole
 from certify.certificates.models import Certificate
-from certify.core.eligibility import Eligibility, Evidence, ExamEvidence, PortfolioEvidence, assess
+from certify.core.eligibility import Eligibility, Evidence, ExamEvidence, PortfolioEvidence, Revocation, assess
 from certify.course.models import CourseCompletion
 from certify.extensions import db
+from certify.params import whole_number
 from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review.models import Allocation, ConflictOfInterest, Resolution
 
@@ -42,14 +46,20 @@ def evidence_for(user_ids: Collection[int], now: datetime) -> dict[int, Evidence
         )
     portfolios: dict[int, PortfolioEvidence] = {}
     decided = db.session.execute(
-        select(Portfolio.candidate_id, PortfolioVersion.number, Resolution.passed, Resolution.decided_at)
+        select(
+            Portfolio.candidate_id,
+            PortfolioVersion.number,
+            Resolution.passed,
+            Resolution.decided_at,
+            PortfolioVersion.id,
+        )
         .join(PortfolioVersion, PortfolioVersion.portfolio_id == Portfolio.id)
         .join(Resolution, Resolution.version_id == PortfolioVersion.id)
         .where(Portfolio.candidate_id.in_(ids))
         .order_by(PortfolioVersion.number)
     ).all()
-    for candidate_id, number, passed, decided_at in decided:
-        portfolios[candidate_id] = PortfolioEvidence(number, passed, decided_at)  # the latest number wins
+    for candidate_id, number, passed, decided_at, version_id in decided:
+        portfolios[candidate_id] = PortfolioEvidence(number, passed, decided_at, version_id)  # the latest wins
     active = dict(
         db.session.execute(
             select(Certificate.holder_id, Certificate.serial).where(
@@ -57,8 +67,30 @@ def evidence_for(user_ids: Collection[int], now: datetime) -> dict[int, Evidence
             )
         ).all()
     )
+    revocations: dict[int, list[Revocation]] = defaultdict(list)
+    revoker = aliased(User)
+    for holder_id, serial, changed_at, issued_at, reason, by in db.session.execute(
+        select(
+            Certificate.holder_id,
+            Certificate.serial,
+            Certificate.status_changed_at,
+            Certificate.issued_at,
+            Certificate.status_reason,
+            revoker.name,
+        )
+        .outerjoin(revoker, revoker.id == Certificate.status_changed_by_id)
+        .where(Certificate.holder_id.in_(ids), Certificate.status == "revoked")
+    ):
+        revocations[holder_id].append(Revocation(serial, changed_at or issued_at, reason, by))
     return {
-        uid: Evidence(courses.get(uid), tuple(exams.get(uid, ())), portfolios.get(uid), active.get(uid)) for uid in ids
+        uid: Evidence(
+            courses.get(uid),
+            tuple(exams.get(uid, ())),
+            portfolios.get(uid),
+            active.get(uid),
+            tuple(revocations.get(uid, ())),
+        )
+        for uid in ids
     }
 
 
@@ -94,3 +126,86 @@ def queue(now: datetime) -> list[tuple[User, Eligibility]]:
     evidence = evidence_for([u.id for u in candidates], now)
     rows = [(user, assess(evidence[user.id])) for user in candidates]
     return sorted(rows, key=lambda row: (not row[1].eligible, row[0].name))
+
+
+@dataclass(frozen=True)
+class ExamRecord:
+    """A scored certification exam attempt, as an admin sees it when it is cited as evidence."""
+
+    attempt_id: int
+    holder: User
+    title: str
+    number: int
+    scored_at: datetime
+    percent: float
+    cut_percent: float
+    passed: bool
+    competencies: tuple[dict[str, Any], ...]
+
+    def summary(self) -> str:
+        outcome = "passed" if self.passed else "not passed"
+        return (
+            f"{self.title}, attempt {self.number}, scored {self.scored_at:%d %B %Y}: {self.percent:.1f} % "
+            f"(cut score {self.cut_percent:.1f} %), {outcome}"
+        )
+
+
+def exam_record(attempt_id: int) -> ExamRecord | None:
+    row = db.session.execute(
+        select(Attempt, AttemptScore, Assessment, User)
+        .join(AttemptScore, AttemptScore.attempt_id == Attempt.id)
+        .join(Assessment, Assessment.id == Attempt.assessment_id)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.id == attempt_id)
+    ).first()
+    if row is None:
+        return None
+    attempt, score, assessment, holder = row
+    return ExamRecord(
+        attempt.id,
+        holder,
+        assessment.title,
+        attempt.number,
+        score.scored_at,
+        score.percent,
+        score.cut_percent,
+        score.passed,
+        tuple(score.competencies or ()),
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One line of a certificate's evidence; `linked` is the text of a link to `endpoint` (with `values`)."""
+
+    text: str
+    linked: str = ""
+    endpoint: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def evidence_lines(certificate: Certificate) -> list[EvidenceLine]:
+    """What a certificate was issued on, line by line, with links to what the stored ids stand for.
+
+    The exam attempt id becomes the exam with its date and score, the portfolio version id a link to that
+    version, a renewal's predecessor a link to it.
+    """
+    evidence = dict(certificate.evidence or {})
+    attempt_id = whole_number(evidence.pop("exam_attempt", None), 0)
+    version_id = whole_number(evidence.pop("portfolio_version", None), 0)
+    lines = []
+    for name, detail in evidence.items():
+        record = exam_record(attempt_id) if name == "exam" and attempt_id else None
+        if record is not None:
+            lines.append(
+                EvidenceLine(str(detail), record.summary(), "admin.certificate_exam", {"attempt_id": attempt_id})
+            )
+        elif name == "portfolio" and version_id:
+            lines.append(
+                EvidenceLine(str(detail), "the portfolio version", "admin.portfolio", {"version_id": version_id})
+            )
+        elif name == "renewal_of":
+            lines.append(EvidenceLine("Renewal of", str(detail), "admin.certificate", {"serial": str(detail)}))
+        else:
+            lines.append(EvidenceLine(str(detail)))
+    return lines

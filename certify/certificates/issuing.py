@@ -78,6 +78,22 @@ def competencies() -> list[tuple[str, str]]:
     ]
 
 
+OVERRIDE_REASON_LENGTH = (10, 500)
+
+
+def _override(actor: User | None, reason: str) -> str:
+    """The recorded override of a revocation bar: who, and why in their words."""
+    if actor is None:
+        raise CertificateError("Overriding a revocation needs a named deciding admin.")
+    why = reason.strip()
+    low, high = OVERRIDE_REASON_LENGTH
+    if not low <= len(why) <= high:
+        raise CertificateError(
+            f"Give the reason for issuing despite the revocation in {low} to {high} characters; it is audited."
+        )
+    return f"Issued despite the revocation by {actor.name}: {why}"
+
+
 @dataclass(frozen=True)
 class Decision:
     certificate: Certificate
@@ -92,11 +108,13 @@ def decide(
     predecessor: Certificate | None = None,
     known: Evidence | None = None,
     assessed: set[int] | None = None,
+    override_reason: str | None = None,
 ) -> Decision:
     """Check eligibility and independence, then create the certificate row (not yet signed or rendered).
 
     A bulk run passes the evidence (`known`) and the decider's assessed candidates (`assessed`) it gathered
-    for everyone at once, instead of two lookups per candidate.
+    for everyone at once, instead of two lookups per candidate. `override_reason` lets a named admin issue
+    despite a revocation that bars the evidence (and nothing else); the reason is kept and audited.
     """
     if actor is not None and assessed_the_candidate(
         candidate.id, assessed if assessed is not None else candidates_assessed_by(actor.id)
@@ -107,12 +125,20 @@ def decide(
             403,
         )
     if predecessor is None:
-        eligibility = assess(known if known is not None else evidence_for([candidate.id], now)[candidate.id])
+        facts = known if known is not None else evidence_for([candidate.id], now)[candidate.id]
+        eligibility = assess(facts)
+        overridden = None
         if not eligibility.eligible:
-            raise CertificateError(f"{candidate.name} is not eligible: " + " ".join(eligibility.reasons), 409)
+            if override_reason is None or not eligibility.barred_only_by_revocation:
+                raise CertificateError(f"{candidate.name} is not eligible: " + " ".join(eligibility.reasons), 409)
+            overridden = _override(actor, override_reason)
         evidence = {check.name: check.detail for check in eligibility.checks}
         if eligibility.exam is not None:
             evidence["exam_attempt"] = str(eligibility.exam.attempt_id)
+        if facts.portfolio is not None and facts.portfolio.version_id is not None:
+            evidence["portfolio_version"] = str(facts.portfolio.version_id)
+        if overridden is not None:
+            evidence["revocation_override"] = overridden
     else:
         evidence = {"renewal_of": predecessor.serial}
     start = max(now, predecessor.expires_at) if predecessor is not None else now
@@ -160,6 +186,14 @@ def decide(
         certificate.serial,
         after={"holder": candidate.id, "expires_at": certificate.expires_at.isoformat(), **evidence},
     )
+    if "revocation_override" in evidence:
+        audit.record(
+            actor,
+            "certificate.revocation_overridden",
+            "certificate",
+            certificate.serial,
+            after={"holder": candidate.id, "override": evidence["revocation_override"]},
+        )
     return Decision(certificate, job)
 
 
@@ -176,8 +210,15 @@ def _key_bytes() -> bytes:
     )
 
 
-def issue(actor: User | None, candidate: User, now: datetime, *, predecessor: Certificate | None = None) -> Certificate:
-    decision = decide(actor, candidate, now, predecessor=predecessor)
+def issue(
+    actor: User | None,
+    candidate: User,
+    now: datetime,
+    *,
+    predecessor: Certificate | None = None,
+    override_reason: str | None = None,
+) -> Certificate:
+    decision = decide(actor, candidate, now, predecessor=predecessor, override_reason=override_reason)
     store(decision.certificate, *produce(decision.job, _key_bytes()))
     return decision.certificate
 

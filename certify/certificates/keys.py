@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from flask import current_app
 
 from certify.credentials.multikey import public_key_to_multibase
+from certify.urls import base_url
 
 
 class SigningKeyError(RuntimeError):
@@ -47,7 +48,7 @@ def public_key() -> Ed25519PublicKey:
 
 
 def issuer_id() -> str:
-    return f"{current_app.config['BASE_URL']}/issuer"
+    return f"{base_url()}/issuer"
 
 
 def verification_method() -> str:

@@ -12,7 +12,7 @@ from certify.assessments.models import Assessment
 from certify.audit import services as audit
 from certify.auth.models import User
 from certify.certificates.issuing import CertificateError, issue
-from certify.certificates.models import Certificate, DevelopmentActivity
+from certify.certificates.models import Certificate, DevelopmentActivity, RenewalRequest
 from certify.core.eligibility import RecertificationRule, recertification, reminder_due
 from certify.extensions import db
 from certify.outbox import services as outbox
@@ -46,6 +46,7 @@ def revoke(actor: User | None, certificate: Certificate, reason: str, now: datet
     why = _reason(reason)
     before = certificate.status
     certificate.status, certificate.status_reason, certificate.status_changed_at = "revoked", why, now
+    certificate.status_changed_by_id = actor.id if actor else None
     audit.record(
         actor,
         "certificate.revoked",
@@ -64,6 +65,7 @@ def suspend(actor: User | None, certificate: Certificate, reason: str, now: date
         )
     why = _reason(reason)
     certificate.status, certificate.status_reason, certificate.status_changed_at = "suspended", why, now
+    certificate.status_changed_by_id = actor.id if actor else None
     audit.record(actor, "certificate.suspended", "certificate", certificate.serial, after={"reason": why})
     _tell(certificate, f"Your certificate {certificate.serial} is suspended", f"Reason: {why}")
 
@@ -72,6 +74,7 @@ def reinstate(actor: User | None, certificate: Certificate, now: datetime) -> No
     if certificate.status != "suspended":
         raise CertificateError("Only a suspended certificate can be reinstated.", 409)
     certificate.status, certificate.status_reason, certificate.status_changed_at = "active", "", now
+    certificate.status_changed_by_id = actor.id if actor else None
     audit.record(actor, "certificate.reinstated", "certificate", certificate.serial)
     _tell(certificate, f"Your certificate {certificate.serial} is active again", "The suspension has been lifted.")
 
@@ -116,16 +119,24 @@ def renewal_check(certificate: Certificate, now: datetime) -> tuple[bool, str]:
     )
 
 
-def renew(actor: User | None, certificate: Certificate, now: datetime) -> Certificate:
+def renew(actor: User | None, certificate: Certificate, now: datetime, *, message: str = "") -> Certificate:
+    """Issue the successor of a certificate whose holder meets the recertification rule; `message` goes in the mail."""
     allowed, why = renewal_check(certificate, now)
     if not allowed:
         raise CertificateError(why, 409)
     successor = issue(actor, certificate.holder, now, predecessor=certificate)
     successor.evidence = {**successor.evidence, "recertification": why}
+    # An admin renewing from the certificate page settles the holder's open request too.
+    for request in db.session.scalars(
+        select(RenewalRequest).where(RenewalRequest.certificate_id == certificate.id, RenewalRequest.open_marker == 1)
+    ):
+        request.status, request.open_marker, request.successor_id = "approved", None, successor.id
+        request.decided_by_id, request.decided_at = (actor.id if actor else None), now
     _tell(
         successor,
         f"Your certificate has been renewed as {successor.serial}",
-        f"It replaces {certificate.serial} and is valid until {successor.expires_at:%d %B %Y}.",
+        f"It replaces {certificate.serial} and is valid until {successor.expires_at:%d %B %Y}."
+        + (f"\n\n{message}" if message else ""),
     )
     return successor
 

@@ -13,6 +13,7 @@ from certify.database import UTCDateTime, utcnow
 from certify.extensions import db
 
 STATUSES = ("active", "suspended", "revoked")
+RENEWAL_STATUSES = ("pending", "more_information_requested", "approved", "refused")
 STATUS_LIST_SIZE = 131_072  # entries per status list (16 KB of bits), the minimum the spec allows
 
 
@@ -33,6 +34,8 @@ class Certificate(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="active")
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who made the last status change (None: the command line, or before this was recorded).
+    status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"), index=True)
     # The slot in the status lists, set from the id right after insert (hence nullable; unique once set).
     status_list: Mapped[int | None] = mapped_column()
@@ -46,6 +49,7 @@ class Certificate(db.Model):
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_id])
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    status_changed_by: Mapped[User | None] = relationship(foreign_keys=[status_changed_by_id])
     predecessor: Mapped[Certificate | None] = relationship(remote_side=[id])
 
     def state(self, now: datetime) -> str:
@@ -75,3 +79,41 @@ class DevelopmentActivity(db.Model):
     activity_on: Mapped[date] = mapped_column(Date)
     points: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RenewalRequest(db.Model):
+    """A holder's request to renew a certificate, with the development activity logged as its evidence.
+
+    An admin approves it (a successor certificate is issued), asks for more (the holder adds activity and
+    resubmits) or refuses it. `open_marker` is 1 while the request awaits a decision or more information and
+    NULL once decided, so a certificate has at most one open request (the unique constraint guards races).
+    """
+
+    __tablename__ = "renewal_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'more_information_requested', 'approved', 'refused')", name="status_known"
+        ),
+        UniqueConstraint("certificate_id", "open_marker", name="uq_renewal_requests_one_open"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="pending", index=True)
+    open_marker: Mapped[int | None] = mapped_column(default=1)
+    # The activities as they stood when (re)submitted: [{title, activity_on, points}], and the rule's verdict.
+    activities: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    basis: Mapped[str] = mapped_column(Text, default="")
+    holder_note: Mapped[str] = mapped_column(Text, default="")
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    certificate: Mapped[Certificate] = relationship(foreign_keys=[certificate_id])
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    successor: Mapped[Certificate | None] = relationship(foreign_keys=[successor_id])

@@ -21,11 +21,13 @@ from certify.certificates.production import document_for
 from certify.certificates.status import check_credential, parse_list_name, status_list_document
 from certify.database import utcnow, write_intent
 from certify.extensions import db
+from certify.params import JSONInputError, json_document
 from certify.security import throttle
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 MAX_CHECK_BYTES = 10 * 1024 * 1024
 MAX_JSON_BYTES = 512 * 1024
+MAX_JSON_DEPTH = 32  # an Open Badges credential nests about eight levels
 LOOKUP_LIMIT, CHECK_LIMIT, WINDOW = 30, 60, 15 * 60
 
 
@@ -118,9 +120,9 @@ def check() -> tuple[str, int]:
             error, status = "That is larger than any credential (512 KB).", 413
         else:
             try:
-                document = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                error, status = f"That is not valid JSON ({exc}).", 400
+                document = json_document(raw, MAX_JSON_DEPTH)
+            except JSONInputError as exc:
+                error, status = str(exc), 400
             else:
                 result = check_credential(document, utcnow())
     return render_template("certificates/check.html", result=result, error=error, pasted=pasted), status
@@ -176,11 +178,29 @@ def status_list(name: str) -> Response:
     return response
 
 
+ISSUER_TYPES = ("application/ld+json", "application/json", "text/html")  # the first is the default
+
+
 @bp.route("/issuer")
 def issuer() -> Response:
-    response = jsonify(issuer_document())
-    response.mimetype = "application/ld+json"
+    """The issuer profile: JSON-LD for machines (and by default), an HTML page for browsers, by the Accept header."""
+    document = issuer_document()
+    wanted = request.accept_mimetypes.best_match(ISSUER_TYPES, default=ISSUER_TYPES[0])
+    if wanted == "text/html":
+        response = Response(
+            render_template(
+                "certificates/issuer.html",
+                issuer=document,
+                method=document["verificationMethod"][0],
+                document=json.dumps(document, indent=2, ensure_ascii=False),
+            ),
+            mimetype="text/html",
+        )
+    else:
+        response = jsonify(document)
+        response.mimetype = wanted or ISSUER_TYPES[0]
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Accept")
     return response
 
 

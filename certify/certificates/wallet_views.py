@@ -9,8 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from certify.audit import services as audit
-from certify.certificates import bp, lifecycle
+from certify.certificates import bp, lifecycle, renewals
 from certify.certificates.issuing import CertificateError
 from certify.certificates.models import Certificate, DevelopmentActivity
 from certify.database import utcnow
@@ -46,8 +45,16 @@ def _page(error: str | None = None, form: dict[str, str] | None = None, status: 
         .where(DevelopmentActivity.user_id == me.id)
         .order_by(DevelopmentActivity.activity_on.desc())
     ).all()
+    requests = renewals.latest_requests(me.id)
     rows = [
-        (c, c.state(now), linkedin_url(c), lifecycle.renewal_check(c, now) if c.state(now) != "revoked" else None)
+        (
+            c,
+            c.state(now),
+            external_url("certificates.verify", code=c.code),
+            linkedin_url(c),
+            lifecycle.renewal_check(c, now) if c.state(now) != "revoked" else None,
+            requests.get(c.id),
+        )
         for c in certificates
         if c.credential
     ]
@@ -60,6 +67,7 @@ def _page(error: str | None = None, form: dict[str, str] | None = None, status: 
         error=error,
         form=form or {},
         today=now.date().isoformat(),
+        auto_approve=renewals.auto_approve(),
     )
     return page, status
 
@@ -88,17 +96,24 @@ def log_development() -> Response | tuple[str, int]:
 
 @bp.route("/certificates/<serial>/renew", methods=["POST"])
 def renew(serial: str) -> Response | tuple[str, int]:
+    """Ask for renewal (or resubmit after an admin asked for more); renewed at once only with auto-approval."""
+    me = acting_user()
     certificate = db.session.scalar(
-        select(Certificate).where(Certificate.serial == serial, Certificate.holder_id == acting_user().id)
+        select(Certificate).where(Certificate.serial == serial, Certificate.holder_id == me.id)
     )
     if certificate is None:
         abort(404)
+    note = request.form.get("note", "")
     try:
-        audit.record(acting_user(), "certificate.renewal_requested", "certificate", certificate.serial)
-        successor = lifecycle.renew(None, certificate, utcnow())
+        renewal = renewals.submit(me, certificate, utcnow(), note)
     except CertificateError as exc:
         db.session.rollback()
         return _page(str(exc), status=exc.status)
     db.session.commit()
-    flash(f"Renewed: your new certificate is {successor.serial}.", "success")
+    if renewal.successor is not None:
+        flash(f"Renewed: your new certificate is {renewal.successor.serial}.", "success")
+    else:
+        flash(
+            f"Renewal of {serial} requested: an administrator will review your activity and reply by mail.", "success"
+        )
     return redirect(url_for("certificates.wallet"))

@@ -2,8 +2,12 @@
 
 A candidate is eligible when the MID course is complete, a certification exam
 attempt passed (the cut score and every competency's mastery threshold), their
-latest decided portfolio passed, and they do not already hold an active
-certificate. The deciding admin must not have assessed the candidate.
+latest decided portfolio passed, they do not already hold an active
+certificate, and no revocation bars the evidence: a certificate revoked (for
+misconduct, say) cannot be reissued on the evidence that preceded the
+revocation. A new decision needs an exam pass and a portfolio decision dated
+after it, or an admin's explicit override with a reason. The deciding admin
+must not have assessed the candidate.
 """
 
 from __future__ import annotations
@@ -32,6 +36,17 @@ class PortfolioEvidence:
     version_number: int
     passed: bool
     decided_at: datetime
+    version_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """A certificate of the candidate's that was revoked: when, why and by whom (None: not recorded)."""
+
+    serial: str
+    revoked_at: datetime
+    reason: str
+    revoked_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,7 @@ class Evidence:
     exams: tuple[ExamEvidence, ...]
     portfolio: PortfolioEvidence | None  # the latest decided version
     active_certificate: str | None  # its serial
+    revocations: tuple[Revocation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,14 +65,24 @@ class Check:
     detail: str
 
 
+REVOCATION_CHECK = "revocation"
+
+
 @dataclass(frozen=True)
 class Eligibility:
     checks: tuple[Check, ...]
     exam: ExamEvidence | None
+    revocations: tuple[Revocation, ...] = ()
 
     @property
     def eligible(self) -> bool:
         return all(check.met for check in self.checks)
+
+    @property
+    def barred_only_by_revocation(self) -> bool:
+        """Every check met but the revocation bar: the one case an admin may override, with a reason."""
+        unmet = [check.name for check in self.checks if not check.met]
+        return unmet == [REVOCATION_CHECK]
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -67,6 +93,42 @@ def best_exam(exams: Iterable[ExamEvidence]) -> ExamEvidence | None:
     """The most recent fully passed attempt (cut score and every competency), else None."""
     passing = [e for e in exams if e.passed and not e.unmet_competencies]
     return max(passing, key=lambda e: e.scored_at, default=None)
+
+
+def barring_revocation(
+    revocations: Iterable[Revocation], exam: ExamEvidence | None, portfolio: PortfolioEvidence | None
+) -> Revocation | None:
+    """The revocation that bars a new certificate on this evidence, or None.
+
+    A revocation bars reissue on the evidence that preceded it: only an exam pass and a portfolio decision
+    both dated after the latest revocation support a new decision.
+    """
+    latest = max(revocations, key=lambda r: r.revoked_at, default=None)
+    if latest is None:
+        return None
+    fresh_exam = exam is not None and exam.scored_at > latest.revoked_at
+    fresh_portfolio = portfolio is not None and portfolio.decided_at > latest.revoked_at
+    return None if fresh_exam and fresh_portfolio else latest
+
+
+def _revocation_check(evidence: Evidence, exam: ExamEvidence | None) -> Check:
+    bar = barring_revocation(evidence.revocations, exam, evidence.portfolio)
+    if bar is not None:
+        return Check(
+            REVOCATION_CHECK,
+            False,
+            f"Certificate {bar.serial} was revoked on {bar.revoked_at:%d %B %Y}; the evidence predates the "
+            "revocation. A new decision needs an exam pass and a portfolio decision dated after it.",
+        )
+    if evidence.revocations:
+        latest = max(evidence.revocations, key=lambda r: r.revoked_at)
+        return Check(
+            REVOCATION_CHECK,
+            True,
+            f"Exam pass and portfolio decision are dated after the revocation of {latest.serial} "
+            f"on {latest.revoked_at:%d %B %Y}.",
+        )
+    return Check(REVOCATION_CHECK, True, "No revoked certificate.")
 
 
 def assess(evidence: Evidence) -> Eligibility:
@@ -105,8 +167,9 @@ def assess(evidence: Evidence) -> Eligibility:
             if evidence.active_certificate is None
             else f"Already holds the active certificate {evidence.active_certificate}.",
         ),
+        _revocation_check(evidence, exam),
     )
-    return Eligibility(checks, exam)
+    return Eligibility(checks, exam, tuple(sorted(evidence.revocations, key=lambda r: r.revoked_at)))
 
 
 def assessed_the_candidate(candidate_id: int, decider_assessed: Collection[int]) -> bool:

@@ -149,6 +149,10 @@ RULES: dict[str, Rule] = {
     "admin.issue_all_certificates": ADMIN,
     "admin.certificate": ADMIN,
     "admin.certificate_action": ADMIN,
+    "admin.certificate_exam": ADMIN,
+    "admin.renewals_queue": ADMIN,
+    "admin.renewal": ADMIN,
+    "admin.decide_renewal": ADMIN,
     # Outcome dashboards and cohorts
     "admin.outcomes": ADMIN,
     "admin.outcomes_csv": ADMIN,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -139,3 +140,21 @@ def test_pasted_text_is_kept_after_an_error(visitor):
 
     assert response.status_code == 400
     assert "{&#34;name&#34;: &#34;&lt;b&gt;half</textarea>" in text(response)
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_json_nested_200000_deep_is_a_quick_clear_400(visitor, issued, opening):
+    deep = opening * 200_000 if opening == "[" else opening * 100_000  # 500 KB: under the size limit
+    for form in ({"json": deep}, {"file": (io.BytesIO(deep.encode()), "deep.json")}):
+        started = time.monotonic()
+        response = post_form(visitor, "/verify/", form)
+        assert time.monotonic() - started < 1
+        assert response.status_code == 400
+        assert "nested more than 32 levels deep" in page(response)
+    assert check_json(visitor, credential_of(visitor, issued.code))[0] == 200  # nothing changed: ours still verifies
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(visitor):
+    status, result = check_json(visitor, json.dumps({"name": "[" * 1000}))
+
+    assert status == 200 and "Not verified." in result

@@ -195,3 +195,73 @@ def test_credential_checks_are_throttled_per_client(certification, visitor):
     other = certification.world.app.test_client()
     response = post_form(other, "/verify/", {"json": ""}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert response.status_code == 400
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+def test_issuer_is_an_html_page_for_browsers(visitor):
+    response = visitor.get("/issuer", headers={"Accept": BROWSER_ACCEPT})
+
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Accept" in response.headers["Vary"]
+    shown = page(response)
+    document = visitor.get("/issuer").get_json(force=True)
+    (method,) = document["verificationMethod"]
+    assert document["name"] in shown and document["url"] in shown
+    assert method["publicKeyMultibase"] in shown and method["id"] in shown
+    assert "How to verify a certificate we issued" in shown
+    assert 'href="/verify/"' in text(response)
+
+
+@pytest.mark.parametrize(
+    ("accept", "mimetype"),
+    [
+        (None, "application/ld+json"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/json", "application/json"),
+        ("*/*", "application/ld+json"),
+        ("application/ld+json, text/html;q=0.5", "application/ld+json"),
+    ],
+)
+def test_issuer_is_json_ld_for_machines(visitor, accept, mimetype):
+    response = visitor.get("/issuer", headers={"Accept": accept} if accept else {})
+
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert "Accept" in response.headers["Vary"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    document = response.get_json(force=True)
+    assert document["verificationMethod"][0]["type"] == "Multikey"
+
+
+def test_anonymous_visitors_find_verification_in_the_navigation_and_on_the_home_page(visitor):
+    body = text(visitor.get("/"))
+
+    nav = body[body.index('<nav aria-label="Main">') : body.index("</nav>")]
+    assert '<a href="/verify/">Verify a certificate</a>' in nav
+    main = body[body.index("<main") :]
+    assert 'href="/verify/"' in main and "Verify a certificate" in main
+
+
+@pytest.mark.parametrize("state", ["revoked", "suspended", "expired"])
+def test_a_certificate_not_in_good_standing_is_a_warning_with_icon_and_words(certification, visitor, issued, state):
+    if state == "expired":
+        change(certification.world.app, issued.serial, expires_at=utcnow() - timedelta(days=1))
+    else:
+        change(certification.world.app, issued.serial, status=state, status_reason=REASON, status_changed_at=utcnow())
+
+    body = text(visitor.get(f"/verify/{issued.code}"))
+
+    notice = re.search(r'<div class="notice ([^"]*)"[^>]*role="status">(.*?)</div>', body, re.S)
+    assert notice is not None
+    assert "notice-danger" in notice.group(1) and "notice-info" not in notice.group(1)
+    assert '<span class="notice-icon" aria-hidden="true">⚠</span>' in notice.group(2)
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", notice.group(2)))
+    assert f"Warning: {state.capitalize()}." in words
+    assert "Do not rely on it as proof of current certification." in words
+
+
+def test_a_valid_certificate_is_not_a_warning(visitor, issued):
+    body = text(visitor.get(f"/verify/{issued.code}"))
+
+    assert "notice-danger" not in body and "Warning:" not in body

@@ -222,3 +222,46 @@ def test_remind_leaves_certificates_far_from_expiry_and_revoked_ones(certificati
     assert "queued 0 reminder(s)" in result.output
     assert certificate(world.app, issued.serial).expires_at - utcnow() > timedelta(days=1000)
     assert _reminders(world.app, other.email) == []
+
+
+def test_issue_obeys_the_revocation_bar_and_offers_the_same_audited_override(certification, runner):
+    world = certification.world
+    certification.make_eligible(world.candidate)
+    issued = issue_now(world.app, world.candidate, certification.admin)
+    assert run(runner, "revoke", issued.serial, "--reason", "Exam answers shared with other candidates.").exit_code == 0
+
+    barred = run(runner, "issue", "--email", world.candidate.email, "--by", certification.admin.email)
+    assert barred.exit_code == 1
+    assert f"Certificate {issued.serial} was revoked on" in barred.output
+    assert "the evidence predates the revocation" in barred.output
+    no_decider = run(runner, "issue", "--email", world.candidate.email, "--override-revocation", "Board decision 12.")
+    assert no_decider.exit_code == 2 and "--by (the deciding admin)" in no_decider.output
+    short = run(
+        runner,
+        "issue",
+        "--email",
+        world.candidate.email,
+        "--by",
+        certification.admin.email,
+        "--override-revocation",
+        "ok",
+    )
+    assert short.exit_code == 1 and "in 10 to 500 characters" in short.output
+    assert len(certificates(world.app)) == 1
+
+    reason = "Board decision 12: the sharing finding was overturned."
+    overridden = run(
+        runner,
+        "issue",
+        "--email",
+        world.candidate.email,
+        "--by",
+        certification.admin.email,
+        "--override-revocation",
+        reason,
+    )
+
+    assert overridden.exit_code == 0, overridden.output
+    new = certificates(world.app)[-1]
+    assert new.serial != issued.serial
+    assert certificate(world.app, new.serial).status == "active"

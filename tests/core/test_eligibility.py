@@ -7,13 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 
 from certify.core.eligibility import (
+    Check,
     Evidence,
     ExamEvidence,
     PortfolioEvidence,
     RecertificationRule,
+    Revocation,
     add_years,
     assess,
     assessed_the_candidate,
+    barring_revocation,
     recertification,
     reminder_due,
     serial,
@@ -107,3 +110,53 @@ def test_renewal_needs_forty_recent_points_or_a_passed_exam():
     ok, why = recertification(old + recent[:1], today, rule)
     assert not ok and "25 of 40" in why and "15 more" in why
     assert recertification([], today, rule, exam_passed_since=date(2029, 1, 1))[0]
+
+
+REVOKED = Revocation("MID-2026-000001", T.replace(day=20), "Portfolio copied from another candidate.", "Dana Okafor")
+
+
+def test_a_revocation_bars_reissue_on_the_evidence_that_preceded_it():
+    result = assess(_evidence(revocations=(REVOKED,)))  # exam on 1 May, portfolio on 1 May, revoked on 20 May
+
+    assert not result.eligible
+    assert result.barred_only_by_revocation
+    assert result.reasons == (
+        "Certificate MID-2026-000001 was revoked on 20 May 2026; the evidence predates the revocation. "
+        "A new decision needs an exam pass and a portfolio decision dated after it.",
+    )
+    assert result.revocations == (REVOKED,)
+
+
+@pytest.mark.parametrize(
+    ("exam_day", "portfolio_day", "barred"),
+    [(21, 1, True), (1, 21, True), (21, 21, False), (20, 21, True)],  # both must postdate the revocation
+)
+def test_only_an_exam_pass_and_a_portfolio_decision_both_after_the_revocation_lift_the_bar(
+    exam_day, portfolio_day, barred
+):
+    exam, portfolio = _exam(2, day=exam_day), PortfolioEvidence(2, True, T.replace(day=portfolio_day))
+
+    assert (barring_revocation((REVOKED,), exam, portfolio) == REVOKED) is barred
+    result = assess(_evidence(exams=(_exam(1), exam), portfolio=portfolio, revocations=(REVOKED,)))
+    assert result.eligible is not barred
+
+
+def test_the_latest_revocation_is_the_one_new_evidence_must_follow():
+    earlier = Revocation("MID-2025-000004", T.replace(month=1), "Exam taken by someone else.", None)
+
+    assert barring_revocation((REVOKED, earlier), _exam(2, day=10), PortfolioEvidence(2, True, T.replace(day=10)))
+    assert barring_revocation((earlier,), _exam(2, day=10), PortfolioEvidence(2, True, T.replace(day=10))) is None
+
+
+def test_without_revocations_nothing_is_barred_and_the_check_says_so():
+    result = assess(_evidence())
+
+    assert barring_revocation((), None, None) is None
+    assert result.checks[-1] == Check("revocation", True, "No revoked certificate.")
+    assert not result.barred_only_by_revocation
+
+
+def test_the_override_is_only_for_a_revocation_bar_never_for_missing_evidence():
+    result = assess(_evidence(revocations=(REVOKED,), course_completed_at=None))
+
+    assert not result.eligible and not result.barred_only_by_revocation
