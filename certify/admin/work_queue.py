@@ -1,8 +1,7 @@
 """The admin overview's work queue: what waits for an admin, counted from each feature's services.
 
 Each entry names a kind of work, how to count it and where it is done. A feature that gains work
-for admins adds one `Entry` to ENTRIES (for example renewal requests, from
-`certify.certificates.services`); the overview and its tests need no other change.
+for admins adds one `Entry` to ENTRIES; the overview and its tests need no other change.
 """
 
 from __future__ import annotations
@@ -49,6 +48,14 @@ ENTRIES: list[Entry] = [
         "admin.certificates",
         "They meet every requirement; an admin who did not assess them decides and issues.",
         "No eligible candidate is waiting for a decision.",
+    ),
+    Entry(
+        "Renewals to review",
+        certificate_service.renewals_awaiting_review_count,
+        "admin.renewals_queue",
+        "Holders asked to renew with their logged development as evidence; an admin approves, asks for more "
+        "or refuses.",
+        "No renewal request is waiting.",
     ),
     Entry(
         "Portfolios waiting for an assessor",

@@ -8,12 +8,15 @@ from certify.admin.work_queue import Entry, work_queue
 from certify.analysis.items import snapshot
 from certify.analysis.models import AngoffStudy
 from certify.assessments.models import Assessment
+from certify.certificates.models import RenewalRequest
+from certify.database import utcnow
 from certify.extensions import db
 from certify.outbox.services import deliver_pending, queue
 from certify.portfolios.models import PortfolioVersion
 from certify.review.allocation import needs_assessors
 from certify.review.models import Allocation, Appeal
-from tests.helpers import text
+from tests.certificates.support import issue_now
+from tests.helpers import post_form, text
 
 DECISIONS = "Candidates awaiting a certification decision"
 UNALLOCATED = "Portfolios waiting for an assessor"
@@ -22,6 +25,7 @@ APPEALS = "Open appeals"
 STUDIES = "Open standard-setting studies"
 STALE = "Stale item analyses"
 MAIL = "Undelivered mail"
+RENEWALS = "Renewals to review"
 
 
 def counts(app) -> dict[str, int]:
@@ -100,19 +104,25 @@ def test_the_overview_links_every_entry_and_says_when_nothing_waits(app, client,
     page = client.get("/admin/")
     body = page.get_data(as_text=True)
     assert page.status_code == 200
-    for label in (DECISIONS, UNALLOCATED, ADJUDICATION, APPEALS, STUDIES, STALE, MAIL):
+    for label in (DECISIONS, RENEWALS, UNALLOCATED, ADJUDICATION, APPEALS, STUDIES, STALE, MAIL):
         assert label in body
-    for link in ("/admin/certificates", "/admin/portfolios?state=adjudication", "/admin/appeals", "/admin/outbox"):
+    for link in (
+        "/admin/certificates",
+        "/admin/renewals",
+        "/admin/portfolios?state=adjudication",
+        "/admin/appeals",
+        "/admin/outbox",
+    ):
         assert f'href="{link}"' in body
     words = text(page)
-    assert words.count("none waiting") == 7 and "No appeal is open." in words
+    assert words.count("none waiting") == 8 and "No appeal is open." in words
 
     with app.app_context():
         exam = db.session.query(Assessment).filter_by(slug="exam").one()
         db.session.add(AngoffStudy(assessment_id=exam.id, title="Spring panel"))
         db.session.commit()
     words = text(client.get("/admin/"))
-    assert words.count("none waiting") == 6
+    assert words.count("none waiting") == 7
     assert "1 waiting" in words and "Still in a rating round" in words
 
 
@@ -128,3 +138,23 @@ def test_a_feature_adds_its_work_with_one_entry(app):
 def test_only_admins_see_the_work_queue(client, auth, make_user):
     auth.login_as(make_user(roles=("assessor",)))
     assert client.get("/admin/").status_code == 403
+
+
+def test_a_renewal_request_waits_in_the_queue_until_an_admin_decides(app, certification):
+    world = certification.world
+    certification.make_eligible(world.candidate)
+    issued = issue_now(world.app, world.candidate, certification.admin)
+    assert counts(app)[RENEWALS] == 0
+
+    holder = world.client_for(world.candidate)
+    day = utcnow().date().isoformat()
+    post_form(holder, "/certificates/development", {"title": "Mentoring designers", "activity_on": day, "points": 40})
+    assert post_form(holder, f"/certificates/{issued.serial}/renew", {"note": ""}).status_code == 302
+    assert counts(app)[RENEWALS] == 1
+
+    with app.app_context():
+        request_id = db.session.scalars(select(RenewalRequest.id)).one()
+    admin = world.client_for(certification.admin)
+    decided = post_form(admin, f"/admin/renewals/{request_id}/decide", {"decision": "approve", "note": ""})
+    assert decided.status_code == 302
+    assert counts(app)[RENEWALS] == 0
