@@ -8,7 +8,6 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from certify.auth.models import User
 from certify.database import utcnow
 from certify.extensions import db
 from certify.params import whole_number
@@ -17,7 +16,8 @@ from certify.portfolios.views import file_response
 from certify.review import bp
 from certify.review import workspace as ws
 from certify.review.allocation import AllocationError, withdraw_for_conflict
-from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt, ConflictOfInterest
+from certify.review.conflicts import ConflictError, declarations_of, declare_by_email
+from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt
 from certify.review.presenting import blind_files, blind_portfolio, reference
 from certify.review.reviewing import ReviewError, allocation_for, record_calibration, submit_review
 from certify.review.services import get_rubric
@@ -224,27 +224,25 @@ def calibration() -> tuple[str, int]:
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
-def conflicts() -> tuple[str, int]:
+def conflicts() -> Response | tuple[str, int]:
+    """Declare a conflict by email. The answer is the same whether or not the address has an account."""
     me, error, status = acting_user(), None, 200
     email, reason = request.form.get("email", "").strip(), request.form.get("reason", "").strip()
     if request.method == "POST":
-        person = db.session.scalar(select(User).where(User.email == email.lower())) if email else None
-        if not email or not reason:
-            error, status = "Give the person's email address and the nature of the conflict.", 400
-        elif len(reason) > 300:
-            error, status = "Keep the description to 300 characters.", 400
-        elif person is None or person.id == me.id:
-            error, status = "No other account uses that email address; check the spelling.", 400
+        try:
+            declared = declare_by_email(me, email, reason)
+        except ConflictError as exc:
+            db.session.rollback()
+            error, status = str(exc), 400
         else:
-            if db.session.get(ConflictOfInterest, (me.id, person.id)) is None:
-                db.session.add(ConflictOfInterest(assessor_id=me.id, candidate_id=person.id, reason=reason))
             db.session.commit()
-            flash(f"Recorded: you will never be allocated work by {person.name}.", "success")
-            email = reason = ""
-    declared = db.session.execute(
-        select(ConflictOfInterest, User)
-        .join(User, User.id == ConflictOfInterest.candidate_id)
-        .where(ConflictOfInterest.assessor_id == me.id)
-        .order_by(User.name)
-    ).all()
-    return render_template("review/conflicts.html", declared=declared, email=email, reason=reason, error=error), status
+            flash(
+                f"Recorded: you will never be allocated work by whoever uses {declared.email}, now or if they "
+                "register later. Any review of theirs you had open has been passed to another assessor.",
+                "success",
+            )
+            return redirect(url_for("review.conflicts"))
+    page = render_template(
+        "review/conflicts.html", declared=declarations_of(me), email=email, reason=reason, error=error
+    )
+    return page, status

@@ -218,23 +218,6 @@ def test_an_assessor_who_recognises_the_candidate_withdraws_and_is_replaced(worl
         assert conflict.reason == "I was her trainer"
 
 
-def test_declaring_a_conflict_by_email(world):
-    client = world.client_for(world.assessors[2])
-    for data, message in (
-        ({"email": "", "reason": "friend"}, "Give the person's email"),
-        ({"email": "nobody@example.org", "reason": "friend"}, "No other account uses that email"),
-        ({"email": world.candidate.email, "reason": "x" * 301}, "300 characters"),
-    ):
-        response = post_form(client, "/review/conflicts", data)
-        assert response.status_code == 400 and message in text(response).replace("&#39;", "'")
-        assert data["email"] in text(response)
-    done = post_form(client, "/review/conflicts", {"email": world.candidate.email.upper(), "reason": "My sister"})
-    assert done.status_code == 200 and "Cassandra Quill: My sister" in text(done)
-    calibrate(world.app, world.assessors[2])
-    with world.app.app_context():
-        assert db.session.get(ConflictOfInterest, (world.assessors[2].id, world.candidate.id)) is not None
-
-
 def test_assessors_and_the_candidate_are_told_by_mail_without_revealing_each_other(world):
     from certify.outbox.models import OutboxMessage
 
