@@ -12,6 +12,7 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.params import whole_number
 from certify.portfolios.models import PortfolioVersion
+from certify.portfolios.services import blind_copy
 from certify.portfolios.views import file_response
 from certify.review import bp
 from certify.review import workspace as ws
@@ -22,6 +23,7 @@ from certify.review.presenting import blind_files, blind_portfolio, reference
 from certify.review.reviewing import ReviewError, allocation_for, record_calibration, submit_review
 from certify.review.services import get_rubric
 from certify.security.access import acting_user
+from certify.security.scrub import ScrubFailed
 
 
 def _mine(allocation_id: int) -> Allocation:
@@ -179,7 +181,18 @@ def download(allocation_id: int, position: int) -> Response:
     if not 1 <= position <= len(files):
         abort(404)
     chosen = files[position - 1]
-    return file_response(chosen.attachment.blob_sha256, chosen.attachment.kind, chosen.name)
+    try:
+        cleaned = blind_copy(chosen.attachment)
+    except ScrubFailed:
+        db.session.rollback()
+        flash(
+            f"{chosen.name} cannot be given to you: its author details could not be removed. "
+            "Ask the certification office for a clean copy.",
+            "error",
+        )
+        return redirect(url_for("review.allocation", allocation_id=found.id))
+    db.session.commit()  # a copy made now, for a file uploaded before copies were made at upload
+    return file_response(cleaned, chosen.attachment.kind, chosen.name)
 
 
 @bp.route("/allocations/<int:allocation_id>/conflict", methods=["POST"])

@@ -19,7 +19,13 @@ from certify.review.services import get_rubric
 from tests.e2e.test_accounts_e2e import sign_in
 from tests.helpers import PASSWORD
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# The smallest real PDF: one blank page (evidence is rewritten without its metadata, which needs a page tree).
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
+    b"trailer << /Root 1 0 R /Size 4 >>\n%%EOF\n"
+)
 UPLOAD_NAME = "Cassandra-Quill-signoff.pdf"
 
 

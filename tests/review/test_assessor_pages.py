@@ -47,7 +47,7 @@ def test_the_portfolio_reaches_assessors_without_the_candidates_identity(world):
         assert identity not in page and identity not in listing
     assert "evidence-1.pdf" in page and "We agreed the metric" in page
     download = client.get(f"/review/allocations/{first.id}/files/1")
-    assert download.status_code == 200 and download.data == PDF
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-")  # a copy without its metadata
     assert download.headers["Content-Disposition"] == "attachment; filename=evidence-1.pdf"
     assert client.get(f"/review/allocations/{first.id}/files/2").status_code == 404
 
