@@ -92,7 +92,7 @@ def the_version(app: Flask, candidate: User) -> tuple[int, str]:
 
 
 def review_in(page: Page, criteria: list[Criterion], levels: dict[str, int], overall: str) -> None:
-    """Fill the review form through its labels, wait for the autosave of the last change, submit."""
+    """Fill the review form through its labels, wait for the autosave of the last change, submit and confirm."""
     for position, criterion in enumerate(criteria, start=1):
         group = page.get_by_role("group", name=f"{position}. {criterion.title}")
         group.get_by_role("radio", name=re.compile(rf"^{levels[criterion.code]}, ")).check()
@@ -104,3 +104,5 @@ def review_in(page: Page, criteria: list[Criterion], levels: dict[str, int], ove
     assert saved.value.ok
     expect(page.get_by_role("status").filter(has_text="Draft saved at")).to_be_visible()
     page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Confirm your review of "))).to_be_visible()
+    page.get_by_role("button", name="Confirm and submit").click()
