@@ -43,6 +43,8 @@ DROPPED_REFERENCE = re.compile(
 )
 IMAGE_MEMBER = re.compile(r"\.(png|jpe?g)$", re.IGNORECASE)
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no upload or editing time either
+# Decoding needs width x height x 4 bytes: a small file of huge dimensions must not take the server's memory.
+MAX_IMAGE_PIXELS = 40_000_000
 
 
 class ScrubFailed(ValueError):
@@ -56,6 +58,8 @@ def scrub(kind: str, data: bytes, name: str) -> bytes:
         raise ScrubFailed(f"{name}: files of this type cannot be prepared for blind assessment.")
     try:
         return scrubber(data)
+    except ScrubFailed as exc:
+        raise ScrubFailed(f"{name}: {exc}") from exc
     # Parsers of hostile files fail in many ways (qpdf, zlib, XML, image decoders); any of them means
     # the file cannot be cleaned, and the caller must then refuse it rather than pass the original on.
     except Exception as exc:
@@ -135,8 +139,14 @@ def _without_people(body: bytes) -> bytes:
 def scrub_image(data: bytes) -> bytes:
     """Re-encode the pixels alone: no EXIF, XMP, IPTC, ICC or text chunks. A JPEG keeps its quantisation."""
     with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise ScrubFailed(
+                f"the image is {width} x {height} pixels; images can have at most "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} million pixels. Scale it down and upload it again."
+            )
         image.load()
-        kind = image.format
+        kind = "JPEG" if image.format == "MPO" else image.format  # phone cameras write JPEGs with extra frames
         upright = ImageOps.exif_transpose(image)  # the photo still looks the way it did without its Orientation tag
         clean = upright.copy()
         clean.info = {}

@@ -126,3 +126,27 @@ def test_a_file_uploaded_before_cleaning_existed_is_cleaned_on_first_download(wo
     assert len(files) == 2 and all(leaks(data) == set() for data in files)
     with world.app.app_context():
         assert all(a.blind_sha256 for a in db.session.query(Attachment))
+
+
+def test_a_phone_photo_with_extra_frames_is_cleaned_as_a_jpeg():
+    from PIL import Image
+
+    from tests.security.planted_metadata import WHO, _exif
+
+    out = io.BytesIO()
+    first, depth = Image.new("RGB", (20, 10), (1, 2, 3)), Image.new("RGB", (20, 10), (9, 9, 9))
+    first.save(out, "MPO", save_all=True, append_images=[depth], exif=_exif().tobytes(), comment=WHO.encode())
+    assert leaks(out.getvalue()) == set(PLANTED)
+    cleaned = scrub("jpeg", out.getvalue(), "IMG_0001.jpg")
+    assert leaks(cleaned) == set()
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert image.format == "JPEG" and image.size == (20, 10)
+
+
+def test_an_image_too_large_to_decode_safely_is_refused_with_its_size():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(out, "PNG")  # a few kB on disk, 48 million pixels in memory
+    with pytest.raises(ScrubFailed, match=r"plan\.png: the image is 8000 x 6000 pixels"):
+        scrub("png", out.getvalue(), "plan.png")
