@@ -66,3 +66,15 @@ def declarations_of(assessor: User) -> list[ConflictDeclaration]:
             .order_by(ConflictDeclaration.email)
         )
     )
+
+
+def all_declarations() -> list[tuple[ConflictDeclaration, User, User | None]]:
+    """For administrators: every declaration by email, its assessor, and the account using the address, if any."""
+    assessor, account = db.aliased(User), db.aliased(User)
+    rows = db.session.execute(
+        select(ConflictDeclaration, assessor, account)
+        .join(assessor, assessor.id == ConflictDeclaration.assessor_id)
+        .outerjoin(account, account.email == ConflictDeclaration.email)
+        .order_by(assessor.name, ConflictDeclaration.email)
+    ).all()
+    return [(declaration, who, whom) for declaration, who, whom in rows]
