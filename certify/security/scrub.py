@@ -79,7 +79,13 @@ def scrub_pdf(data: bytes) -> bytes:
         for obj in pdf.objects:
             _clean_pdf_object(obj)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+        # Streams are copied as they are, never decoded: a small file must not inflate to gigabytes here.
+        pdf.save(
+            out,
+            deterministic_id=True,
+            fix_metadata_version=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
     cleaned = out.getvalue()
     with pikepdf.open(io.BytesIO(cleaned)):  # the result must itself be a readable PDF
         pass

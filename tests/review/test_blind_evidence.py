@@ -25,7 +25,9 @@ def _upload(client, name, data):
 
 
 def _downloads(client, allocation_id):
-    """Every file the allocation's page offers, as downloaded."""
+    """Every file the allocation's page offers, as downloaded (the page itself names none of them)."""
+    page = text(client.get(f"/review/allocations/{allocation_id}")).lower()
+    assert "ottoline" not in page and not any(planted.lower() in page for planted in PLANTED)
     got, position = [], 1
     while (response := client.get(f"/review/allocations/{allocation_id}/files/{position}")).status_code == 200:
         got.append(response.data)
