@@ -152,3 +152,15 @@ def test_an_image_too_large_to_decode_safely_is_refused_with_its_size():
     Image.new("1", (8000, 6000)).save(out, "PNG")  # a few kB on disk, 48 million pixels in memory
     with pytest.raises(ScrubFailed, match=r"plan\.png: the image is 8000 x 6000 pixels"):
         scrub("png", out.getvalue(), "plan.png")
+
+
+def test_pdf_metadata_packed_in_compressed_object_streams_is_removed_too():
+    import pikepdf
+
+    from tests.security.planted_metadata import pdf_with_metadata
+
+    with pikepdf.open(io.BytesIO(pdf_with_metadata())) as pdf:
+        packed = io.BytesIO()
+        pdf.save(packed, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert leaks(packed.getvalue()) == set(PLANTED)
+    assert leaks(scrub("pdf", packed.getvalue(), "packed.pdf")) == set()
