@@ -24,6 +24,7 @@ from certify.review.allocation import (
     record_conflict,
     used_assessors,
 )
+from certify.review.conflicts import all_declarations
 from certify.review.models import Allocation, Appeal, ConflictOfInterest, Resolution
 from certify.review.presenting import reference
 from certify.review.services import get_rubric
@@ -204,5 +205,7 @@ def conflicts() -> tuple[str, int]:
         .join(candidate_user, candidate_user.id == ConflictOfInterest.candidate_id)
         .order_by(User.name)
     ).all()
-    page = render_template("admin/conflicts.html", rows=rows, assessors=assessors, form=form, error=error)
+    page = render_template(
+        "admin/conflicts.html", rows=rows, declared=all_declarations(), assessors=assessors, form=form, error=error
+    )
     return page, status

@@ -20,7 +20,7 @@ from certify.course.models import CourseCompletion
 from certify.extensions import db
 from certify.params import whole_number
 from certify.portfolios.models import Portfolio, PortfolioVersion
-from certify.review.models import Allocation, ConflictOfInterest, Resolution
+from certify.review.models import Allocation, ConflictDeclaration, ConflictOfInterest, Resolution
 
 
 def evidence_for(user_ids: Collection[int], now: datetime) -> dict[int, Evidence]:
@@ -99,7 +99,7 @@ def eligibility_of(user: User, now: datetime) -> Eligibility:
 
 
 def candidates_assessed_by(assessor_id: int) -> set[int]:
-    """Every candidate this person was allocated, or declared a conflict with (one query each, for any number)."""
+    """Every candidate this person was allocated, or declared a conflict with (by account or by email address)."""
     allocated = db.session.scalars(
         select(Portfolio.candidate_id)
         .join(PortfolioVersion, PortfolioVersion.portfolio_id == Portfolio.id)
@@ -107,7 +107,14 @@ def candidates_assessed_by(assessor_id: int) -> set[int]:
         .where(Allocation.assessor_id == assessor_id)
     )
     conflicted = db.session.scalars(
-        select(ConflictOfInterest.candidate_id).where(ConflictOfInterest.assessor_id == assessor_id)
+        select(ConflictOfInterest.candidate_id)
+        .where(ConflictOfInterest.assessor_id == assessor_id)
+        # A conflict declared by email address holds for whoever uses it, even one who registered later.
+        .union(
+            select(User.id)
+            .join(ConflictDeclaration, ConflictDeclaration.email == User.email)
+            .where(ConflictDeclaration.assessor_id == assessor_id)
+        )
     )
     return set(allocated) | set(conflicted)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,14 @@ from certify.database import UTCDateTime, utcnow
 from certify.extensions import db
 
 VERSION_STATES = ("awaiting_review", "in_review", "adjudication", "resolved")
+# No 0/O, 1/I/L or U: a reference read aloud or copied by hand stays unambiguous.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    """A random reference for a submitted version (`P-` and 8 characters, about 39 bits): nothing derives it."""
+    return "P-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 class Portfolio(db.Model):
@@ -42,6 +51,8 @@ class PortfolioVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolios.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
+    # What assessors, admins and the candidate call this version; random, so it reveals nothing.
+    reference: Mapped[str] = mapped_column(String(12), unique=True, default=new_reference)
     sections: Mapped[dict[str, Any]] = mapped_column(JSON)
     sections_html: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # sanitised when frozen
     attachment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -59,6 +70,9 @@ class Attachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolios.id", ondelete="CASCADE"), index=True)
     blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    # The copy assessors download, identifying metadata removed (certify.security.scrub);
+    # the candidate keeps the original.
+    blind_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
     kind: Mapped[str] = mapped_column(String(10))
     safe_name: Mapped[str] = mapped_column(String(120))
     size: Mapped[int]

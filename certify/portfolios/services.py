@@ -16,7 +16,8 @@ from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
 from certify.review.allocation import AllocationError, allocate_pair
 from certify.review.services import get_rubric
 from certify.security.sanitize import render_markdown
-from certify.security.uploads import UploadRefused, check_upload
+from certify.security.scrub import ScrubFailed, scrub
+from certify.security.uploads import KINDS, UploadRefused, check_upload
 
 MAX_SECTION_CHARS = 20_000
 
@@ -78,7 +79,10 @@ def add_attachment(candidate: User, filename: str, data: bytes, criterion: str =
         raise PortfolioError(f"Unknown portfolio section: {criterion}.")
     try:
         checked = check_upload(filename, data, max_bytes=int(config.get("PORTFOLIO_MAX_FILE_BYTES", 20 * 1024**2)))
-    except UploadRefused as exc:
+        # The copy assessors will download is made now, so a file that cannot be cleaned is refused
+        # while the candidate is here to fix it, and no original ever has to stand in for it.
+        blind = scrub(checked.kind, data, filename)
+    except (UploadRefused, ScrubFailed) as exc:
         raise PortfolioError(str(exc)) from None
     portfolio = portfolio_for(candidate)
     total = (
@@ -100,6 +104,7 @@ def add_attachment(candidate: User, filename: str, data: bytes, criterion: str =
     attachment = Attachment(
         portfolio_id=portfolio.id,
         blob_sha256=checked.sha256,
+        blind_sha256=storage.put(blind, checked.mime),
         kind=checked.kind,
         safe_name=checked.safe_name,
         size=checked.size,
@@ -176,6 +181,22 @@ def version_attachments(version: PortfolioVersion) -> list[Attachment]:
         return []
     rows = db.session.scalars(select(Attachment).where(Attachment.id.in_(version.attachment_ids))).all()
     return sorted(rows, key=lambda a: a.id)
+
+
+def blind_copy(attachment: Attachment) -> str:
+    """The blob assessors download: the file without identifying metadata, never the original.
+
+    Files uploaded before copies were made at upload get theirs on first download (raises ScrubFailed
+    when a file cannot be cleaned; the caller then serves nothing).
+    """
+    if attachment.blind_sha256 is None:
+        original = storage.get(attachment.blob_sha256)
+        if original is None:
+            raise ScrubFailed("The evidence file is missing from storage.")
+        cleaned = scrub(attachment.kind, original.data, blind_name(attachment, 0))
+        attachment.blind_sha256 = storage.put(cleaned, KINDS[attachment.kind][0])
+        db.session.flush()
+    return attachment.blind_sha256
 
 
 def blind_name(attachment: Attachment, position: int) -> str:

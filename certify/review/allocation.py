@@ -12,7 +12,7 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review import notify
-from certify.review.models import Allocation, Appeal, CalibrationAttempt, ConflictOfInterest
+from certify.review.models import Allocation, Appeal, CalibrationAttempt, ConflictDeclaration, ConflictOfInterest
 
 
 class AllocationError(RuntimeError):
@@ -22,12 +22,19 @@ class AllocationError(RuntimeError):
 def eligible_assessors(
     version: PortfolioVersion, *, exclude: Collection[int] = (), role: str = "assessor"
 ) -> list[User]:
-    """Active, calibrated holders of `role` free of conflicts with the candidate, lightest load first."""
+    """Active, calibrated holders of `role` free of conflicts with the candidate, lightest load first.
+
+    A conflict is one recorded with the candidate's account or one declared under their email address
+    (possibly before they registered).
+    """
     portfolio = db.session.get(Portfolio, version.portfolio_id)
     assert portfolio is not None
+    candidate_email = select(User.email).where(User.id == portfolio.candidate_id).scalar_subquery()
     conflicted = set(
         db.session.scalars(
-            select(ConflictOfInterest.assessor_id).where(ConflictOfInterest.candidate_id == portfolio.candidate_id)
+            select(ConflictOfInterest.assessor_id)
+            .where(ConflictOfInterest.candidate_id == portfolio.candidate_id)
+            .union(select(ConflictDeclaration.assessor_id).where(ConflictDeclaration.email == candidate_email))
         )
     )
     calibrated = set(

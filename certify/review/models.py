@@ -116,6 +116,23 @@ class ConflictOfInterest(db.Model):
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ConflictDeclaration(db.Model):
+    """An email address an assessor declared a conflict with, kept whether or not it has an account.
+
+    Allocation matches it against candidates' addresses, so a declaration made before the person
+    registers still holds; the declaring assessor only ever sees the address they typed.
+    """
+
+    __tablename__ = "conflict_declarations"
+    __table_args__ = (UniqueConstraint("assessor_id", "email", name="uq_conflict_declarations_assessor_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class CalibrationAttempt(db.Model):
     __tablename__ = "calibration_attempts"
 

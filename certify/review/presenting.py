@@ -1,8 +1,9 @@
 """What each person is shown: blind portfolios for assessors, released feedback for candidates.
 
-Assessors never see who wrote a portfolio: they get a reference derived from
-the version, the sections as frozen at submission, and files renamed by
-position. Candidates never see who assessed them: reviews are labelled by role.
+Assessors never see who wrote a portfolio: they get the version's random
+reference, the sections as frozen at submission, and files renamed by position
+with identifying metadata scrubbed from their bytes. Candidates never see who
+assessed them: reviews are labelled by role.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ ROLE_LABELS = {"first": "Assessor A", "second": "Assessor B", "adjudicator": "Ad
 
 
 def reference(version: PortfolioVersion) -> str:
-    """A stable, identity-free reference for a submitted version."""
-    return f"P-{version.portfolio_id * 7919 % 100_000:05d}-v{version.number}"
+    """The version's stored random reference: stable, and nothing about the candidate or the row derives it."""
+    return version.reference
 
 
 @dataclass(frozen=True)

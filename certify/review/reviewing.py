@@ -44,10 +44,15 @@ def rules() -> ResolutionRules:
 
 
 def criteria() -> list[str]:
+    return list(criterion_titles())
+
+
+def criterion_titles() -> dict[str, str]:
+    """The rubric's criteria in order: code -> title (what messages to assessors name them by)."""
     rubric = get_rubric()
     if rubric is None:
         raise ReviewError("The portfolio rubric is not loaded.", 503)
-    return [c.code for c in rubric.criteria]
+    return {c.code: c.title for c in rubric.criteria}
 
 
 def allocation_for(assessor: User, allocation_id: int) -> Allocation | None:

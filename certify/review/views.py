@@ -8,20 +8,22 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from certify.auth.models import User
 from certify.database import utcnow
 from certify.extensions import db
 from certify.params import whole_number
 from certify.portfolios.models import PortfolioVersion
+from certify.portfolios.services import blind_copy
 from certify.portfolios.views import file_response
 from certify.review import bp
 from certify.review import workspace as ws
 from certify.review.allocation import AllocationError, withdraw_for_conflict
-from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt, ConflictOfInterest
+from certify.review.conflicts import ConflictError, declarations_of, declare_by_email
+from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt
 from certify.review.presenting import blind_files, blind_portfolio, reference
-from certify.review.reviewing import ReviewError, allocation_for, record_calibration, submit_review
+from certify.review.reviewing import ReviewError, allocation_for, criteria, record_calibration, submit_review
 from certify.review.services import get_rubric
 from certify.security.access import acting_user
+from certify.security.scrub import ScrubFailed
 
 
 def _mine(allocation_id: int) -> Allocation:
@@ -64,12 +66,13 @@ def index() -> str:
 def _review_page(
     allocation: Allocation,
     *,
-    lock: ws.Lock | None,
+    token: str | None,
     form: dict[str, Any] | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    review = allocation.review
+    """The review as this window sees it: holding the lock, free to start, or held by another window."""
+    review, now = allocation.review, utcnow()
     levels = form["levels"] if form else (dict(review.levels) if review else {})
     comments = form["comments"] if form else (dict(review.comments) if review else {})
     overall = form["overall"] if form else (review.overall_comment if review else "")
@@ -78,7 +81,8 @@ def _review_page(
         allocation=allocation,
         shown=blind_portfolio(allocation),
         rubric=get_rubric(),
-        lock=lock,
+        lock=ws.lock_held(allocation, token, now),
+        busy=ws.held_elsewhere(allocation, token, now),
         levels=levels,
         comments=comments,
         overall=overall,
@@ -90,16 +94,22 @@ def _review_page(
 
 @bp.route("/allocations/<int:allocation_id>")
 def allocation(allocation_id: int) -> tuple[str, int]:
-    """Opening the review takes the lock; the window keeps its token in the URL so a reload keeps it too."""
-    found = _mine(allocation_id)
-    token = request.args.get("lock") or None
-    lock = ws.take_lock(acting_user(), found, utcnow(), token=token) if found.status == "allocated" else None
-    db.session.commit()
-    return _review_page(found, lock=lock)
+    """Opening a review takes nothing; a window that holds the lock keeps its token in the URL across reloads."""
+    return _review_page(_mine(allocation_id), token=request.args.get("lock") or None)
+
+
+def _posted_review() -> dict[str, Any]:
+    codes = criteria()
+    return {
+        "levels": {c: request.form.get(f"level-{c}", "") for c in codes},
+        "comments": {c: request.form.get(f"comment-{c}", "") for c in codes},
+        "overall": request.form.get("overall", ""),
+    }
 
 
 @bp.route("/allocations/<int:allocation_id>", methods=["POST"])
 def save(allocation_id: int) -> Response | tuple[str, int]:
+    """Save (or Start reviewing, which saves and so takes the lock), Submit (asks to confirm), Confirm, Take over."""
     found = _mine(allocation_id)
     me, now, action = acting_user(), utcnow(), request.form.get("action", "save")
     token = request.form.get("lock", "")
@@ -108,18 +118,16 @@ def save(allocation_id: int) -> Response | tuple[str, int]:
         db.session.commit()
         flash("This window now holds the review; any other window can no longer save it.", "success")
         return redirect(url_for("review.allocation", allocation_id=found.id, lock=lock.token if lock else None))
-    form = {
-        "levels": {c: request.form.get(f"level-{c}", "") for c in ws.criteria()},
-        "comments": {c: request.form.get(f"comment-{c}", "") for c in ws.criteria()},
-        "overall": request.form.get("overall", ""),
-    }
+    form = _posted_review()
     try:
-        levels = ws.parse_levels(form["levels"], complete=action == "submit")
+        levels = ws.parse_levels(form["levels"], complete=action in ("submit", "confirm"))
         comments, overall = ws.parse_comments(form["comments"]), ws.check_overall(form["overall"])
         if action == "submit":
+            return _confirmation(found, token, form)
+        if action == "confirm":
             submit_review(me, found, levels, comments, overall, now, token=token)
         else:
-            ws.save_draft(
+            lock = ws.save_draft(
                 me,
                 found,
                 token=token,
@@ -131,14 +139,31 @@ def save(allocation_id: int) -> Response | tuple[str, int]:
             )
     except ReviewError as exc:
         db.session.rollback()
-        lock = ws.take_lock(me, found, now, token=token)
-        return _review_page(found, lock=lock, form=form, error=str(exc), status=exc.status)
+        return _review_page(found, token=token, form=form, error=str(exc), status=exc.status)
     db.session.commit()
-    if action == "submit":
+    if action == "confirm":
         flash(f"Your review of {reference(found_version(found))} was submitted.", "success")
         return redirect(url_for("review.index"))
-    flash("Review draft saved.", "success")
-    return redirect(url_for("review.allocation", allocation_id=found.id, lock=token or None))
+    flash(f"Review draft saved. This window holds the review until {lock.expires_at:%H:%M} UTC.", "success")
+    return redirect(url_for("review.allocation", allocation_id=found.id, lock=lock.token))
+
+
+def _confirmation(found: Allocation, token: str, form: dict[str, Any]) -> tuple[str, int]:
+    """A complete review is shown back for confirmation; nothing is recorded until the assessor confirms."""
+    if found.status != "allocated":
+        raise ReviewError("This review has already been submitted.", 409)
+    if ws.held_elsewhere(found, token, utcnow()):
+        raise ReviewError("This review is open in another window, which now holds it; reload to continue here.", 423)
+    page = render_template(
+        "review/confirm.html",
+        allocation=found,
+        reference=reference(found_version(found)),
+        rubric=get_rubric(),
+        form=form,
+        token=token,
+        seq=request.form.get("seq", ""),
+    )
+    return page, 200
 
 
 def found_version(allocation: Allocation) -> PortfolioVersion:
@@ -169,7 +194,8 @@ def autosave(allocation_id: int) -> Response | tuple[Response, int]:
         db.session.rollback()
         return jsonify(error="refused", message=str(exc)), exc.status
     db.session.commit()
-    return jsonify(seq=seq, lock_expires_at=lock.expires_at.isoformat())
+    # The first autosave of a window takes the lock: the script keeps the token it is given.
+    return jsonify(seq=seq, lock=lock.token, lock_expires_at=lock.expires_at.isoformat())
 
 
 @bp.route("/allocations/<int:allocation_id>/files/<int:position>")
@@ -179,7 +205,18 @@ def download(allocation_id: int, position: int) -> Response:
     if not 1 <= position <= len(files):
         abort(404)
     chosen = files[position - 1]
-    return file_response(chosen.attachment.blob_sha256, chosen.attachment.kind, chosen.name)
+    try:
+        cleaned = blind_copy(chosen.attachment)
+    except ScrubFailed:
+        db.session.rollback()
+        flash(
+            f"{chosen.name} cannot be given to you: its author details could not be removed. "
+            "Ask the certification office for a clean copy.",
+            "error",
+        )
+        return redirect(url_for("review.allocation", allocation_id=found.id))
+    db.session.commit()  # a copy made now, for a file uploaded before copies were made at upload
+    return file_response(cleaned, chosen.attachment.kind, chosen.name)
 
 
 @bp.route("/allocations/<int:allocation_id>/conflict", methods=["POST"])
@@ -224,27 +261,25 @@ def calibration() -> tuple[str, int]:
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
-def conflicts() -> tuple[str, int]:
+def conflicts() -> Response | tuple[str, int]:
+    """Declare a conflict by email. The answer is the same whether or not the address has an account."""
     me, error, status = acting_user(), None, 200
     email, reason = request.form.get("email", "").strip(), request.form.get("reason", "").strip()
     if request.method == "POST":
-        person = db.session.scalar(select(User).where(User.email == email.lower())) if email else None
-        if not email or not reason:
-            error, status = "Give the person's email address and the nature of the conflict.", 400
-        elif len(reason) > 300:
-            error, status = "Keep the description to 300 characters.", 400
-        elif person is None or person.id == me.id:
-            error, status = "No other account uses that email address; check the spelling.", 400
+        try:
+            declared = declare_by_email(me, email, reason)
+        except ConflictError as exc:
+            db.session.rollback()
+            error, status = str(exc), 400
         else:
-            if db.session.get(ConflictOfInterest, (me.id, person.id)) is None:
-                db.session.add(ConflictOfInterest(assessor_id=me.id, candidate_id=person.id, reason=reason))
             db.session.commit()
-            flash(f"Recorded: you will never be allocated work by {person.name}.", "success")
-            email = reason = ""
-    declared = db.session.execute(
-        select(ConflictOfInterest, User)
-        .join(User, User.id == ConflictOfInterest.candidate_id)
-        .where(ConflictOfInterest.assessor_id == me.id)
-        .order_by(User.name)
-    ).all()
-    return render_template("review/conflicts.html", declared=declared, email=email, reason=reason, error=error), status
+            flash(
+                f"Recorded: you will never be allocated work by whoever uses {declared.email}, now or if they "
+                "register later. Any review of theirs you had open has been passed to another assessor.",
+                "success",
+            )
+            return redirect(url_for("review.conflicts"))
+    page = render_template(
+        "review/conflicts.html", declared=declarations_of(me), email=email, reason=reason, error=error
+    )
+    return page, status

@@ -1,8 +1,10 @@
 """An assessor's workspace on one allocation: the renewable lock and the autosaved review draft.
 
-The lock belongs to one browser window at a time. Opening the review takes it
-(or shows who holds it); every autosave renews it; a save carrying a token that
-no longer holds the lock is refused, so two windows never overwrite each other.
+The lock belongs to one browser window at a time. Opening or reading a review
+takes nothing: the lock is taken by the first change saved (or an explicit
+"Start reviewing"), so merely looking never blocks another window. Every
+autosave renews it; a save carrying a token that no longer holds the lock is
+refused, so two windows never overwrite each other.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from certify.auth.models import User
 from certify.core.rubrics import LEVELS
 from certify.extensions import db
 from certify.review.models import Allocation, Review
-from certify.review.reviewing import ReviewError, criteria
+from certify.review.reviewing import ReviewError, criterion_titles
 
 MAX_COMMENT_CHARS = 5_000
 
@@ -35,9 +37,18 @@ def lock_period() -> timedelta:
     return timedelta(minutes=int(current_app.config.get("REVIEW_LOCK_MINUTES", 120)))
 
 
-def _held_by_other(allocation: Allocation, token: str | None, now: datetime) -> bool:
+def held_elsewhere(allocation: Allocation, token: str | None, now: datetime) -> bool:
+    """Whether a window other than the one holding `token` has the lock now."""
     expires = allocation.lock_expires_at
     return bool(allocation.lock_token and expires and expires > now and allocation.lock_token != token)
+
+
+def lock_held(allocation: Allocation, token: str | None, now: datetime) -> Lock | None:
+    """The lock if the window holding `token` has it now; reading it takes and renews nothing."""
+    expires = allocation.lock_expires_at
+    if token and allocation.lock_token == token and expires and expires > now:
+        return Lock(token, expires)
+    return None
 
 
 def take_lock(
@@ -48,7 +59,7 @@ def take_lock(
         raise ReviewError("This review is not allocated to you.", 404)
     if allocation.status != "allocated":
         return None
-    if _held_by_other(allocation, token, now) and not take_over:
+    if held_elsewhere(allocation, token, now) and not take_over:
         return None
     previous = allocation.lock_token
     new_token = token if token and token == previous else secrets.token_urlsafe(24)
@@ -75,26 +86,29 @@ def release_lock(allocation: Allocation, token: str) -> None:
 
 
 def parse_levels(raw: Any, *, complete: bool) -> dict[str, int]:
-    """Levels from a form or JSON body: known criteria only, each 1-4; all of them when `complete`."""
+    """Levels from a form or JSON body: known criteria only, each 1-4; all of them when `complete`.
+
+    Messages name criteria by their titles, as the assessor sees them on the form.
+    """
     if not isinstance(raw, dict):
         raise ReviewError("Levels must be an object of criterion: level.")
-    codes = criteria()
+    titles = criterion_titles()
     levels: dict[str, int] = {}
     for code, value in raw.items():
-        if code not in codes:
+        if code not in titles:
             raise ReviewError(f"Unknown criterion: {code}.")
         if value in (None, ""):
             continue
         try:
             level = int(value)
         except (TypeError, ValueError):
-            raise ReviewError(f"{code}: choose a level from 1 to 4.") from None
+            raise ReviewError(f"{titles[code]}: choose a level from 1 to 4.") from None
         if level not in LEVELS or isinstance(value, bool):
-            raise ReviewError(f"{code}: choose a level from 1 to 4.")
+            raise ReviewError(f"{titles[code]}: choose a level from 1 to 4.")
         levels[code] = level
-    missing = [code for code in codes if code not in levels]
+    missing = [title for code, title in titles.items() if code not in levels]
     if complete and missing:
-        raise ReviewError(f"Choose a level for every criterion (missing: {', '.join(missing)}).")
+        raise ReviewError(f"Choose a level for every criterion (missing: {'; '.join(missing)}).")
     return levels
 
 
@@ -103,13 +117,13 @@ def parse_comments(raw: Any) -> dict[str, str]:
         return {}
     if not isinstance(raw, dict):
         raise ReviewError("Comments must be an object of criterion: text.")
-    codes = criteria()
+    titles = criterion_titles()
     comments: dict[str, str] = {}
     for code, text in raw.items():
-        if code not in codes:
+        if code not in titles:
             raise ReviewError(f"Unknown criterion: {code}.")
         if not isinstance(text, str) or len(text) > MAX_COMMENT_CHARS:
-            raise ReviewError(f"{code}: a comment is text of at most {MAX_COMMENT_CHARS:,} characters.")
+            raise ReviewError(f"{titles[code]}: a comment is text of at most {MAX_COMMENT_CHARS:,} characters.")
         comments[code] = text
     return comments
 

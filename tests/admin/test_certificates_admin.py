@@ -11,7 +11,7 @@ from certify.audit.models import AuditEvent
 from certify.certificates.models import Certificate
 from certify.database import utcnow
 from certify.extensions import db
-from certify.review.models import ConflictOfInterest
+from certify.review.models import ConflictDeclaration, ConflictOfInterest
 from tests.certificates.support import (
     allocated_assessors,
     certificate,
@@ -181,6 +181,21 @@ def test_admin_with_a_declared_conflict_cannot_decide_either(certification, make
         db.session.commit()
 
     response = post_form(world.client_for(trainer), f"/admin/certificates/issue/{world.candidate.id}")
+
+    assert response.status_code == 403
+    assert certificates(world.app) == []
+
+
+def test_a_conflict_declared_by_email_before_the_candidate_registered_also_bars_the_decider(certification, make_user):
+    world = certification.world
+    certification.make_eligible(world.candidate)
+    sister = make_user(roles=("admin",), name="Sam Sister")
+    with world.app.app_context():
+        # As /review/conflicts keeps it for an address that had no account yet.
+        db.session.add(ConflictDeclaration(assessor_id=sister.id, email=world.candidate.email, reason="sister"))
+        db.session.commit()
+
+    response = post_form(world.client_for(sister), f"/admin/certificates/issue/{world.candidate.id}")
 
     assert response.status_code == 403
     assert certificates(world.app) == []

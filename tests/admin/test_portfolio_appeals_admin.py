@@ -166,6 +166,16 @@ def test_a_bad_conflict_is_refused_and_keeps_what_was_typed(world, admin_client,
     assert "None recorded." in body
 
 
+def test_conflicts_assessors_declared_by_email_are_listed_for_admins_with_the_account_if_any(world, admin_client):
+    client = world.client_for(world.assessors[1])
+    for email, reason in ((world.candidate.email, "My cousin"), ("not.yet@example.org", "My neighbour")):
+        assert post_form(client, "/review/conflicts", {"email": email, "reason": reason}).status_code == 302
+    body = page(admin_client.get("/admin/conflicts"))
+    cousin, neighbour = row(body, world.candidate.email), row(body, "My neighbour")
+    assert world.assessors[1].name in cousin and "Cassandra Quill" in cousin and "My cousin" in cousin
+    assert "not.yet@example.org" in neighbour and "No account yet" in neighbour
+
+
 def test_a_recorded_conflict_is_listed_and_never_allocated(world, admin, admin_client):
     assessor = world.assessors[0]
     response = post_form(

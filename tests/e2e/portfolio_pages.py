@@ -19,7 +19,13 @@ from certify.review.services import get_rubric
 from tests.e2e.test_accounts_e2e import sign_in
 from tests.helpers import PASSWORD
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# The smallest real PDF: one blank page (evidence is rewritten without its metadata, which needs a page tree).
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
+    b"trailer << /Root 1 0 R /Size 4 >>\n%%EOF\n"
+)
 UPLOAD_NAME = "Cassandra-Quill-signoff.pdf"
 
 
@@ -86,7 +92,7 @@ def the_version(app: Flask, candidate: User) -> tuple[int, str]:
 
 
 def review_in(page: Page, criteria: list[Criterion], levels: dict[str, int], overall: str) -> None:
-    """Fill the review form through its labels, wait for the autosave of the last change, submit."""
+    """Fill the review form through its labels, wait for the autosave of the last change, submit and confirm."""
     for position, criterion in enumerate(criteria, start=1):
         group = page.get_by_role("group", name=f"{position}. {criterion.title}")
         group.get_by_role("radio", name=re.compile(rf"^{levels[criterion.code]}, ")).check()
@@ -98,3 +104,5 @@ def review_in(page: Page, criteria: list[Criterion], levels: dict[str, int], ove
     assert saved.value.ok
     expect(page.get_by_role("status").filter(has_text="Draft saved at")).to_be_visible()
     page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Confirm your review of "))).to_be_visible()
+    page.get_by_role("button", name="Confirm and submit").click()

@@ -111,7 +111,7 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
             evidence.click()
         download = download_info.value
         assert download.suggested_filename == "evidence-1.pdf"
-        assert Path(download.path()).read_bytes() == PDF
+        assert Path(download.path()).read_bytes().startswith(b"%PDF-")  # a copy without identifying metadata
         assert_accessible(assessor)
 
         review_in(assessor, criteria, {c.code: 3 for c in criteria}, "Assessor one: proficient throughout.")

@@ -5,7 +5,10 @@
    network fails. Fields say where they go with data attributes:
      data-autosave-group="sections" data-autosave-key="KPM"  -> {sections: {KPM: value}}
      data-autosave-key="overall"                             -> {overall: value}
-   Radio buttons contribute only their checked value. */
+   Radio buttons contribute only their checked value.
+   A review form starts without a lock: the server gives one with the first
+   save, which this script keeps (in the form and in the address, so a reload
+   keeps it) and sends with every later save. */
 (function () {
   "use strict";
 
@@ -73,6 +76,7 @@
         if (request.status === 200) {
           retryDelay = 1000;
           seqInput.value = String(seq + 1);
+          if (lockInput && data.lock && lockInput.value !== data.lock) { holdLock(data.lock); }
           if (!again) { dirty = false; }
           say("Draft saved at " + clock(new Date()) + ".", "ok");
         } else if (request.status === 409 || request.status === 423) {
@@ -90,6 +94,18 @@
       };
       request.onerror = function () { inFlight = false; retry(); };
       request.send(JSON.stringify(body));
+    }
+
+    function holdLock(lock) {
+      lockInput.value = lock;
+      Array.prototype.forEach.call(form.querySelectorAll("[data-lock-start]"), function (notice) {
+        notice.hidden = true;
+      });
+      if (window.history && window.history.replaceState) {
+        var address = new URL(window.location.href);
+        address.searchParams.set("lock", lock);
+        window.history.replaceState(null, "", address.toString());
+      }
     }
 
     function retry() {
