@@ -40,6 +40,11 @@ def availability(user: User, assessment: Assessment, now: datetime) -> Availabil
         return Availability(False, f"This exam closed on {assessment.available_until.strftime('%d %B %Y, %H:%M')} UTC.")
     if assessment.requires_course_completion and not has_completed_course(user):
         return Availability(False, "Complete every module of the MID course first.")
+    if assessment.kind == "diagnostic" and has_completed_course(user):
+        # A pre-test measures the starting point; taken after the course it would measure nothing.
+        return Availability(
+            False, "This pre-test is taken before the course, and you have completed the course already."
+        )
     finished = db.session.scalars(
         select(Attempt)
         .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id, Attempt.status != "in_progress")
