@@ -74,7 +74,7 @@ def briefing(user: User, assessment: Assessment, now: datetime) -> Briefing:
         state=availability(user, assessment, now),
         blueprint=blueprint_rows(assessment),
         minutes=assessment.time_limit_minutes,
-        your_minutes=int((your_deadline - now) / timedelta(minutes=1)),
+        your_minutes=max(0, int((your_deadline - now) / timedelta(minutes=1))),
         attempt_number=used + 1,
         attempts_left_after=left,
         accommodation=accommodation if accommodation and (multiplier > 1 or accommodation.notes) else None,
