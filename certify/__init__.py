@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_config(app, test_config)
     register_extensions(app)
     register_request_hooks(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
@@ -129,6 +130,14 @@ def register_request_hooks(app: Flask) -> None:
         token = g.pop("write_intent_token", None)
         if token is not None:
             reset_write_intent(token)
+
+
+def register_url_converters(app: Flask) -> None:
+    # Every <int:...> in a URL is a row id or a position stored in a 32-bit column: a larger
+    # number can match nothing, so it is a 404 rather than an overflow deep in the database driver.
+    from certify.security.urls import DatabaseInteger
+
+    app.url_map.converters["int"] = DatabaseInteger
 
 
 def register_blueprints(app: Flask) -> None:

@@ -25,6 +25,7 @@ from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.core.delivery import opaque_id
 from certify.core.item_analysis import ItemInfo, Response, Thresholds, analyse_items, build_matrix
 from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N
+from certify.core.scoring import is_omitted
 from certify.core.test_analysis import analyse_test
 from certify.database import utcnow
 from certify.extensions import db
@@ -117,7 +118,7 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
     slot_count: dict[tuple[int, str], int] = defaultdict(int)
     for row in rows:
         version, _ref = versions[row.item_version_id]
-        omitted = row.answer is None
+        omitted = is_omitted(row.answer)
         credit = None if omitted else float(row.credit or 0.0)
         choice = None
         if version.type in CHOICE_TYPES and not omitted:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, jsonify, url_for
 from werkzeug.wrappers import Response
 
 from certify.api import bp
@@ -16,6 +16,7 @@ from certify.assessments.serialise import attempt_result, attempt_state
 from certify.database import utcnow
 from certify.extensions import db
 from certify.security.access import acting_user
+from certify.security.json_input import JsonRefused, json_object
 
 
 def _error(exc: runner.AttemptRefused) -> Response:
@@ -77,8 +78,11 @@ def attempt(attempt_id: int) -> Response:
 @bp.put("/attempts/<int:attempt_id>/responses/<int:position>")
 def save_response(attempt_id: int, position: int) -> Response:
     attempt, now = _mine(attempt_id), utcnow()
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or "seq" not in payload:
+    try:
+        payload = json_object()
+    except JsonRefused as exc:
+        return _error(runner.AttemptRefused(str(exc), 400))
+    if "seq" not in payload:
         return _error(runner.AttemptRefused("Send JSON with `answer` and `seq`.", 400))
     try:
         seq, saved_at = runner.save(attempt, position, payload.get("answer"), payload["seq"], now)
@@ -92,8 +96,11 @@ def save_response(attempt_id: int, position: int) -> Response:
 @bp.put("/attempts/<int:attempt_id>/flags/<int:position>")
 def set_flag(attempt_id: int, position: int) -> Response:
     attempt, now = _mine(attempt_id), utcnow()
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("flagged"), bool):
+    try:
+        payload = json_object()
+    except JsonRefused as exc:
+        return _error(runner.AttemptRefused(str(exc), 400))
+    if not isinstance(payload.get("flagged"), bool):
         return _error(runner.AttemptRefused("Send JSON with `flagged`: true or false.", 400))
     try:
         runner.set_flag(attempt, position, payload["flagged"], now)

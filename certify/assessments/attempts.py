@@ -20,6 +20,9 @@ from certify.core.items import ItemError
 from certify.core.scoring import AttemptResult, ItemScore, score_attempt, score_item
 from certify.extensions import db
 
+# Sequence numbers are stored in a 32-bit integer column; anything larger is refused, not overflowed.
+MAX_SEQ = 2**31 - 1
+
 
 class AttemptRefused(Exception):
     """A request about an attempt that cannot be honoured; `status` is the HTTP status to answer with."""
@@ -81,12 +84,14 @@ def presentation(attempt: Attempt, item: AttemptItem) -> Presentation:
 def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) -> tuple[int, datetime]:
     """Store an answer (in shown ids) if `seq` is newer than the stored one; returns (seq, saved_at).
 
-    Raises AttemptRefused: 409 "closed" after the deadline and grace, 409 "stale" with the
-    current state when a newer save already landed, 400 for a malformed answer or seq.
+    Saving the same answer again with the stored seq is a replay and answers as the first save
+    did, with the stored saved_at. Raises AttemptRefused: 409 "closed" after the deadline and
+    grace, 409 "stale" with the current state when a newer or different save with that seq
+    already landed, 400 for a malformed answer or seq.
     This is the hot path of an exam: a handful of statements, no ORM object loading.
     """
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-        raise AttemptRefused("`seq` must be a whole number of 1 or more.", 400)
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
+        raise AttemptRefused(f"`seq` must be a whole number from 1 to {MAX_SEQ}.", 400)
     if attempt.status != "in_progress" or finalise_if_overdue(attempt, now):
         raise AttemptRefused("This attempt is closed; answers can no longer change.", 409, error="closed")
     row = db.session.execute(
@@ -97,8 +102,9 @@ def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) 
     if row is None:
         raise AttemptRefused(f"This attempt has no question {position}.", 404)
     item_id, content = row
+    shown = present(content, f"{attempt.seed}:{position}")
     try:
-        internal = to_internal(content, present(content, f"{attempt.seed}:{position}"), answer)
+        internal = to_internal(content, shown, answer)
     except ItemError as exc:
         raise AttemptRefused(f"Question {position}: {exc}.", 400) from None
     changed = db.session.execute(
@@ -109,8 +115,11 @@ def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) 
     ).rowcount
     if not changed:
         current = db.session.execute(
-            select(Response.seq, Response.answer).where(Response.attempt_item_id == item_id)
+            select(Response.seq, Response.answer, Response.saved_at).where(Response.attempt_item_id == item_id)
         ).one()
+        if current.seq == seq and _same_answer(content, shown, current.answer, internal):
+            # The same save arriving twice (an autosave and the form post that followed it): a replay.
+            return seq, current.saved_at or now
         raise AttemptRefused(
             "A newer answer to this question has already been saved.",
             409,
@@ -119,6 +128,14 @@ def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) 
             answer=current.answer,
         )
     return seq, now
+
+
+def _same_answer(content: Any, shown: Presentation, stored: Any, internal: Any) -> bool:
+    """Whether a stored answer (shown ids) means the same as a new one (authored ids, normalised)."""
+    try:
+        return bool(to_internal(content, shown, stored) == internal)
+    except ItemError:
+        return False
 
 
 def _shown(answer: Any, internal: Any) -> Any:

@@ -16,7 +16,7 @@ from certify.assessments.models import Assessment, Bank, Item, ItemVersion
 from certify.auth.models import User
 from certify.core.assembly import AssemblyError, PoolItem, assemble
 from certify.core.assessment_spec import BlueprintCell
-from certify.course.services import has_completed_course
+from certify.course.services import course_completed_at, has_completed_course
 from certify.extensions import db
 
 
@@ -40,6 +40,11 @@ def availability(user: User, assessment: Assessment, now: datetime) -> Availabil
         return Availability(False, f"This exam closed on {assessment.available_until.strftime('%d %B %Y, %H:%M')} UTC.")
     if assessment.requires_course_completion and not has_completed_course(user):
         return Availability(False, "Complete every module of the MID course first.")
+    if assessment.kind == "diagnostic" and _course_done_by(user, now):
+        # A pre-test measures the starting point; taken after the course it would measure nothing.
+        return Availability(
+            False, "This pre-test is taken before the course, and you have completed the course already."
+        )
     finished = db.session.scalars(
         select(Attempt)
         .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id, Attempt.status != "in_progress")
@@ -57,6 +62,11 @@ def availability(user: User, assessment: Assessment, now: datetime) -> Availabil
                 f"({assessment.cooldown_days} days after your last attempt).",
             )
     return Availability(True, "")
+
+
+def _course_done_by(user: User, now: datetime) -> bool:
+    completed = course_completed_at(user)
+    return isinstance(completed, datetime) and completed <= now
 
 
 def deadline_for(assessment: Assessment, started: datetime, multiplier: float) -> datetime:

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from certify.assessments import attempts as runner
-from certify.assessments import bp, starting
+from certify.assessments import bp, instructions, starting
 from certify.assessments import services as bank_service
 from certify.assessments.answers import answer_from_form
 from certify.assessments.attempt_models import Attempt
@@ -38,16 +38,26 @@ def _closed(attempt: Attempt) -> Response:
 @bp.route("/")
 def index() -> str:
     user, now = acting_user(), utcnow()
-    listed = [(a, starting.availability(user, a, now)) for a in bank_service.assessments()]
+    titles = instructions.competency_titles()
+    listed = [
+        (a, starting.availability(user, a, now), instructions.blueprint_rows(a, titles))
+        for a in bank_service.assessments()
+    ]
     history = db.session.query(Attempt).filter(Attempt.user_id == user.id).order_by(Attempt.id.desc()).all()
     return render_template("exams/index.html", listed=listed, history=history, confirm=ConfirmForm())
 
 
-@bp.route("/<slug>/start", methods=["POST"])
-def start(slug: str) -> Response:
+@bp.route("/<slug>/start", methods=["GET", "POST"])
+def start(slug: str) -> Response | str:
+    """GET: the instructions, before any attempt exists; POST: the explicit start (or resume)."""
     assessment = next((a for a in bank_service.assessments() if a.slug == slug), None)
     if assessment is None:
         abort(404)
+    if request.method == "GET":
+        briefing = instructions.briefing(acting_user(), assessment, utcnow())
+        if briefing.state.open_attempt is not None:  # resuming needs no instructions
+            return redirect(url_for("assessments.question", attempt_id=briefing.state.open_attempt.id, position=1))
+        return render_template("exams/instructions.html", briefing=briefing, confirm=ConfirmForm())
     try:
         attempt = starting.start(acting_user(), assessment, utcnow())
     except runner.AttemptRefused as exc:

@@ -35,8 +35,24 @@ class AttemptResult:
     competencies: tuple[CompetencyResult, ...]
 
 
+def is_omitted(answer: object) -> bool:
+    """Whether an answer (in any ids) leaves the item blank: nothing, an empty choice, blank text.
+
+    The one definition of an omit: official scoring gives it 0 and item analysis counts it as omitted.
+    """
+    if answer is None:
+        return True
+    if isinstance(answer, str):
+        return not answer.strip()
+    if isinstance(answer, (list, tuple, dict)):
+        return not answer
+    return False
+
+
 def score_item(content: Mapping[str, object], answer: object) -> float:
-    """Credit for an (internal) answer to an item version's content."""
+    """Credit for an (internal) answer to an item version's content; an omit scores 0 under every rule."""
+    if is_omitted(answer):
+        return 0.0
     kind = str(content["type"])
     body = content["body"]
     assert isinstance(body, Mapping)

@@ -13,6 +13,13 @@ from tests.exams.conftest import QUIZ
 from tests.helpers import PASSWORD
 
 
+def start_exam(page: Page, title: str) -> None:
+    """From the exams page: open the exam's instructions, then start it explicitly."""
+    page.get_by_role("link", name=f"Start the exam: {title}").click()
+    expect(page.get_by_role("heading", level=1, name=f"Before you start: {title}")).to_be_visible()
+    page.get_by_role("button", name="Start the exam now").click()
+
+
 def _radio_question(page: Page, attempt_url: str) -> int:
     """Go to the first question answered with radio buttons; returns its position."""
     for position in range(1, 8):
@@ -28,7 +35,7 @@ def test_candidate_takes_an_exam_by_keyboard_with_autosave_and_a_reload(page: Pa
     sign_in(page, user.email, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Exams").click()
     assert_accessible(page)
-    page.get_by_role("button", name="Start the exam").click()
+    start_exam(page, "Sample quiz")
     expect(page.get_by_text(re.compile(r"Sample quiz: question 1 of 7"))).to_be_visible()
     expect(page.get_by_text("Time left:")).to_be_visible()
     assert_accessible(page)
@@ -69,7 +76,7 @@ def test_the_timer_counts_down_and_has_a_live_region(page: Page, make_user, load
     user = make_user()
     sign_in(page, user.email, PASSWORD)
     page.goto("/exams/")
-    page.get_by_role("button", name="Start the exam").click()
+    start_exam(page, "Sample quiz")
     before = page.locator("#timer-value").inner_text()
     page.wait_for_timeout(2100)
     assert page.locator("#timer-value").inner_text() != before

@@ -279,7 +279,9 @@ def test_a_candidate_sees_hostile_items_inert_in_the_exam_runner_and_feedback(
     sign_in(page, candidate.email, PASSWORD)
     page.goto("/exams/")
     inspect(page, recorder)
-    page.get_by_role("button", name="Start the exam").click()
+    page.get_by_role("link", name="Start the exam").click()
+    inspect(page, recorder)  # the instructions, with the hostile exam's title and blueprint
+    page.get_by_role("button", name="Start the exam now").click()
     expect(page.get_by_text(f"Hostile quiz: question 1 of {count}")).to_be_visible()
     attempt = re.search(r"/exams/attempts/\d+", page.url)
     assert attempt is not None

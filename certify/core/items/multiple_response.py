@@ -2,7 +2,8 @@
 
 Rules: `partial` (keyed options chosen minus wrong options chosen, over the
 number keyed, never below zero), `per_option` (share of options classified
-correctly as chosen or not) and `all_or_nothing`.
+correctly as chosen or not) and `all_or_nothing`. Choosing nothing is an omit and scores 0
+under every rule.
 """
 
 from __future__ import annotations
@@ -58,11 +59,14 @@ def normalise_response(body: Mapping[str, Any], answer: Any) -> Any:
     ids = {o["id"] for o in body["options"]}
     if not isinstance(answer, list) or not all(isinstance(a, str) and a in ids for a in answer):
         raise ItemError("choose from the listed options")
-    return sorted(set(answer))
+    # Choosing nothing is leaving the item blank: an omit, never an answer that earns credit.
+    return sorted(set(answer)) or None
 
 
 def score(body: Mapping[str, Any], answer: Any) -> float:
     chosen = set(answer or [])
+    if not chosen:
+        return 0.0  # an omit; `per_option` would otherwise credit every unkeyed option left unchosen
     keyed = set(body["key"])
     rule = body.get("scoring", "partial")
     if rule == "all_or_nothing":

@@ -56,6 +56,7 @@
     var token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
     var scheduled = null;
     var inFlight = false;
+    var inFlightSeq = 0;
     var again = false;
     var retryDelay = 1000;
     var navigating = false;
@@ -110,6 +111,7 @@
 
     function save() {
       scheduled = null;
+      if (navigating) { return; }
       var answer = collect();
       if (answer === undefined) { show("Give every step a different position to save this answer."); return; }
       var body = JSON.stringify(answer);
@@ -118,6 +120,7 @@
       inFlight = true;
       show("Saving…");
       var seq = parseInt(seqInput.value, 10);
+      inFlightSeq = seq;
       window.fetch(saveUrl, {
         method: "PUT",
         credentials: "same-origin",
@@ -165,9 +168,14 @@
     form.addEventListener("input", function () { schedule(SAVE_DELAY_MS); });
     form.addEventListener("focusout", function () { if (scheduled) { window.clearTimeout(scheduled); save(); } });
     form.addEventListener("submit", function () {
-      // The form post saves the answer itself; stop the timer-driven save from racing it.
+      // The form post saves the answer itself, so it supersedes any autosave: a pending one is
+      // cancelled, and one already on its way (leaving the field starts one) keeps its sequence
+      // number while the post takes the next, so whichever reaches the server first, the post wins
+      // and is never mistaken for a save from another window. The form's fields are read after
+      // this handler, so the new number goes with the post.
       navigating = true;
       if (scheduled) { window.clearTimeout(scheduled); scheduled = null; }
+      if (inFlight && parseInt(seqInput.value, 10) <= inFlightSeq) { seqInput.value = inFlightSeq + 1; }
     });
     if (flag && flagUrl) {
       flag.addEventListener("change", function () {
