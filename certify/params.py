@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
+DATABASE_INT_MAX = 2**31 - 1  # the largest value an INTEGER column holds on PostgreSQL
 
 
 def whole_number(value: object, default: int = 0) -> int:
@@ -19,34 +17,6 @@ def whole_number(value: object, default: int = 0) -> int:
         return default
 
 
-# Strings (with their escapes) are skipped whole, so brackets inside them do not count as nesting.
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
-
-
-class JSONInputError(ValueError):
-    """A JSON body that cannot be read; the message says why, for the person who sent it."""
-
-
-def json_document(raw: bytes | str, max_depth: int = 32) -> Any:
-    """Parse untrusted JSON, refusing nesting deeper than `max_depth` before the parser ever recurses.
-
-    Python's parser (and anything that walks the result recursively) meets deep nesting with a
-    RecursionError; measuring the depth first, without recursion, turns it into a clear refusal.
-    """
-    try:
-        source = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    except UnicodeDecodeError as exc:
-        raise JSONInputError(f"That is not valid JSON ({exc}).") from None
-    depth = 0
-    for token in _JSON_TOKENS.finditer(source):
-        bracket = token.group()
-        if bracket in "[{":
-            depth += 1
-            if depth > max_depth:
-                raise JSONInputError(f"That JSON is nested more than {max_depth} levels deep; no credential is.")
-        elif bracket in "]}":
-            depth -= 1
-    try:
-        return json.loads(source)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise JSONInputError(f"That is not valid JSON ({exc}).") from None
+def is_sequence_number(value: object) -> bool:
+    """A save's sequence number: a whole number from 1 up to what an INTEGER column holds (never a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= DATABASE_INT_MAX

@@ -19,9 +19,10 @@ from certify.core.delivery import Presentation, present, to_internal
 from certify.core.items import ItemError
 from certify.core.scoring import AttemptResult, ItemScore, score_attempt, score_item
 from certify.extensions import db
+from certify.params import DATABASE_INT_MAX, is_sequence_number
 
 # Sequence numbers are stored in a 32-bit integer column; anything larger is refused, not overflowed.
-MAX_SEQ = 2**31 - 1
+MAX_SEQ = DATABASE_INT_MAX
 
 
 class AttemptRefused(Exception):
@@ -90,7 +91,7 @@ def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) 
     already landed, 400 for a malformed answer or seq.
     This is the hot path of an exam: a handful of statements, no ORM object loading.
     """
-    if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
+    if not is_sequence_number(seq):
         raise AttemptRefused(f"`seq` must be a whole number from 1 to {MAX_SEQ}.", 400)
     if attempt.status != "in_progress" or finalise_if_overdue(attempt, now):
         raise AttemptRefused("This attempt is closed; answers can no longer change.", 409, error="closed")

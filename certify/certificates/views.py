@@ -21,8 +21,8 @@ from certify.certificates.production import document_for
 from certify.certificates.status import check_credential, parse_list_name, status_list_document
 from certify.database import utcnow, write_intent
 from certify.extensions import db
-from certify.params import JSONInputError, json_document
 from certify.security import throttle
+from certify.security.json_input import JsonRefused, parse_json
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 MAX_CHECK_BYTES = 10 * 1024 * 1024
@@ -120,8 +120,8 @@ def check() -> tuple[str, int]:
             error, status = "That is larger than any credential (512 KB).", 413
         else:
             try:
-                document = json_document(raw, MAX_JSON_DEPTH)
-            except JSONInputError as exc:
+                document = parse_json(raw, MAX_JSON_DEPTH)
+            except JsonRefused as exc:
                 error, status = str(exc), 400
             else:
                 result = check_credential(document, utcnow())

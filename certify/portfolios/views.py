@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
@@ -11,7 +10,7 @@ from werkzeug.wrappers import Response
 from certify import storage
 from certify.database import utcnow
 from certify.extensions import db
-from certify.params import whole_number
+from certify.params import is_sequence_number, whole_number
 from certify.portfolios import bp
 from certify.portfolios import services as portfolios
 from certify.portfolios.services import PortfolioError
@@ -20,6 +19,7 @@ from certify.review.presenting import feedback, reference
 from certify.review.reviewing import ReviewError
 from certify.review.services import get_rubric
 from certify.security.access import acting_user
+from certify.security.json_input import JsonRefused, json_object
 from certify.security.uploads import KINDS
 
 
@@ -68,9 +68,12 @@ def save() -> Response | tuple[str, int]:
 
 @bp.route("/draft", methods=["PUT"])
 def autosave() -> Response | tuple[Response, int]:
-    body: Any = request.get_json(silent=True)
-    seq = body.get("seq") if isinstance(body, dict) else None
-    if not isinstance(body, dict) or not isinstance(body.get("sections"), dict) or not _positive(seq):
+    try:
+        body = json_object()
+    except JsonRefused as exc:
+        return jsonify(error="invalid", message=str(exc)), 400
+    seq = body.get("seq")
+    if not isinstance(body.get("sections"), dict) or not is_sequence_number(seq):
         return jsonify(error="invalid", message="Send {sections: {code: text}, seq: a positive whole number}."), 400
     try:
         seq = portfolios.save_draft(acting_user(), body["sections"], seq, utcnow())
@@ -198,7 +201,3 @@ def appeal(number: int) -> Response | tuple[str, int]:
         "Your appeal was lodged. An administrator will allocate a fresh assessor to re-mark your portfolio.", "success"
     )
     return redirect(url_for("portfolios.version", number=number))
-
-
-def _positive(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0

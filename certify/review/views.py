@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from certify.database import utcnow
 from certify.extensions import db
-from certify.params import whole_number
+from certify.params import is_sequence_number, whole_number
 from certify.portfolios.models import PortfolioVersion
 from certify.portfolios.services import blind_copy
 from certify.portfolios.views import file_response
@@ -23,6 +23,7 @@ from certify.review.presenting import blind_files, blind_portfolio, reference
 from certify.review.reviewing import ReviewError, allocation_for, criteria, record_calibration, submit_review
 from certify.review.services import get_rubric
 from certify.security.access import acting_user
+from certify.security.json_input import JsonRefused, json_object
 from certify.security.scrub import ScrubFailed
 
 
@@ -175,9 +176,12 @@ def found_version(allocation: Allocation) -> PortfolioVersion:
 @bp.route("/allocations/<int:allocation_id>/draft", methods=["PUT"])
 def autosave(allocation_id: int) -> Response | tuple[Response, int]:
     found = _mine(allocation_id)
-    body: Any = request.get_json(silent=True)
-    seq = body.get("seq") if isinstance(body, dict) else None
-    if not isinstance(body, dict) or not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+    try:
+        body = json_object()
+    except JsonRefused as exc:
+        return jsonify(error="invalid", message=str(exc)), 400
+    seq = body.get("seq")
+    if not is_sequence_number(seq):
         return jsonify(error="invalid", message="Send {levels, comments, overall, seq, lock}."), 400
     try:
         lock = ws.save_draft(

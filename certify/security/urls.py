@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
 
-DATABASE_INT_MAX = 2**31 - 1  # the largest value an INTEGER column holds on PostgreSQL
+from certify.params import DATABASE_INT_MAX
 
 
 class DatabaseInteger(IntegerConverter):

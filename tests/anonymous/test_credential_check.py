@@ -150,7 +150,7 @@ def test_json_nested_200000_deep_is_a_quick_clear_400(visitor, issued, opening):
         response = post_form(visitor, "/verify/", form)
         assert time.monotonic() - started < 1
         assert response.status_code == 400
-        assert "nested more than 32 levels deep" in page(response)
+        assert "nested too deeply (at most 32 levels)" in page(response)
     assert check_json(visitor, credential_of(visitor, issued.code))[0] == 200  # nothing changed: ours still verifies
 
 
