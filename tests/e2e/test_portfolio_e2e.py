@@ -19,7 +19,6 @@ from certify.review.models import AnchorPortfolio
 from certify.review.services import get_rubric
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.portfolio_pages import (
-    PDF,
     UPLOAD_NAME,
     browser_of,
     expect_absent,
@@ -31,6 +30,7 @@ from tests.e2e.portfolio_pages import (
     the_version,
 )
 from tests.portfolio_support import World
+from tests.security.planted_metadata import PLANTED, leaks, pdf_with_metadata
 
 
 def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
@@ -61,9 +61,12 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
         )
     expect(page.get_by_role("status").filter(has_text="Draft last saved")).to_be_visible()
 
-    # Evidence: a small PDF whose name gives the candidate away (assessors must never see it).
+    # Evidence: a PDF whose file name and metadata (Info, XMP, annotations) give its author away;
+    # assessors must never see either.
+    original = pdf_with_metadata()
+    assert leaks(original) == set(PLANTED)
     page.get_by_label("File", exact=True).set_input_files(
-        files=[{"name": UPLOAD_NAME, "mimeType": "application/pdf", "buffer": PDF}]
+        files=[{"name": UPLOAD_NAME, "mimeType": "application/pdf", "buffer": original}]
     )
     page.get_by_label("Evidence for").select_option(label=first.title)
     page.get_by_role("button", name="Upload").click()
@@ -80,7 +83,9 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
     expect(page.get_by_role("heading", level=1, name="Portfolio version 1")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Version 1 was submitted for assessment.")).to_be_visible()
     expect(page.get_by_text("Two assessors are scoring your portfolio independently")).to_be_visible()
-    expect(page.get_by_role("link", name=UPLOAD_NAME)).to_be_visible()
+    with page.expect_download() as own_download:
+        page.get_by_role("link", name=UPLOAD_NAME).click()
+    assert Path(own_download.value.path()).read_bytes() == original  # the candidate keeps their file as uploaded
     assert_accessible(page)
 
     version_id, ref = the_version(app, candidate)
@@ -111,7 +116,8 @@ def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(
             evidence.click()
         download = download_info.value
         assert download.suggested_filename == "evidence-1.pdf"
-        assert Path(download.path()).read_bytes().startswith(b"%PDF-")  # a copy without identifying metadata
+        received = Path(download.path()).read_bytes()
+        assert received.startswith(b"%PDF-") and leaks(received) == set()  # a copy without identifying metadata
         assert_accessible(assessor)
 
         review_in(assessor, criteria, {c.code: 3 for c in criteria}, "Assessor one: proficient throughout.")
