@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -76,7 +76,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(accounts.load_session_user)
+    login_manager.user_loader(lambda user_key: accounts.load_session_user(user_key, session.get(accounts.SESSION_KEY)))
 
     @login_manager.request_loader
     def load_bearer_user(req: Any) -> Any:
