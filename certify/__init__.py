@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from certify.config import load_config, testing_overrides
-from certify.database import configure_engine, reset_write_intent, set_write_intent
+from certify.database import configure_engine, reset_write_intent, set_write_intent, write_intent
 from certify.extensions import csrf, db, login_manager, migrate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -120,7 +120,12 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def finish(response: Response) -> Response:
         if outbox.has_pending_in_session() and response.status_code < 400:
-            outbox.deliver_pending(app)
+            if app.config["MAIL_AFTER_RESPONSE"]:
+                # Sent once the answer has gone out, so how long a page takes tells
+                # nobody whether it sent mail (e.g. whether an address has an account).
+                response.call_on_close(lambda: deliver_after_response(app))
+            else:
+                outbox.deliver_pending(app)
         return add_security_headers(app, response)
 
     @app.teardown_request
@@ -128,6 +133,18 @@ def register_request_hooks(app: Flask) -> None:
         token = g.pop("write_intent_token", None)
         if token is not None:
             reset_write_intent(token)
+
+
+def deliver_after_response(app: Flask) -> None:
+    """Send the mail a request queued, after its response has been sent."""
+    from certify.outbox import services as outbox
+
+    with app.app_context(), write_intent():
+        try:
+            outbox.deliver_pending(app)
+        except Exception:  # the mail stays queued; `flask outbox send` retries it
+            db.session.rollback()
+            app.logger.exception("mail delivery after the response failed")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -149,6 +149,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "RECERTIFICATION_WINDOW_YEARS": _int(env, "CERTIFY_RECERTIFICATION_WINDOW_YEARS", 3),
         # Mail goes through the outbox table; the backend delivers it.
         "MAIL_BACKEND": env.get("CERTIFY_MAIL_BACKEND", "console"),
+        # Deliver a request's mail after its response has been sent (timing then
+        # reveals nothing); tests turn it off to read the mail right after a request.
+        "MAIL_AFTER_RESPONSE": _bool(env, "CERTIFY_MAIL_AFTER_RESPONSE", True),
         "MAIL_FROM": env.get("CERTIFY_MAIL_FROM", "Certify <no-reply@certify.invalid>"),
         "MAIL_FILE_DIR": env.get("CERTIFY_MAIL_FILE_DIR") or str(instance / "outbox"),
         "SMTP_HOST": env.get("CERTIFY_SMTP_HOST", "localhost"),
@@ -169,5 +172,6 @@ def testing_overrides(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": "test-" + "x" * 40,
         "PASSWORD_HASH_METHOD": "scrypt:16384:8:1",
         "MAIL_BACKEND": "memory",
+        "MAIL_AFTER_RESPONSE": False,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(instance_path, 'test.sqlite3')}",
     }

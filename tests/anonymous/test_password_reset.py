@@ -134,3 +134,16 @@ def test_one_address_cannot_be_flooded_with_reset_mail(app, make_user, sent_mail
     ]
     assert statuses == [302] * limit + [429]
     assert len(sent_mail) == limit
+
+
+def test_reset_mail_leaves_after_the_response_so_timing_cannot_tell_known_addresses(app_factory, make_user):
+    app = app_factory(MAIL_AFTER_RESPONSE=True)
+    sent_mail = app.extensions.setdefault("certify_mail_sent", [])
+    user = make_user()
+    client = app.test_client()
+    response = post_form(client, "/auth/forgot", {"email": user.email})
+    assert response.status_code == 302 and sent_mail == []  # the answer is complete before any mail is sent
+    response.close()  # what the WSGI server does once the response has gone out
+    assert [mail["to"] for mail in sent_mail] == [user.email]
+    with app.app_context():
+        assert db.session.query(OutboxMessage).one().sent_at is not None
