@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import click
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from certify.config import load_config, testing_overrides
-from certify.database import configure_engine, reset_write_intent, set_write_intent
+from certify.database import configure_engine, reset_write_intent, set_write_intent, write_intent
 from certify.extensions import csrf, db, login_manager, migrate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -78,7 +78,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(accounts.load_session_user)
+    login_manager.user_loader(lambda user_key: accounts.load_session_user(user_key, session.get(accounts.SESSION_KEY)))
 
     @login_manager.request_loader
     def load_bearer_user(req: Any) -> Any:
@@ -122,7 +122,12 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def finish(response: Response) -> Response:
         if outbox.has_pending_in_session() and response.status_code < 400:
-            outbox.deliver_pending(app)
+            if app.config["MAIL_AFTER_RESPONSE"]:
+                # Sent once the answer has gone out, so how long a page takes tells
+                # nobody whether it sent mail (e.g. whether an address has an account).
+                response.call_on_close(lambda: deliver_after_response(app))
+            else:
+                outbox.deliver_pending(app)
         return add_security_headers(app, response)
 
     @app.teardown_request
@@ -138,6 +143,18 @@ def register_url_converters(app: Flask) -> None:
     from certify.security.urls import DatabaseInteger
 
     app.url_map.converters["int"] = DatabaseInteger
+
+
+def deliver_after_response(app: Flask) -> None:
+    """Send the mail a request queued, after its response has been sent."""
+    from certify.outbox import services as outbox
+
+    with app.app_context(), write_intent():
+        try:
+            outbox.deliver_pending(app)
+        except Exception:  # the mail stays queued; `flask outbox send` retries it
+            db.session.rollback()
+            app.logger.exception("mail delivery after the response failed")
 
 
 def register_blueprints(app: Flask) -> None:

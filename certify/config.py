@@ -177,6 +177,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "RENEWAL_AUTO_APPROVE": _bool(env, "CERTIFY_RENEWAL_AUTO_APPROVE", False),
         # Mail goes through the outbox table; the backend delivers it.
         "MAIL_BACKEND": env.get("CERTIFY_MAIL_BACKEND", "console"),
+        # Deliver a request's mail after its response has been sent (timing then
+        # reveals nothing); tests turn it off to read the mail right after a request.
+        "MAIL_AFTER_RESPONSE": _bool(env, "CERTIFY_MAIL_AFTER_RESPONSE", True),
         "MAIL_FROM": env.get("CERTIFY_MAIL_FROM", "Certify <no-reply@certify.invalid>"),
         "MAIL_FILE_DIR": env.get("CERTIFY_MAIL_FILE_DIR") or str(instance / "outbox"),
         "SMTP_HOST": env.get("CERTIFY_SMTP_HOST", "localhost"),
@@ -197,5 +200,6 @@ def testing_overrides(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": "test-" + "x" * 40,
         "PASSWORD_HASH_METHOD": "scrypt:16384:8:1",
         "MAIL_BACKEND": "memory",
+        "MAIL_AFTER_RESPONSE": False,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(instance_path, 'test.sqlite3')}",
     }

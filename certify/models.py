@@ -4,7 +4,7 @@ from certify.analysis.models import AnalysisSnapshot, AngoffPanellist, AngoffRat
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
 from certify.audit.models import AuditEvent
-from certify.auth.models import ApiToken, User, UserRole
+from certify.auth.models import ApiToken, BrowserSession, User, UserRole
 from certify.certificates.models import Certificate, DevelopmentActivity, RenewalRequest, SerialCounter
 from certify.course.models import (
     CourseCompletion,
@@ -49,6 +49,7 @@ __all__ = [
     "AuditEvent",
     "Bank",
     "Blob",
+    "BrowserSession",
     "CalibrationAttempt",
     "Certificate",
     "Cohort",

@@ -18,7 +18,7 @@ from certify.database import utcnow
 from certify.extensions import db
 from tests.core.samples import BANK
 from tests.exams.conftest import EXAM
-from tests.helpers import post_form
+from tests.helpers import post_form, sign_in_directly
 
 ITEM_REFS = ("S-SC", "S-MR", "S-TF", "S-MA", "S-OR", "S-SA", "S-NU")  # the sample bank's live items, authored order
 
@@ -29,8 +29,7 @@ def load_exam(load_catalog: Any) -> None:
 
 def signed_in(app: Flask, user: User) -> FlaskClient:
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+    sign_in_directly(client, user)
     return client
 
 

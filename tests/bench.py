@@ -24,6 +24,7 @@ from certify.auth import services as accounts
 from certify.core.catalog import parse_sources
 from certify.extensions import db
 from tests.bench_import import TARGET_SECONDS, bench_import
+from tests.helpers import sign_in_directly
 
 ROUNDS = 5
 REQUESTS = 200
@@ -67,11 +68,9 @@ def main() -> int:
                 )
             load_competencies(parse_sources([("c.yaml", COMPETENCIES_FILE.read_text())]).competencies)
             db.session.commit()
-            session_id = admin.get_id()
+            signed_in = app.test_client()
+            sign_in_directly(signed_in, admin)
         anonymous = app.test_client()
-        signed_in = app.test_client()
-        with signed_in.session_transaction() as session:
-            session["_user_id"] = session_id
 
         baseline = _baseline()
         cases = {

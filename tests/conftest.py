@@ -22,7 +22,7 @@ from certify import create_app
 from certify.auth import services as accounts
 from certify.auth.models import User
 from certify.extensions import db
-from tests.helpers import PASSWORD, post_form
+from tests.helpers import PASSWORD, post_form, sign_in_directly
 from tests.shared_fixtures import MISSING, missing_summary
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
@@ -150,9 +150,7 @@ class AuthActions:
 
     def login_as(self, user: User) -> None:
         """Start a session for `user` directly (no password round trip)."""
-        with self.client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        sign_in_directly(self.client, user)
 
     def logout(self) -> Any:
         return post_form(self.client, "/auth/logout")

@@ -27,3 +27,22 @@ def post_form(client: FlaskClient, url: str, data: dict[str, Any] | None = None,
 
 def text(response: TestResponse) -> str:
     return response.get_data(as_text=True)
+
+
+def sign_in_directly(client: FlaskClient, user: Any) -> None:
+    """Start a signed-in browser session for `user` without the password round trip:
+    the server-side session row, and the cookie that carries its id."""
+    from certify.auth import services as accounts
+    from certify.auth.models import User
+    from certify.extensions import db
+
+    with client.application.app_context():
+        stored = db.session.get(User, user.id)
+        assert stored is not None
+        session_id = accounts.open_browser_session(stored)
+        user_key = stored.get_id()
+        db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_key
+        session["_fresh"] = True
+        session[accounts.SESSION_KEY] = session_id

@@ -16,6 +16,7 @@ from certify.extensions import db
 from certify.portfolios import services as portfolios
 from certify.review.models import Allocation, AnchorPortfolio
 from certify.review.reviewing import record_calibration, submit_review
+from tests.helpers import sign_in_directly
 
 CONTENT = Path(__file__).resolve().parents[1] / "question_banks"
 SECTION_TEXT = "We agreed the metric with the sponsor: average handling time, 6.8 days, target 4.0 days by June."
@@ -31,9 +32,7 @@ class World:
 
     def client_for(self, user: User) -> FlaskClient:
         client = self.app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        sign_in_directly(client, user)
         return client
 
     def submit(self, candidate: User | None = None, sections: dict[str, str] | None = None) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
+from certify.assessments import score_audit
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.models import Assessment, ItemVersion
 from certify.auth.models import User
@@ -191,6 +192,7 @@ def _score(attempt: Attempt, by: str) -> None:
     db.session.add(AttemptScore(attempt_id=attempt.id, finalised_by=by, **score_columns(result)))
     attempt.status = "scored"
     db.session.flush()
+    score_audit.record_scored(attempt, by)
 
 
 def result_from_credits(attempt: Attempt, credits: dict[int, float]) -> AttemptResult:

@@ -103,7 +103,8 @@ def read_bank_file(
 
 
 class _BlockDumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # our reader refuses anchors and aliases: repeat shared values in full
 
 
 def _text(dumper: yaml.SafeDumper, value: str) -> Any:

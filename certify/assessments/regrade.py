@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from certify.assessments import attempts as runner
+from certify.assessments import score_audit
 from certify.assessments.attempt_models import Attempt, AttemptItem
 from certify.assessments.importer import import_bank
 from certify.assessments.models import Item, ItemVersion
@@ -90,18 +91,19 @@ def apply(actor: User, item: Item) -> list[Change]:
     for change in changes:
         attempt, score = change.attempt, change.attempt.score
         assert score is not None
+        before = score_audit.score_record(attempt)
         change.attempt_item.credit = change.new_credit
         result = runner.result_from_credits(attempt, {i.id: i.credit or 0.0 for i in attempt.items})
-        before = {"percent": score.percent, "passed": score.passed}
         for column, value in runner.score_columns(result).items():
             setattr(score, column, value)
+        db.session.flush()
         audit.record(
             actor,
             "attempt.regraded",
             "attempt",
             attempt.id,
             before=before,
-            after={"percent": result.percent, "passed": result.passed, "item": item.ref, "key_version": latest.version},
+            after={**score_audit.score_record(attempt), "item": item.ref, "key_version": latest.version},
         )
         user = db.session.get(User, attempt.user_id)
         assert user is not None

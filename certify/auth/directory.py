@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from certify.audit import services as audit
 from certify.auth.models import ROLES, User, UserRole
 from certify.auth.services import AccountError, count_admins
+from certify.auth.sessions import close_all_browser_sessions
 from certify.extensions import db
 
 PAGE_SIZE = 25
@@ -61,7 +62,7 @@ def update_user(actor: User, user: User, *, name: str, roles: set[str], active: 
         UserRole(role=r) for r in sorted(roles - current)
     ]
     if user.active and not active:
-        user.session_version += 1  # a deactivated account is signed out at once
+        close_all_browser_sessions(user)  # a deactivated account is signed out at once
     user.active = active
     db.session.flush()
     audit.record(actor, "user.updated", "user", user.id, before=before, after=after)

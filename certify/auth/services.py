@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from certify.audit import services as audit
+from certify.auth import mails
 from certify.auth.models import ROLES, ApiToken, User, UserRole
 from certify.auth.passwords import (
     LinkError,
@@ -22,6 +23,13 @@ from certify.auth.passwords import (
     user_for_password_token,
     verify_password,
 )
+from certify.auth.sessions import (
+    SESSION_KEY,
+    close_all_browser_sessions,
+    close_browser_session,
+    load_session_user,
+    open_browser_session,
+)
 from certify.core.passwords import password_problems
 from certify.database import utcnow
 from certify.extensions import db
@@ -29,7 +37,13 @@ from certify.outbox import services as outbox
 from certify.security import throttle
 from certify.urls import external_url
 
-__all__ = ["LinkError"]
+__all__ = [
+    "SESSION_KEY",
+    "LinkError",
+    "close_browser_session",
+    "load_session_user",
+    "open_browser_session",
+]
 
 
 class AccountError(ValueError):
@@ -38,6 +52,34 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class TooManyRequests(AccountError):
+    """Too many requests of one kind from one client or about one address."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(f"Too many requests. Try again in about {minutes} minute{'s' if minutes > 1 else ''}.")
+        self.retry_after = retry_after
+
+
+def _throttle_account_form(kind: str, email: str, ip: str | None) -> None:
+    """Limit a public account form per client address and per target address.
+
+    Counted before looking the address up, so known and unknown addresses are
+    limited alike (and nobody can flood one inbox with our mail).
+    """
+    config = current_app.config
+    window = int(config["LOGIN_THROTTLE_WINDOW"])
+    keys = {
+        f"{kind}-ip:{ip or 'unknown'}": int(config["LOGIN_THROTTLE_IP_LIMIT"]),
+        f"{kind}-to:{normalise_email(email)[:254]}": int(config["LOGIN_THROTTLE_ACCOUNT_LIMIT"]),
+    }
+    wait = max(throttle.retry_after(key, limit=limit, window=window) for key, limit in keys.items())
+    if wait:
+        raise TooManyRequests(wait)
+    for key in keys:
+        throttle.count(key)
 
 
 @dataclass(frozen=True)
@@ -59,15 +101,6 @@ def get_user(user_id: object) -> User | None:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version it was issued with."""
-    user_id, _, version = session_id.partition(":")
-    user = get_user(user_id)
-    if user is None or not user.active or str(user.session_version) != version:
-        return None
-    return user
 
 
 def _check_new_password(password: str, email: str, name: str) -> None:
@@ -94,14 +127,32 @@ def _add_user(email: str, name: str, roles: set[str], password: str | None) -> U
     return user
 
 
-def register_candidate(name: str, email: str, password: str) -> User:
-    """Self-registration: always and only the candidate role."""
+def register_candidate(name: str, email: str, password: str, ip: str | None = None) -> User | None:
+    """Self-registration, always and only the candidate role.
+
+    The answer must not tell whether the address is taken, so both cases do the
+    same work (a password hash, a mail): a new address gets its account and a
+    welcome mail, a taken one a mail to its owner. Returns the new account, or
+    None when the address already had one.
+    """
     if not current_app.config["REGISTRATION_OPEN"]:
         raise AccountError("Registration is closed. Ask the certification office for an account.")
     _check_new_password(password, email, name)
-    user = _add_user(email, name, {"candidate"}, password)
-    audit.record(user, "user.registered", "user", user.id, after={"email": user.email, "roles": ["candidate"]})
-    return user
+    _throttle_account_form("register", email, ip)
+    owner = find_user_by_email(email)
+    if owner is None:
+        try:
+            user = _add_user(email, name, {"candidate"}, password)
+        except AccountError:  # a concurrent registration won the race
+            owner = find_user_by_email(email)
+        else:
+            audit.record(user, "user.registered", "user", user.id, after={"email": user.email, "roles": ["candidate"]})
+            outbox.queue(user.email, *mails.welcome_mail(user.name))
+            return user
+    hash_password(password)  # the cost a new account pays, so that timing tells nothing
+    if owner is not None:
+        outbox.queue(owner.email, *mails.already_registered_mail(owner.name))
+    return None
 
 
 def create_user(actor: User | None, *, name: str, email: str, roles: set[str], password: str | None = None) -> User:
@@ -148,24 +199,25 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    user.session_version += 1
-    db.session.flush()
+    close_all_browser_sessions(user)
 
 
-def request_password_reset(email: str) -> None:
-    """Mail a reset link if the account exists and is active; say nothing either way."""
+def request_password_reset(email: str, ip: str | None = None) -> None:
+    """Mail a reset link if the account exists and is active; say nothing either way.
+
+    Unknown addresses go through the same token signing and mail rendering as
+    known ones, so the answer takes as long; only the queueing differs.
+    """
+    _throttle_account_form("reset", email, ip)
     user = find_user_by_email(email)
-    if user is None or not user.active:
-        return
-    minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60
-    link = external_url("auth.reset_password", token=make_password_link_token(user))
-    outbox.queue(
-        user.email,
-        "Reset your Certify password",
-        f"Hello {user.name},\n\nSomeone (hopefully you) asked to reset your Certify password.\n"
-        f"This link works once, for {minutes} minutes:\n\n{link}\n\n"
-        "If you did not ask for this, ignore this message; your password has not changed.\n",
+    known = user is not None and user.active
+    target = (
+        user if user is not None and known else User(id=0, email=normalise_email(email), name="", password_hash=None)
     )
+    link = external_url("auth.reset_password", token=make_password_link_token(target))
+    subject, body = mails.reset_mail(target.name, link)
+    if known:
+        outbox.queue(target.email, subject, body)
 
 
 def check_password_token(token: str) -> User:
@@ -186,8 +238,7 @@ def reset_password(token: str, new: str) -> User:
 
 def sign_out_everywhere(actor: User | None, user: User) -> None:
     """Invalidate every session of `user` (theirs or an admin's decision)."""
-    user.session_version += 1
-    db.session.flush()
+    close_all_browser_sessions(user)
     audit.record(actor, "user.signed_out_everywhere", "user", user.id)
 
 

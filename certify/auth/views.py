@@ -23,9 +23,18 @@ SIGN_IN_FAILED = "The email address or password is not correct."
 
 
 def _start_session(user: accounts.User) -> None:
+    """Sign this browser in; the caller commits (the server-side session row)."""
     session.clear()  # a fresh session (and CSRF token) after signing in
     login_user(user)
+    session[accounts.SESSION_KEY] = accounts.open_browser_session(user)
     session.permanent = True
+
+
+def _end_session() -> None:
+    """Sign this browser out, on the server too; the caller commits."""
+    accounts.close_browser_session(session.get(accounts.SESSION_KEY))
+    logout_user()
+    session.clear()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -35,6 +44,8 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if form.validate_on_submit():
         outcome = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
+        if outcome.user is not None:
+            _start_session(outcome.user)
         db.session.commit()
         if outcome.retry_after:
             minutes = max(1, round(outcome.retry_after / 60))
@@ -46,44 +57,62 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
             )
         if outcome.user is None:
             return render_template("auth/login.html", form=form, error=SIGN_IN_FAILED)
-        _start_session(outcome.user)
         flash(f"Welcome, {outcome.user.name}.", "success")
         return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form, error=None)
 
 
+REGISTRATION_RECEIVED = (
+    "Thank you. We have sent a message to {email} that tells you how to go on; "
+    "if it does not arrive within a few minutes, check your spam folder."
+)
+
+
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> Response | str:
+def register() -> Response | str | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_candidate(form.name.data, form.email.data, form.password.data)
+            # The same answer whether or not the address already has an account:
+            # the mail tells its owner which case it was.
+            accounts.register_candidate(form.name.data, form.email.data, form.password.data, request.remote_addr)
+        except accounts.TooManyRequests as exc:
+            db.session.rollback()
+            return _too_many("auth/register.html", form, exc)
         except accounts.AccountError as exc:
             db.session.rollback()
             _field_error(form, exc)
         else:
             db.session.commit()
-            _start_session(user)
-            flash("Your account is ready. Welcome to the MID certification.", "success")
-            return redirect(url_for("main.index"))
+            flash(REGISTRATION_RECEIVED.format(email=form.email.data), "success")
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
+
+
+def _too_many(template: str, form: object, exc: accounts.TooManyRequests) -> tuple[str, int, dict[str, str]]:
+    flash(str(exc), "error")
+    return render_template(template, form=form), 429, {"Retry-After": str(exc.retry_after)}
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    logout_user()
-    session.clear()
+    _end_session()
+    db.session.commit()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-def forgot_password() -> Response | str:
+def forgot_password() -> Response | str | tuple[str, int, dict[str, str]]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
+        try:
+            accounts.request_password_reset(form.email.data, request.remote_addr)
+        except accounts.TooManyRequests as exc:
+            db.session.rollback()
+            return _too_many("auth/forgot.html", form, exc)
         db.session.commit()
         flash("If an account uses that address, we have sent it a link to reset the password.", "info")
         return redirect(url_for("auth.login"))
@@ -104,9 +133,8 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
             db.session.rollback()
             form.password.errors = [str(exc)]
         else:
+            _end_session()
             db.session.commit()
-            logout_user()
-            session.clear()
             flash("Your password is set. Sign in with it now.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=user)
@@ -127,8 +155,8 @@ def change_password() -> Response | str:
             db.session.rollback()
             _field_error(form, exc)
         else:
+            _start_session(acting_user())  # keep this browser signed in; the others are now signed out
             db.session.commit()
-            _start_session(acting_user())  # keep this session; the others are now invalid
             flash("Your password has changed. Other browsers have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
@@ -137,9 +165,8 @@ def change_password() -> Response | str:
 @bp.route("/sign-out-everywhere", methods=["POST"])
 def sign_out_everywhere() -> Response:
     accounts.sign_out_everywhere(acting_user(), acting_user())
+    _end_session()
     db.session.commit()
-    logout_user()
-    session.clear()
     flash("You have been signed out on every browser and device.", "info")
     return redirect(url_for("auth.login"))
 

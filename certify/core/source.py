@@ -37,48 +37,130 @@ class LocatedList(list[Any]):
     item_lines: list[int]
 
 
-# libyaml's C parser when available; its nodes carry the same marks, so line
-# numbers are identical either way. Nodes are converted by a direct walk, which
-# is several times faster than PyYAML's generic constructor on large banks.
+# libyaml's C parser when available; its events carry the same marks, so line
+# numbers are identical either way. Values are built straight from the events,
+# which is several times faster than PyYAML's generic constructor on large banks.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 
 
-def _convert(node: yaml.Node, loader: Any) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        mapping = Located()
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {}
-        for key_node, value_node in node.value:
-            key = _convert(key_node, loader)
-            key = key if isinstance(key, str) else str(key)
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-            mapping[key] = _convert(value_node, loader)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
-        return mapping
-    if isinstance(node, yaml.SequenceNode):
-        items = LocatedList(_convert(child, loader) for child in node.value)
-        items.line = node.start_mark.line + 1
-        items.item_lines = [child.start_mark.line + 1 for child in node.value]
-        return items
-    if node.tag == _STR:
-        return node.value
-    return loader.construct_object(node, deep=True)
+# Bounds that no real bank, course or rubric file comes near, so that a hostile
+# file is refused at once instead of tying up (or crashing) a worker.
+MAX_YAML_CHARS = 32 * 1024 * 1024
+MAX_YAML_DEPTH = 64
+NO_ALIASES = (
+    "anchors, aliases and merge keys (&name, *name, <<) are not allowed in Certify files; write each value out in full"
+)
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _refuse(message: str, mark: Any) -> yaml.MarkedYAMLError:
+    return yaml.constructor.ConstructorError(None, None, message, mark)
+
+
+class _Builder:
+    """Builds Located values straight from the parser's events, with an explicit stack.
+
+    Working from events rather than composed nodes means an alias is refused where
+    it is written, before anything expands ("billion laughs" documents), and deep
+    nesting is refused without recursion (libyaml's composer recurses in C and can
+    overflow the stack).
+    """
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        # (container, pending key or None, line of the pending key)
+        self.stack: list[tuple[Any, Any, int]] = []
+        self.root: Any = None
+
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        if tag == _MERGE:
+            raise _refuse(NO_ALIASES, event.start_mark)
+        start: Any = event.start_mark  # the C parser's marks have the same fields
+        end: Any = event.end_mark
+        node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
+        return self.loader.construct_object(node, deep=True)
+
+    def attach(self, value: Any, line: int, mark: Any) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        container, key, key_line = self.stack[-1]
+        if isinstance(container, LocatedList):
+            container.append(value)
+            container.item_lines.append(line)
+        elif key is None:
+            key = value if isinstance(value, str) else str(value)
+            if key in container:
+                raise _refuse(f"duplicate key {key!r}", mark)
+            self.stack[-1] = (container, key, line)
+        else:
+            container[key] = value
+            container.key_lines[key] = key_line
+            self.stack[-1] = (container, None, 0)
+
+    def open(self, container: Any, event: Any) -> None:
+        if len(self.stack) >= MAX_YAML_DEPTH:
+            raise _refuse(f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+        container.line = event.start_mark.line + 1
+        self.stack.append((container, None, 0))
+
+    def document(self) -> Any:
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # document start
+        while not loader.check_event(yaml.DocumentEndEvent):
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.ScalarEvent):
+                self.attach(self.scalar(event), line, event.start_mark)
+            elif isinstance(event, yaml.MappingStartEvent):
+                mapping = Located()
+                mapping.key_lines = {}
+                self.open(mapping, event)
+            elif isinstance(event, yaml.SequenceStartEvent):
+                items = LocatedList()
+                items.item_lines = []
+                self.open(items, event)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                container, _key, _line = self.stack.pop()
+                self.attach(container, container.line, event.start_mark)
+            else:  # an alias
+                raise _refuse(NO_ALIASES, event.start_mark)
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                None,
+                "but found another document",
+                loader.peek_event().start_mark,
+            )
+        return self.root
 
 
 def _load(text: str) -> Any:
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        return None if node is None else _convert(node, loader)
+        return _Builder(loader).document()
     finally:
         loader.dispose()
 
 
 def load_yaml(text: str, filename: str) -> tuple[Any, list[Problem]]:
-    """Parse YAML text; on a syntax error return (None, [problem at its line])."""
+    """Parse YAML text; on a syntax error return (None, [problem at its line]).
+
+    Anchors and aliases, nesting deeper than MAX_YAML_DEPTH and text longer than
+    MAX_YAML_CHARS are refused as problems too.
+    """
+    if len(text) > MAX_YAML_CHARS:
+        return None, [Problem(filename, 1, f"file too large: more than {MAX_YAML_CHARS // 1024**2} MB of text")]
     try:
         return _load(text), []
     except yaml.MarkedYAMLError as exc:

@@ -93,7 +93,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, na
                 if size > limit:
                     raise _Rejected(f"zip entry {name!r} expands beyond the size limit")
                 buffer.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        # ValueError: a damaged header can make zipfile seek before the start of the data
         raise _Rejected(f"zip entry {name!r} is corrupt ({exc})") from None
     except (NotImplementedError, RuntimeError) as exc:  # zipfile's words for an unsupported compression method
         raise _Rejected(f"zip entry {name!r} cannot be read ({exc})") from None

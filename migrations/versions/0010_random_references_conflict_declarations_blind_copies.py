@@ -1,7 +1,7 @@
 """random portfolio references, conflict declarations by email, blind copies of evidence files
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07 01:40:00.000000
 
 """

@@ -11,7 +11,7 @@ from certify.audit.models import AuditEvent
 from certify.extensions import db
 from tests.core.samples import BANK
 from tests.exams.conftest import EXAM, QUIZ
-from tests.helpers import csrf_token, post_form, text
+from tests.helpers import csrf_token, post_form, sign_in_directly, text
 
 
 @pytest.fixture
@@ -22,8 +22,7 @@ def setup(app, make_user, load_catalog):
 
 def _start(app, candidate):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = candidate.get_id()
+    sign_in_directly(client, candidate)
     token = csrf_token(client)
     return client.post("/api/v1/assessments/quiz/attempts", headers={"X-CSRFToken": token}).get_json()
 

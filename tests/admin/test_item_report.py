@@ -13,7 +13,7 @@ from certify.assessments.models import Item, ItemVersion
 from certify.extensions import db
 from tests.core.samples import BANK
 from tests.exams.conftest import QUIZ, answers_for
-from tests.helpers import csrf_token, post_form, text
+from tests.helpers import csrf_token, post_form, sign_in_directly, text
 
 
 @pytest.fixture
@@ -32,8 +32,7 @@ def take_quiz(app, make_user, count):
     for n in range(count):
         person = make_user(roles=("candidate",))
         client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = person.get_id()
+        sign_in_directly(client, person)
         token = csrf_token(client)
         headers = {"X-CSRFToken": token}
         state = client.post("/api/v1/assessments/quiz/attempts", headers=headers).get_json()

@@ -9,7 +9,7 @@ from certify.audit.models import AuditEvent
 from certify.extensions import db
 from tests.core.samples import BANK
 from tests.exams.conftest import QUIZ
-from tests.helpers import csrf_token, post_form, text
+from tests.helpers import csrf_token, post_form, sign_in_directly, text
 
 
 @pytest.fixture
@@ -17,8 +17,7 @@ def scored_attempt(app, make_user, load_catalog):
     load_catalog(("sample.yaml", BANK), ("quiz.yaml", QUIZ))
     candidate = make_user(roles=("candidate",), email="ana@example.org")
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = candidate.get_id()
+    sign_in_directly(client, candidate)
     headers = {"X-CSRFToken": csrf_token(client)}
     state = client.post("/api/v1/assessments/quiz/attempts", headers=headers).get_json()
     item = next(i for i in state["items"] if i["type"] == "short_answer")

@@ -97,3 +97,53 @@ def test_reset_signs_out_existing_sessions(app, make_user, sent_mail, auth, clie
 def test_malformed_address_on_forgot_form_gets_a_message(client, sent_mail):
     response = post_form(client, "/auth/forgot", {"email": "not an email"})
     assert response.status_code == 200 and "Enter a valid email address" in text(response)
+
+
+def test_unknown_address_goes_through_the_same_signing_and_rendering(app, make_user, monkeypatch):
+    from certify.auth import mails, services
+
+    user = make_user()
+    calls = []
+    for module, name in ((services, "make_password_link_token"), (mails, "reset_mail")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    for email in (user.email, "nobody@example.org", user.email, "nobody-else@example.org"):
+        client = app.test_client()
+        assert post_form(client, "/auth/forgot", {"email": email}).status_code == 302
+    assert calls == ["make_password_link_token", "reset_mail"] * 4
+
+
+def test_forgot_form_is_throttled_alike_for_known_and_unknown_addresses(app_factory, make_user):
+    app = app_factory(LOGIN_THROTTLE_IP_LIMIT=2)
+    sent_mail = app.extensions.setdefault("certify_mail_sent", [])
+    user = make_user()
+    client = app.test_client()
+    assert post_form(client, "/auth/forgot", {"email": user.email}).status_code == 302
+    assert post_form(client, "/auth/forgot", {"email": "nobody@example.org"}).status_code == 302
+    for email in (user.email, "nobody@example.org"):
+        response = post_form(client, "/auth/forgot", {"email": email})
+        assert response.status_code == 429 and "Too many requests" in text(response)
+    assert len(sent_mail) == 1
+
+
+def test_one_address_cannot_be_flooded_with_reset_mail(app, make_user, sent_mail):
+    user = make_user()
+    limit = app.config["LOGIN_THROTTLE_ACCOUNT_LIMIT"]
+    statuses = [
+        post_form(app.test_client(), "/auth/forgot", {"email": user.email}).status_code for _ in range(limit + 1)
+    ]
+    assert statuses == [302] * limit + [429]
+    assert len(sent_mail) == limit
+
+
+def test_reset_mail_leaves_after_the_response_so_timing_cannot_tell_known_addresses(app_factory, make_user):
+    app = app_factory(MAIL_AFTER_RESPONSE=True)
+    sent_mail = app.extensions.setdefault("certify_mail_sent", [])
+    user = make_user()
+    client = app.test_client()
+    response = post_form(client, "/auth/forgot", {"email": user.email})
+    assert response.status_code == 302 and sent_mail == []  # the answer is complete before any mail is sent
+    response.close()  # what the WSGI server does once the response has gone out
+    assert [mail["to"] for mail in sent_mail] == [user.email]
+    with app.app_context():
+        assert db.session.query(OutboxMessage).one().sent_at is not None

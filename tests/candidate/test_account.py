@@ -95,3 +95,48 @@ def test_api_token_requests_do_not_need_csrf(app, client, make_user):
     # A state-changing request with a bearer token and no CSRF token is accepted.
     response = client.post("/auth/sign-out-everywhere", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 302
+
+
+def _copy_session_cookie(app, client):
+    """A second browser holding an exact copy of `client`'s session cookie."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    thief = app.test_client()
+    thief.set_cookie(name, client.get_cookie(name).value)
+    return thief
+
+
+def test_copied_session_cookie_is_refused_after_signing_out(app, client, make_user, auth):
+    user = make_user()
+    auth.login(user.email)
+    thief = _copy_session_cookie(app, client)
+    assert thief.get("/auth/account").status_code == 200  # the copy works while the session is open
+    auth.logout()
+    response = thief.get("/auth/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
+    assert thief.get("/api/v1/assessments").status_code == 401
+
+
+def test_signing_out_one_browser_keeps_the_others_signed_in(app, client, make_user, auth):
+    user = make_user()
+    auth.login(user.email)
+    other = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(other).login(user.email)
+    auth.logout()
+    assert client.get("/auth/account").status_code == 302
+    assert other.get("/auth/account").status_code == 200
+
+
+def test_session_past_its_server_side_expiry_is_refused(app, client, make_user, auth):
+    from datetime import timedelta
+
+    from certify.auth.models import BrowserSession
+
+    user = make_user()
+    auth.login(user.email)
+    with app.app_context():
+        row = db.session.scalars(db.select(BrowserSession).where(BrowserSession.user_id == user.id)).one()
+        row.expires_at = row.created_at - timedelta(seconds=1)
+        db.session.commit()
+    assert client.get("/auth/account").status_code == 302

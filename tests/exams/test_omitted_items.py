@@ -10,7 +10,7 @@ from certify.assessments.models import Assessment
 from certify.extensions import db
 from tests.core.samples import BANK
 from tests.exams.conftest import QUIZ
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, sign_in_directly
 
 PER_OPTION_BANK = BANK.replace("    key: [a, b]\n", "    key: [a, b]\n    scoring: per_option\n", 1)
 
@@ -24,8 +24,7 @@ def quiz(load_catalog):
 def _take(app, make_user, mr_answer):
     """One candidate takes the quiz; the multiple-response item gets `mr_answer` (or nothing if it is ...)."""
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = make_user(roles=("candidate",)).get_id()
+    sign_in_directly(client, make_user(roles=("candidate",)))
     headers = {"X-CSRFToken": csrf_token(client)}
     state = client.post("/api/v1/assessments/quiz/attempts", headers=headers).get_json()
     item = next(i for i in state["items"] if i["type"] == "multiple_response")

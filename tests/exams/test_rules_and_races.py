@@ -12,7 +12,7 @@ from certify.assessments.attempt_models import Attempt, AttemptScore
 from certify.course.models import CourseCompletion
 from certify.extensions import db
 from tests.exams.conftest import answers_for, move_clock
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, sign_in_directly
 
 
 def _complete_course(app, user):
@@ -63,8 +63,7 @@ def test_the_database_allows_only_one_open_attempt(app, api, candidate):
 
 def _session_client(app, user):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+    sign_in_directly(client, user)
     return client, csrf_token(client)
 
 

@@ -7,6 +7,7 @@ import pytest
 from certify.assessments.attempt_models import AttemptScore, Response
 from certify.extensions import db
 from tests.exams.conftest import answers_for, move_clock
+from tests.helpers import sign_in_directly
 
 
 def _start(api, slug="quiz"):
@@ -135,8 +136,7 @@ def test_result_before_submitting_is_refused(api, candidate):
 def test_other_peoples_attempts_are_404(app, api, candidate, make_user):
     state = _start(api)
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["_user_id"] = make_user(roles=("candidate",)).get_id()
+    sign_in_directly(other, make_user(roles=("candidate",)))
     for method, url in [
         ("GET", f"/api/v1/attempts/{state['attempt_id']}"),
         ("GET", f"/api/v1/attempts/{state['attempt_id']}/result"),

@@ -7,7 +7,7 @@ import re
 from certify.assessments.attempt_models import Attempt, Response
 from certify.extensions import db
 from tests.exams.conftest import SECRETS, answers_for
-from tests.helpers import post_form, text
+from tests.helpers import post_form, sign_in_directly, text
 
 
 def _start(client):
@@ -111,8 +111,7 @@ def test_no_key_reaches_the_candidate_before_scoring(app, client, candidate, api
 def test_other_candidates_cannot_open_or_submit_an_attempt(app, client, candidate, make_user):
     attempt_id = _start(client)
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["_user_id"] = make_user(roles=("candidate",)).get_id()
+    sign_in_directly(other, make_user(roles=("candidate",)))
     for path in ("q/1", "overview", "submit", "result"):
         assert other.get(f"/exams/attempts/{attempt_id}/{path}").status_code == 404
     assert post_form(other, f"/exams/attempts/{attempt_id}/submit").status_code == 404

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certify.auth.models import User
-from certify.extensions import db
 from certify.security.access import RULES
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, sign_in_directly
 
 IDENTITIES = ("anonymous", "candidate", "assessor", "admin")
 
@@ -86,10 +84,8 @@ def test_role_matrix(app, make_user, auth, client):
         for identity in IDENTITIES:
             test_client = app.test_client()
             if identity != "anonymous":
-                with app.app_context():  # an earlier request may have signed them out everywhere
-                    session_id = db.session.get(User, people[identity].id).get_id()
-                with test_client.session_transaction() as session:
-                    session["_user_id"] = session_id
+                # a fresh session: an earlier request may have signed them out everywhere
+                sign_in_directly(test_client, people[identity])
             if method == "GET":
                 response = test_client.get(url)
             else:

@@ -1,0 +1,55 @@
+"""The audit trail of exam scores: every score and outcome when an attempt is scored,
+and every later change to it, with what the decision rested on (the cut-score version,
+the pass rule and each item's version, scoring rule and credit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from certify.assessments.attempt_models import Attempt, AttemptScore
+from certify.audit import services as audit
+from certify.auth.models import User
+from certify.extensions import db
+
+OUTCOME_RULE = "overall percentage at the cut score and every competency at its mastery level"
+
+
+def score_record(attempt: Attempt) -> dict[str, Any]:
+    """The attempt's current score and outcome, and what they were computed from."""
+    score = db.session.get(AttemptScore, attempt.id)
+    assert score is not None, "only a scored attempt has a score record"
+    cut = attempt.cut_score
+    return {
+        "assessment": attempt.assessment.slug,
+        "attempt_number": attempt.number,
+        "points": score.points,
+        "max_points": score.max_points,
+        "percent": score.percent,
+        "passed": score.passed,
+        "competencies": [dict(c) for c in score.competencies],
+        "cut_score": {"id": cut.id, "version": cut.version, "method": cut.method, "percent": cut.percent},
+        "scoring_rule": {"pass": OUTCOME_RULE, "mastery": dict(attempt.assessment.mastery)},
+        "items": [
+            {
+                "position": row.position,
+                "item": row.version.item.ref,
+                "version": row.version.version,
+                "type": row.version.type,
+                "scoring": row.version.content.get("body", {}).get("scoring"),
+                "scored": row.scored,
+                "credit": row.credit,
+            }
+            for row in attempt.items
+        ],
+        "finalised_by": score.finalised_by,
+    }
+
+
+def record_scored(attempt: Attempt, by: str) -> None:
+    """Audit an attempt that has just been scored, on submission or at its deadline.
+
+    The candidate is the actor of their own submission; finalising an overdue attempt
+    is the system's doing (no actor), whoever's request or command triggered it.
+    """
+    actor = db.session.get(User, attempt.user_id) if by == "candidate" else None
+    audit.record(actor, "attempt.scored", "attempt", attempt.id, after=score_record(attempt), note=f"finalised by {by}")
