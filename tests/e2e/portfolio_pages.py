@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask
 from playwright.sync_api import Browser, Page, Response, expect
@@ -47,9 +48,12 @@ def section_text(code: str) -> str:
 
 
 @contextmanager
-def browser_of(browser: Browser, live_server: str, user: User) -> Iterator[Page]:
-    """A separate browser context (its own cookies) with `user` signed in."""
-    context = browser.new_context(bypass_csp=True, base_url=live_server, accept_downloads=True)
+def browser_of(browser: Browser, live_server: str, user: User, **options: Any) -> Iterator[Page]:
+    """A separate browser context (its own cookies: another window or device) with `user` signed in.
+
+    `options` go to the context: a viewport, `bypass_csp=False` for the real policy, no JavaScript.
+    """
+    context = browser.new_context(**{"bypass_csp": True, "accept_downloads": True, **options, "base_url": live_server})
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()

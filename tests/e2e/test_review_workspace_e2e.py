@@ -5,8 +5,8 @@ and a submission is confirmed first, with or without JavaScript."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+from typing import Any
 
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
@@ -15,23 +15,15 @@ from certify.auth.models import User
 from certify.extensions import db
 from certify.review.models import Allocation
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.portfolio_pages import Criterion, rubric_criteria, saved_with, sign_in_user, the_version
+from tests.e2e.portfolio_pages import Criterion, browser_of, rubric_criteria, saved_with, the_version
 from tests.portfolio_support import World
 
 WIDE = {"width": 1400, "height": 900}
 
 
-@contextmanager
-def window_of(browser: Browser, live_server: str, user: User, **options: object) -> Iterator[Page]:
-    """A browser context of its own for `user` (another window or device), signed in."""
-    context = browser.new_context(base_url=live_server, viewport=WIDE, **options)  # type: ignore[arg-type]
-    context.set_default_timeout(10_000)
-    try:
-        page = context.new_page()
-        sign_in_user(page, user)
-        yield page
-    finally:
-        context.close()
+def window_of(browser: Browser, live_server: str, user: User, **options: Any) -> AbstractContextManager[Page]:
+    """A wide window of its own for `user`, under the real content security policy unless told otherwise."""
+    return browser_of(browser, live_server, user, **{"viewport": WIDE, "bypass_csp": False, **options})
 
 
 def lock_of(app: Flask, allocation_id: int) -> str | None:
