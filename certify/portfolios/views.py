@@ -14,8 +14,7 @@ from certify.portfolios import services as portfolios
 from certify.portfolios.services import PortfolioError
 from certify.review import appeals
 from certify.review.presenting import feedback, reference
-from certify.review.reviewing import ReviewError
-from certify.review.services import get_rubric
+from certify.review.services import ReviewError, get_rubric
 from certify.security.access import acting_user
 from certify.security.json_input import JsonRefused, json_object
 from certify.security.uploads import KINDS

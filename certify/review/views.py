@@ -20,8 +20,8 @@ from certify.review.allocation import AllocationError, withdraw_for_conflict
 from certify.review.conflicts import ConflictError, declarations_of, declare_by_email
 from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt
 from certify.review.presenting import blind_files, blind_portfolio, reference
-from certify.review.reviewing import ReviewError, allocation_for, criteria, record_calibration, submit_review
-from certify.review.services import get_rubric
+from certify.review.reviewing import allocation_for, criteria, record_calibration, submit_review
+from certify.review.services import ReviewError, get_rubric
 from certify.security.access import acting_user
 from certify.security.json_input import JsonRefused, json_object
 from certify.security.scrub import ScrubFailed

@@ -22,7 +22,8 @@ from certify.auth.models import User
 from certify.core.rubrics import LEVELS
 from certify.extensions import db
 from certify.review.models import Allocation, Review
-from certify.review.reviewing import ReviewError, criterion_titles
+from certify.review.reviewing import criterion_titles
+from certify.review.services import ReviewError
 
 MAX_COMMENT_CHARS = 5_000
 
