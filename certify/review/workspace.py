@@ -81,11 +81,6 @@ def take_lock(
     return Lock(new_token, expires)
 
 
-def release_lock(allocation: Allocation, token: str) -> None:
-    if allocation.lock_token == token:
-        allocation.lock_token = allocation.lock_expires_at = None
-
-
 def parse_levels(raw: Any, *, complete: bool) -> dict[str, int]:
     """Levels from a form or JSON body: known criteria only, each 1-4; all of them when `complete`.
 
