@@ -1,4 +1,7 @@
-"""`flask analysis items ASSESSMENT [--json]`: item and test statistics (the raters report is beside it)."""
+"""`flask analysis items ASSESSMENT [--json]` (item and test statistics) and `flask analysis refresh` (stale ones).
+
+The `analysis` group and its `raters` report live in certify/review/analysis_cli.py.
+"""
 
 from __future__ import annotations
 

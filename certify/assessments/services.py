@@ -1,4 +1,4 @@
-"""Reading banks and items: pools, search, an item's history, banks as core objects for export."""
+"""Reading the assessments feature: competencies, assessments, banks and items (pools, search, history), exports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issued certificates, the serial counter, and continuing-development activity for renewal."""
+"""Issued certificates, the serial counter, continuing-development activity and renewal requests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The portfolio rubric as loaded from question_banks/rubrics."""
+"""The rubric and its anchor portfolios, allocations, reviews and resolutions, conflicts, calibration and appeals."""
 
 from __future__ import annotations
 

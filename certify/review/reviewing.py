@@ -1,4 +1,7 @@
-"""Reviews and their resolution: two independent reviews, then final levels or an adjudicator."""
+"""Reviews and their resolution: two independent reviews, then final levels or an adjudicator; calibration.
+
+An appeal's re-mark is handed to `appeals`, which decides it.
+"""
 
 from __future__ import annotations
 
