@@ -10,13 +10,13 @@ waits its turn (up to the busy timeout) instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import CheckConstraint, DateTime, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -26,6 +26,15 @@ _write_intent: ContextVar[bool] = ContextVar("certify_write_intent", default=Fal
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def one_of(column: str, values: Sequence[str], name: str) -> CheckConstraint:
+    """A check constraint that `column` holds one of `values`: the model's own tuple, so the list is written once."""
+    for value in values:
+        if not value.replace("_", "").isalnum():
+            raise ValueError(f"{column}: {value!r} is not a plain word and cannot go into a check constraint")
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,12 +1,15 @@
-"""Blobs (uploads, rendered PDFs) stored in the database by SHA-256, so every node sees them."""
+"""Blobs (uploads, rendered PDFs) stored in the database by SHA-256, so every node sees them; file downloads."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import datetime
 
+from flask import abort, send_file
 from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.wrappers import Response
 
 from certify.database import UTCDateTime, utcnow
 from certify.extensions import db
@@ -33,3 +36,14 @@ def put(data: bytes, mime: str) -> str:
 
 def get(digest: str) -> Blob | None:
     return db.session.get(Blob, digest)
+
+
+def file_response(sha256: str, mimetype: str, name: str) -> Response:
+    """A stored file, always as a download: never rendered by the browser on our origin. 404 when it is missing."""
+    blob = get(sha256)
+    if blob is None:
+        abort(404)
+    response = send_file(io.BytesIO(blob.data), mimetype=mimetype, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -166,3 +166,18 @@ def test_factory_does_not_touch_the_database(tmp_path):
     # Pointing at a database that does not exist must not fail at creation time.
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/absent/none.sqlite3"})
     assert app.name == "certify"
+
+
+def test_templates_get_plain_values_not_callables_from_our_context_processors(app):
+    """No template reaches the database through a Jinja global: what our context processors add is data."""
+    processors = [
+        processor
+        for group in app.template_context_processors.values()
+        for processor in group
+        if processor.__module__.startswith("certify")
+    ]
+    assert processors
+    with app.test_request_context("/"):
+        for processor in processors:
+            for name, value in processor().items():
+                assert not callable(value), f"{processor.__module__}.{processor.__name__} gives templates {name}()"

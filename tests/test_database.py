@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, text
+from sqlalchemy import CheckConstraint, event, text
 
+from certify.analysis.models import STUDY_STATES
+from certify.assessments.attempt_models import ATTEMPT_STATUSES
+from certify.auth.models import ROLES
+from certify.certificates.models import RENEWAL_STATUSES, STATUSES
+from certify.database import one_of
 from certify.extensions import db
+from certify.portfolios.models import VERSION_STATES
+from certify.review.models import ALLOCATION_ROLES, APPEAL_STATES
 from tests.helpers import post_form
 
 
@@ -20,6 +30,46 @@ def test_naming_convention_names_constraints(app):
     assert db.metadata.naming_convention["uq"] == "uq_%(table_name)s_%(column_0_name)s"
     users = db.metadata.tables["users"]
     assert {c.name for c in users.constraints if c.name} >= {"pk_users", "uq_users_email"}
+
+
+# Each "one of these values" check constraint and the tuple its model defines the values in.
+KNOWN_VALUES = {
+    ("user_roles", "role"): ROLES,
+    ("attempts", "status"): ATTEMPT_STATUSES,
+    ("portfolio_versions", "state"): VERSION_STATES,
+    ("allocations", "role"): ALLOCATION_ROLES,
+    ("appeals", "status"): APPEAL_STATES,
+    ("certificates", "status"): STATUSES,
+    ("renewal_requests", "status"): RENEWAL_STATUSES,
+    ("angoff_studies", "state"): STUDY_STATES,
+}
+
+
+def _value_checks() -> dict[tuple[str, str], tuple[str, ...]]:
+    found = {}
+    for table in db.metadata.tables.values():
+        for constraint in table.constraints:
+            matched = isinstance(constraint, CheckConstraint) and re.fullmatch(
+                r"(\w+) IN \((.*)\)", str(constraint.sqltext)
+            )
+            if matched:
+                found[(table.name, matched[1])] = tuple(re.findall(r"'([^']*)'", matched[2]))
+    return found
+
+
+def test_each_value_check_lists_exactly_the_values_its_model_defines():
+    assert _value_checks() == KNOWN_VALUES
+
+
+def test_one_of_builds_the_check_from_the_tuple_it_is_given():
+    constraint = one_of("status", ("open", "closed_early"), "status_known")
+    assert (str(constraint.sqltext), constraint.name) == ("status IN ('open', 'closed_early')", "status_known")
+
+
+@pytest.mark.parametrize("value", ["it's", "a b", "x) OR (1=1", ""])
+def test_one_of_refuses_a_value_that_is_not_a_plain_word(value):
+    with pytest.raises(ValueError, match="not a plain word"):
+        one_of("status", ("open", value), "status_known")
 
 
 def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):

@@ -1,4 +1,4 @@
-"""The admin feature: its blueprint; routes live in views.py."""
+"""The admin feature: its blueprint; routes live in views.py (overview, people, mail, audit) and *_views.py."""
 
 from flask import Blueprint
 

@@ -126,7 +126,7 @@ def regrade(ref: str) -> Response | str:
     return render_template(
         "admin/regrade.html",
         item=stored,
-        version=regrading.current_version(stored),
+        version=stored.current(),
         changes=regrading.preview(stored),
         given=regrading.given_answers(stored),
         confirm=confirm,

@@ -87,10 +87,6 @@ def outcomes_xlsx() -> Response | tuple[str, int]:
     return xlsx_response(_download_name(report, "xlsx"), sheets)
 
 
-def _days(value: float | None) -> str:
-    return "" if value is None else f"median {value:.1f} d"
-
-
 def report_charts(report: outcomes.OutcomeReport) -> dict[str, Markup]:
     """The report's SVG charts, keyed by section."""
     funnel = [

@@ -12,6 +12,7 @@ from certify.admin import bp
 from certify.analysis import charts_items
 from certify.analysis.items import is_stale, snapshot
 from certify.analysis.models import AnalysisSnapshot
+from certify.assessments import services as bank_service
 from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.audit import services as audit
 from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N, sample_note
@@ -37,7 +38,7 @@ COLUMNS = [
 
 
 def _assessment_or_404(slug: str) -> Assessment:
-    found = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
+    found = bank_service.assessment_by_slug(slug)
     if found is None:
         abort(404)
     return found

@@ -1,4 +1,4 @@
-"""Administration: people, roles, outgoing mail and the audit log."""
+"""Administration: the overview (work queue), people, roles, accommodations, outgoing mail and the audit log."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from certify.analysis.models import AngoffPanellist, AngoffStudy
 from certify.assessments.attempt_models import Attempt
-from certify.assessments.models import Assessment, Bank, CutScore, Item, ItemVersion
+from certify.assessments.models import AT_CURRENT_VERSION, Assessment, Bank, CutScore, Item, ItemVersion
 from certify.auth.models import User, UserRole
 from certify.extensions import db
 
@@ -76,7 +76,7 @@ def live_pool(assessment: Assessment) -> list[ItemVersion]:
     order = {slug: n for n, slug in enumerate(assessment.banks)}
     rows = db.session.execute(
         select(ItemVersion, Bank.slug)
-        .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+        .join(Item, AT_CURRENT_VERSION)
         .join(Bank, Item.bank_id == Bank.id)
         .where(Bank.slug.in_(assessment.banks), ItemVersion.status == "live")
         .order_by(Item.id)

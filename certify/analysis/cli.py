@@ -1,4 +1,7 @@
-"""`flask analysis items ASSESSMENT [--json]`: item and test statistics (the raters report is beside it)."""
+"""`flask analysis items ASSESSMENT [--json]` (item and test statistics) and `flask analysis refresh` (stale ones).
+
+The `analysis` group and its `raters` report live in certify/review/analysis_cli.py.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import click
 from sqlalchemy import select
 
 from certify.analysis.items import snapshot
+from certify.assessments import services as bank_service
 from certify.assessments.models import Assessment
 from certify.core.sample_size import sample_note
 from certify.database import write_intent
@@ -22,7 +26,7 @@ from certify.review.analysis_cli import analysis_cli, format_table, number
 def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
     """Item analysis and test reliability of ASSESSMENT (its slug), from every scored attempt."""
     with write_intent():
-        found = db.session.scalar(select(Assessment).where(Assessment.slug == assessment))
+        found = bank_service.assessment_by_slug(assessment)
         if found is None:
             known = ", ".join(db.session.scalars(select(Assessment.slug).order_by(Assessment.slug)))
             raise click.ClickException(f"no assessment {assessment!r}; known: {known or 'none (run certify seed)'}")

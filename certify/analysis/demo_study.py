@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from certify.analysis import angoff
 from certify.analysis.models import AngoffStudy
-from certify.assessments.models import Assessment
+from certify.assessments import services as bank_service
 from certify.auth.models import User
 from certify.extensions import db
 
@@ -45,7 +45,7 @@ def _base_rating(ref: str) -> float:
 def seed_angoff_demo() -> list[str]:
     if db.session.scalar(select(AngoffStudy.id).where(AngoffStudy.title == TITLE)) is not None:
         return []
-    exam = db.session.scalar(select(Assessment).where(Assessment.slug == "mid-certification"))
+    exam = bank_service.assessment_by_slug("mid-certification")
     people = [db.session.scalar(select(User).where(User.email == email)) for email in PANEL]
     if exam is None or any(p is None for p in people):
         return []

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from certify.database import UTCDateTime, utcnow
+from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 
@@ -54,7 +54,7 @@ class AngoffStudy(db.Model):
     """A modified-Angoff study of one assessment's items, in two rounds, by an invited panel."""
 
     __tablename__ = "angoff_studies"
-    __table_args__ = (CheckConstraint("state IN ('round1', 'round2', 'closed', 'adopted')", name="state_known"),)
+    __table_args__ = (one_of("state", STUDY_STATES, "state_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)

@@ -16,8 +16,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, load_only
 
 from certify.analysis.models import Cohort, CohortMember
+from certify.assessments import services as bank_service
 from certify.assessments.attempt_models import Attempt, AttemptScore
-from certify.assessments.models import Assessment, Competency
+from certify.assessments.models import Assessment
 from certify.auth.models import User, UserRole
 from certify.certificates.models import Certificate
 from certify.core.outcomes import (
@@ -217,7 +218,7 @@ def outcome_report(filters: OutcomeFilters, now: datetime) -> OutcomeReport:
         (created, courses.get(uid), exam_passed.get(uid), portfolio_passed.get(uid), certified.get(uid))
         for uid, _, created in people
     ]
-    competencies = [(c.code, c.title) for c in db.session.scalars(select(Competency).order_by(Competency.position))]
+    competencies = [(c.code, c.title) for c in bank_service.competencies()]
     firsts = [score.passed for score in first_exam.values()]
     return OutcomeReport(
         filters=filters,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -20,14 +20,14 @@ bp = Blueprint("standard_setting", __name__, url_prefix="/standard-setting")
 
 @bp.app_context_processor
 def panel_link() -> dict[str, object]:
-    """`sits_on_a_panel()` for the main navigation; it queries only when a template calls it."""
+    """`sits_on_a_panel` for the main navigation, as a plain value: templates never query the database."""
+    return {"sits_on_a_panel": _sits_on_a_panel()}
 
-    def sits_on_a_panel() -> bool:
-        if not current_user.is_authenticated or not current_user.has_role(*angoff.PANEL_ROLES):
-            return False
-        return angoff.sits_on_a_panel(current_user.id)
 
-    return {"sits_on_a_panel": sits_on_a_panel}
+def _sits_on_a_panel() -> bool:
+    if not has_request_context() or not current_user.is_authenticated:
+        return False
+    return current_user.has_role(*angoff.PANEL_ROLES) and angoff.sits_on_a_panel(current_user.id)
 
 
 @bp.route("/")

@@ -1,4 +1,4 @@
-"""The api feature: its blueprint; routes live in views.py."""
+"""The api feature (JSON under /api/v1): its blueprint; the exam runner's routes are in attempts.py, /me in views.py."""
 
 from flask import Blueprint
 

@@ -11,7 +11,6 @@ from certify.api import bp
 from certify.assessments import attempts as runner
 from certify.assessments import services as bank_service
 from certify.assessments import starting
-from certify.assessments.attempt_models import Attempt
 from certify.assessments.serialise import attempt_result, attempt_state
 from certify.database import utcnow
 from certify.extensions import db
@@ -25,13 +24,6 @@ def _error(exc: runner.AttemptRefused) -> Response:
     response = jsonify(body)
     response.status_code = exc.status
     return response
-
-
-def _mine(attempt_id: int) -> Attempt:
-    attempt = runner.attempt_for(acting_user(), attempt_id)
-    if attempt is None:
-        abort(404)
-    return attempt
 
 
 @bp.get("/assessments")
@@ -54,7 +46,7 @@ def assessments() -> Response:
 
 @bp.post("/assessments/<slug>/attempts")
 def start_attempt(slug: str) -> Response:
-    assessment = next((a for a in bank_service.assessments() if a.slug == slug), None)
+    assessment = bank_service.assessment_by_slug(slug)
     if assessment is None:
         abort(404)
     now = utcnow()
@@ -69,7 +61,7 @@ def start_attempt(slug: str) -> Response:
 
 @bp.get("/attempts/<int:attempt_id>")
 def attempt(attempt_id: int) -> Response:
-    attempt, now = _mine(attempt_id), utcnow()
+    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     if runner.finalise_if_overdue(attempt, now):
         db.session.commit()
     return jsonify(attempt_state(attempt, now))
@@ -77,7 +69,7 @@ def attempt(attempt_id: int) -> Response:
 
 @bp.put("/attempts/<int:attempt_id>/responses/<int:position>")
 def save_response(attempt_id: int, position: int) -> Response:
-    attempt, now = _mine(attempt_id), utcnow()
+    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     try:
         payload = json_object()
     except JsonRefused as exc:
@@ -95,7 +87,7 @@ def save_response(attempt_id: int, position: int) -> Response:
 
 @bp.put("/attempts/<int:attempt_id>/flags/<int:position>")
 def set_flag(attempt_id: int, position: int) -> Response:
-    attempt, now = _mine(attempt_id), utcnow()
+    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     try:
         payload = json_object()
     except JsonRefused as exc:
@@ -113,14 +105,14 @@ def set_flag(attempt_id: int, position: int) -> Response:
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 def submit(attempt_id: int) -> Response:
-    attempt = runner.submit(_mine(attempt_id), utcnow())
+    attempt = runner.submit(runner.attempt_or_404(acting_user(), attempt_id), utcnow())
     db.session.commit()
     return jsonify(status=attempt.status, result_url=url_for("assessments.result", attempt_id=attempt.id))
 
 
 @bp.get("/attempts/<int:attempt_id>/result")
 def result(attempt_id: int) -> Response:
-    attempt, now = _mine(attempt_id), utcnow()
+    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     if runner.finalise_if_overdue(attempt, now):
         db.session.commit()
     if attempt.score is None:

@@ -1,4 +1,4 @@
-"""The JSON API. Browser sessions send X-CSRFToken; other clients a bearer token."""
+"""`/api/v1/me`: whose session or bearer token this is. The exam runner's routes are in attempts.py."""
 
 from __future__ import annotations
 

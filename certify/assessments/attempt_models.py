@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certify.assessments.models import Assessment, CutScore, ItemVersion
-from certify.database import UTCDateTime, utcnow
+from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 ATTEMPT_STATUSES = ("in_progress", "submitted", "expired", "scored")
@@ -35,7 +35,7 @@ class Attempt(db.Model):
         # At most one open attempt per person and assessment: the marker is 1 while open and NULL
         # afterwards, and NULLs never collide in a unique constraint (SQLite and PostgreSQL alike).
         UniqueConstraint("user_id", "assessment_id", "open_marker", name="uq_attempts_one_open"),
-        CheckConstraint("status IN ('in_progress', 'submitted', 'expired', 'scored')", name="status_known"),
+        one_of("status", ATTEMPT_STATUSES, "status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

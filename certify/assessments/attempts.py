@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy import select, update
 
 from certify.assessments import score_audit
@@ -56,6 +56,14 @@ def attempt_for(user: User, attempt_id: int) -> Attempt | None:
     """The attempt if it belongs to `user`; None otherwise (so callers answer 404, revealing nothing)."""
     attempt = db.session.get(Attempt, attempt_id)
     return attempt if attempt is not None and attempt.user_id == user.id else None
+
+
+def attempt_or_404(user: User, attempt_id: int) -> Attempt:
+    """The user's own attempt, for the runner's pages and its API alike; anyone else's is a 404 revealing nothing."""
+    attempt = attempt_for(user, attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt
 
 
 def is_overdue(attempt: Attempt, now: datetime) -> bool:

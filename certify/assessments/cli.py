@@ -1,4 +1,4 @@
-"""`flask banks validate|lint|import|export`."""
+"""`flask banks validate|lint|import|export` and `flask attempts finalize-overdue`."""
 
 from __future__ import annotations
 

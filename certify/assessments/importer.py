@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from certify.assessments.models import Bank, Item, ItemVersion
+from certify.assessments.models import AT_CURRENT_VERSION, Bank, Item, ItemVersion
 from certify.core.banks import Bank as BankSpec
 from certify.core.banks import Item as ItemSpec
 from certify.core.source import Problem
@@ -95,7 +95,7 @@ def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
     stored: dict[str, tuple[int, int, int, str, str]] = {}
     current = select(
         Item.ref, Item.id, Item.bank_id, Item.current_version, ItemVersion.content_hash, ItemVersion.status
-    ).join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+    ).join(ItemVersion, AT_CURRENT_VERSION)
     for start in range(0, len(refs), 500):
         for ref, *rest in db.session.execute(current.where(Item.ref.in_(refs[start : start + 500]))):
             stored[ref] = tuple(rest)  # type: ignore[assignment]
@@ -131,8 +131,8 @@ def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
         contents = dict(
             db.session.execute(
                 select(ItemVersion.item_id, ItemVersion.content)
-                .join(Item)
-                .where(Item.id.in_([row[0] for _ref, row in to_retire]), ItemVersion.version == Item.current_version)
+                .join(Item, AT_CURRENT_VERSION)
+                .where(Item.id.in_([row[0] for _ref, row in to_retire]))
             ).all()
         )
         for _ref, row in to_retire:

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from certify.assessments.attempt_models import Accommodation, Attempt
 from certify.assessments.attempts import grace
-from certify.assessments.models import Assessment, Competency
+from certify.assessments.models import Assessment
+from certify.assessments.services import competencies
 from certify.assessments.starting import Availability, availability, deadline_for
 from certify.auth.models import User
 from certify.extensions import db
@@ -47,8 +48,7 @@ def blueprint_rows(assessment: Assessment, titles: dict[str, str] | None = None)
 
 
 def competency_titles() -> dict[str, str]:
-    rows = db.session.execute(select(Competency.code, Competency.title)).all()
-    return {row.code: row.title for row in rows}
+    return {c.code: c.title for c in competencies()}
 
 
 def attempts_used(user: User, assessment: Assessment) -> int:

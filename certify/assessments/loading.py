@@ -6,9 +6,8 @@ import hashlib
 import json
 from dataclasses import asdict
 
-from sqlalchemy import select
-
 from certify.assessments.models import Assessment, Competency, CutScore
+from certify.assessments.services import assessment_by_slug, competencies
 from certify.audit import services as audit
 from certify.core.assessment_spec import AssessmentSpec
 from certify.core.course import Competency as CompetencySpec
@@ -17,7 +16,7 @@ from certify.extensions import db
 
 def load_competencies(specs: list[CompetencySpec]) -> int:
     """Insert or update competencies; returns how many changed."""
-    stored = {c.code: c for c in db.session.scalars(select(Competency))}
+    stored = {c.code: c for c in competencies()}
     changed = 0
     for spec in specs:
         row = stored.get(spec.code) or Competency(code=spec.code)
@@ -43,7 +42,7 @@ def load_assessment(spec: AssessmentSpec) -> str:
     unless the current one was adopted from a standard-setting study, which
     only an admin can replace.
     """
-    row = db.session.scalar(select(Assessment).where(Assessment.slug == spec.slug))
+    row = assessment_by_slug(spec.slug)
     digest = _spec_hash(spec)
     outcome = "unchanged"
     if row is None:

@@ -51,6 +51,10 @@ class Item(db.Model):
         back_populates="item", order_by="ItemVersion.version", cascade="all"
     )
 
+    def current(self) -> ItemVersion:
+        """The version `current_version` numbers: the one new attempts draw and exports write."""
+        return next(v for v in self.versions if v.version == self.current_version)
+
 
 class ItemVersion(db.Model):
     __tablename__ = "item_versions"
@@ -73,6 +77,10 @@ class ItemVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="versions")
+
+
+# The same pairing in SQL: join items to their current versions with `.join(Item, AT_CURRENT_VERSION)`.
+AT_CURRENT_VERSION = (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version)
 
 
 class Assessment(db.Model):

@@ -46,13 +46,9 @@ class Change:
         return self.old_passed != self.new_passed
 
 
-def current_version(item: Item) -> ItemVersion:
-    return next(v for v in item.versions if v.version == item.current_version)
-
-
 def preview(item: Item) -> list[Change]:
     """Scored attempts whose score would change if re-scored with the item's current key."""
-    latest = current_version(item)
+    latest = item.current()
     rows = db.session.scalars(
         select(AttemptItem)
         .join(ItemVersion)
@@ -87,7 +83,7 @@ def preview(item: Item) -> list[Change]:
 def apply(actor: User, item: Item) -> list[Change]:
     """Re-score the affected attempts with the current key; audited, candidates told by mail."""
     changes = preview(item)
-    latest = current_version(item)
+    latest = item.current()
     for change in changes:
         attempt, score = change.attempt, change.attempt.score
         assert score is not None
@@ -130,7 +126,7 @@ def apply(actor: User, item: Item) -> list[Change]:
 
 def given_answers(item: Item) -> list[tuple[str, int]]:
     """For a short-answer item: the distinct answers candidates gave that scored 0, with counts."""
-    latest = current_version(item)
+    latest = item.current()
     if latest.type != "short_answer":
         return []
     counts: dict[str, int] = {}
@@ -145,7 +141,7 @@ def given_answers(item: Item) -> list[tuple[str, int]]:
 
 def accept_answers(actor: User, item: Item, answers: Sequence[str]) -> ItemVersion:
     """Add accepted answers to a short-answer item as a new version (the old ones stay as they were)."""
-    latest = current_version(item)
+    latest = item.current()
     if latest.type != "short_answer":
         raise RegradeError(
             "Only short-answer items take extra accepted answers; change other keys by importing a corrected bank file."
@@ -158,11 +154,11 @@ def accept_answers(actor: User, item: Item, answers: Sequence[str]) -> ItemVersi
     spec = ItemSpec.from_content(content)
     bank = item.bank
     # Import the bank with just this item changed: the same path as any key change.
-    others = [ItemSpec.from_content(current_version(i).content) for i in bank.items if i.id != item.id]
+    others = [ItemSpec.from_content(i.current().content) for i in bank.items if i.id != item.id]
     import_bank(
         BankSpec(bank.slug, bank.title, bank.purpose, (*others, spec), bank.source, bank.description),
         source=f"accepted answers added by {actor.email}",
     )
     audit.record(actor, "item.answers_accepted", "item", item.ref, after={"accepted": extra})
     db.session.refresh(item)
-    return current_version(item)
+    return item.current()

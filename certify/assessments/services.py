@@ -1,4 +1,4 @@
-"""Reading banks and items: pools, search, an item's history, banks as core objects for export."""
+"""Reading the assessments feature: competencies, assessments, banks and items (pools, search, history), exports."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from certify.assessments.models import Assessment, Bank, Competency, Item, ItemVersion
+from certify.assessments.models import AT_CURRENT_VERSION, Assessment, Bank, Competency, Item, ItemVersion
 from certify.core.banks import Bank as BankSpec
 from certify.core.banks import Item as ItemSpec
 from certify.extensions import db
@@ -16,7 +16,8 @@ PAGE_SIZE = 50
 
 
 def competencies() -> list[Competency]:
-    return list(db.session.scalars(select(Competency).order_by(Competency.position)))
+    """Every competency in the framework's order (the one place that order is decided)."""
+    return list(db.session.scalars(select(Competency).order_by(Competency.position, Competency.code)))
 
 
 def banks() -> list[tuple[Bank, int]]:
@@ -24,12 +25,16 @@ def banks() -> list[tuple[Bank, int]]:
     counts = dict(
         db.session.execute(
             select(Item.bank_id, func.count())
-            .join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+            .join(ItemVersion, AT_CURRENT_VERSION)
             .where(ItemVersion.status != "retired")
             .group_by(Item.bank_id)
         ).all()
     )
     return [(bank, counts.get(bank.id, 0)) for bank in db.session.scalars(select(Bank).order_by(Bank.slug))]
+
+
+def assessment_by_slug(slug: str) -> Assessment | None:
+    return db.session.scalar(select(Assessment).where(Assessment.slug == slug))
 
 
 def bank_by_slug(slug: str) -> Bank | None:
@@ -41,7 +46,7 @@ def current_versions(bank_slug: str, statuses: tuple[str, ...] = ("live",)) -> l
     return list(
         db.session.scalars(
             select(ItemVersion)
-            .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+            .join(Item, AT_CURRENT_VERSION)
             .join(Bank)
             .where(Bank.slug == bank_slug, ItemVersion.status.in_(statuses))
             .order_by(Item.id)  # the order items were first authored in
@@ -68,11 +73,7 @@ def search_items(
     *, text: str = "", competency: str = "", item_type: str = "", status: str = "", bank: str = "", page: int = 1
 ) -> ItemPage:
     """Current item versions filtered by competency, type, status, bank and text in id, title or stem."""
-    query = (
-        select(Item, ItemVersion)
-        .join(ItemVersion, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
-        .join(Bank)
-    )
+    query = select(Item, ItemVersion).join(ItemVersion, AT_CURRENT_VERSION).join(Bank)
     if competency:
         query = query.where(ItemVersion.competency_code == competency)
     if item_type:
@@ -99,7 +100,7 @@ def pool_counts(assessment: Assessment) -> Counter[tuple[str, str]]:
     """Live items available to an assessment, by (competency, Bloom level)."""
     rows = db.session.execute(
         select(ItemVersion.competency_code, ItemVersion.bloom, func.count())
-        .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+        .join(Item, AT_CURRENT_VERSION)
         .join(Bank)
         .where(Bank.slug.in_(assessment.banks), ItemVersion.status == "live")
         .group_by(ItemVersion.competency_code, ItemVersion.bloom)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
 from certify.assessments.attempts import AttemptRefused, finalise_if_overdue, is_overdue, multiplier_for, open_attempt
-from certify.assessments.models import Assessment, Bank, Item, ItemVersion
+from certify.assessments.models import AT_CURRENT_VERSION, Assessment, Bank, Item, ItemVersion
 from certify.auth.models import User
 from certify.core.assembly import AssemblyError, PoolItem, assemble
 from certify.core.assessment_spec import BlueprintCell
@@ -80,7 +80,7 @@ def deadline_for(assessment: Assessment, started: datetime, multiplier: float) -
 def _pool(assessment: Assessment) -> list[PoolItem]:
     rows = db.session.execute(
         select(ItemVersion.id, Item.id, ItemVersion.competency_code, ItemVersion.bloom, ItemVersion.status)
-        .join(Item, (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version))
+        .join(Item, AT_CURRENT_VERSION)
         .join(Bank)
         .where(Bank.slug.in_(assessment.banks), ItemVersion.status.in_(("live", "pilot")))
     ).all()

@@ -23,13 +23,6 @@ from certify.extensions import db
 from certify.security.access import acting_user
 
 
-def _mine(attempt_id: int) -> Attempt:
-    attempt = runner.attempt_for(acting_user(), attempt_id)
-    if attempt is None:
-        abort(404)
-    return attempt
-
-
 def _closed(attempt: Attempt) -> Response:
     flash("This attempt is closed: time ran out or it was submitted. Your saved answers have been scored.", "info")
     return redirect(url_for("assessments.result", attempt_id=attempt.id))
@@ -50,7 +43,7 @@ def index() -> str:
 @bp.route("/<slug>/start", methods=["GET", "POST"])
 def start(slug: str) -> Response | str:
     """GET: the instructions, before any attempt exists; POST: the explicit start (or resume)."""
-    assessment = next((a for a in bank_service.assessments() if a.slug == slug), None)
+    assessment = bank_service.assessment_by_slug(slug)
     if assessment is None:
         abort(404)
     if request.method == "GET":
@@ -97,7 +90,7 @@ def _render_question(
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
 def question(attempt_id: int, position: int) -> Response | tuple[str, int]:
-    attempt, now = _mine(attempt_id), utcnow()
+    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     if runner.finalise_if_overdue(attempt, now) or attempt.status != "in_progress":
         db.session.commit()
         return _closed(attempt)
@@ -157,7 +150,7 @@ def _next_url(attempt: Attempt, position: int, go: str) -> str:
 
 @bp.route("/attempts/<int:attempt_id>/overview")
 def overview(attempt_id: int) -> Response | str:
-    attempt, now = _mine(attempt_id), utcnow()
+    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     if runner.finalise_if_overdue(attempt, now) or attempt.status != "in_progress":
         db.session.commit()
         return _closed(attempt)
@@ -166,7 +159,7 @@ def overview(attempt_id: int) -> Response | str:
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
 def submit(attempt_id: int) -> Response | str:
-    attempt, now = _mine(attempt_id), utcnow()
+    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     if request.method == "POST" or runner.finalise_if_overdue(attempt, now) or attempt.status != "in_progress":
         runner.submit(attempt, now)
         db.session.commit()
@@ -185,7 +178,7 @@ def submit(attempt_id: int) -> Response | str:
 
 @bp.route("/attempts/<int:attempt_id>/result")
 def result(attempt_id: int) -> Response | str:
-    attempt, now = _mine(attempt_id), utcnow()
+    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     if runner.finalise_if_overdue(attempt, now):
         db.session.commit()
     if attempt.score is None:

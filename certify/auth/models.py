@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from certify.database import UTCDateTime, utcnow
+from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 ROLES = ("candidate", "assessor", "adjudicator", "admin")
@@ -54,7 +54,7 @@ class User(UserMixin, db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
-    __table_args__ = (CheckConstraint("role IN ('candidate', 'assessor', 'adjudicator', 'admin')", name="role_known"),)
+    __table_args__ = (one_of("role", ROLES, "role_known"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)

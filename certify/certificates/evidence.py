@@ -94,10 +94,6 @@ def evidence_for(user_ids: Collection[int], now: datetime) -> dict[int, Evidence
     }
 
 
-def eligibility_of(user: User, now: datetime) -> Eligibility:
-    return assess(evidence_for([user.id], now)[user.id])
-
-
 def candidates_assessed_by(assessor_id: int) -> set[int]:
     """Every candidate this person was allocated, or declared a conflict with (by account or by email address)."""
     allocated = db.session.scalars(

@@ -19,10 +19,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 
 from certify import storage
-from certify.assessments.models import Competency
+from certify.assessments import services as bank_service
 from certify.audit import services as audit
 from certify.auth.models import User
 from certify.certificates import keys
@@ -70,12 +70,6 @@ def new_code() -> str:
         code = secrets.token_urlsafe(24)
         if code[0].isalnum():
             return code
-
-
-def competencies() -> list[tuple[str, str]]:
-    return [
-        (c.code, c.title) for c in db.session.scalars(select(Competency).order_by(Competency.position, Competency.code))
-    ]
 
 
 OVERRIDE_REASON_LENGTH = (10, 500)
@@ -157,7 +151,7 @@ def decide(
     db.session.flush()
     slot_list, slot_index = (certificate.id - 1) // STATUS_LIST_SIZE + 1, (certificate.id - 1) % STATUS_LIST_SIZE
     certificate.status_list, certificate.status_index = slot_list, slot_index
-    certified = competencies()
+    certified = [(c.code, c.title) for c in bank_service.competencies()]
     credential = unsigned_credential(
         code=certificate.code,
         serial=certificate.serial,

@@ -1,15 +1,15 @@
-"""Issued certificates, the serial counter, and continuing-development activity for renewal."""
+"""Issued certificates, the serial counter, continuing-development activity and renewal requests."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certify.auth.models import User
-from certify.database import UTCDateTime, utcnow
+from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 STATUSES = ("active", "suspended", "revoked")
@@ -20,7 +20,7 @@ STATUS_LIST_SIZE = 131_072  # entries per status list (16 KB of bits), the minim
 class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'suspended', 'revoked')", name="status_known"),
+        one_of("status", STATUSES, "status_known"),
         UniqueConstraint("status_list", "status_index", name="uq_certificates_status_slot"),
     )
 
@@ -91,9 +91,7 @@ class RenewalRequest(db.Model):
 
     __tablename__ = "renewal_requests"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'more_information_requested', 'approved', 'refused')", name="status_known"
-        ),
+        one_of("status", RENEWAL_STATUSES, "status_known"),
         UniqueConstraint("certificate_id", "open_marker", name="uq_renewal_requests_one_open"),
     )
 

@@ -11,7 +11,7 @@ from flask import Response, abort, jsonify, render_template, request
 from sqlalchemy import select
 
 from certify import storage
-from certify.assessments.models import Competency
+from certify.assessments import services as bank_service
 from certify.certificates import bp
 from certify.certificates.credential import ACHIEVEMENT_DESCRIPTION, ACHIEVEMENT_NAME, CRITERIA, issuer_document
 from certify.certificates.issuing import store
@@ -206,7 +206,7 @@ def issuer() -> Response:
 
 @bp.route("/achievements/mid")
 def achievement() -> str:
-    rows = db.session.scalars(select(Competency).order_by(Competency.position, Competency.code)).all()
+    rows = bank_service.competencies()
     return render_template(
         "certificates/achievement.html",
         name=ACHIEVEMENT_NAME,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 SERIAL_PREFIX = "MID"
 REMINDER_DAYS = (90, 30, 7)
@@ -235,7 +235,3 @@ def recertification(
 
 def expired(expires_at: datetime, now: datetime) -> bool:
     return now >= expires_at
-
-
-def days_left(expires_at: datetime, now: datetime) -> int:
-    return (expires_at - now) // timedelta(days=1)

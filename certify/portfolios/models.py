@@ -6,10 +6,10 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from certify.database import UTCDateTime, utcnow
+from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 VERSION_STATES = ("awaiting_review", "in_review", "adjudication", "resolved")
@@ -45,7 +45,7 @@ class PortfolioVersion(db.Model):
     __tablename__ = "portfolio_versions"
     __table_args__ = (
         UniqueConstraint("portfolio_id", "number", name="uq_portfolio_versions_portfolio_number"),
-        CheckConstraint("state IN ('awaiting_review', 'in_review', 'adjudication', 'resolved')", name="state_known"),
+        one_of("state", VERSION_STATES, "state_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

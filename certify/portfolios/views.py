@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from certify import storage
@@ -16,8 +14,7 @@ from certify.portfolios import services as portfolios
 from certify.portfolios.services import PortfolioError
 from certify.review import appeals
 from certify.review.presenting import feedback, reference
-from certify.review.reviewing import ReviewError
-from certify.review.services import get_rubric
+from certify.review.services import ReviewError, get_rubric
 from certify.security.access import acting_user
 from certify.security.json_input import JsonRefused, json_object
 from certify.security.uploads import KINDS
@@ -118,18 +115,7 @@ def download(attachment_id: int) -> Response:
     attachment = portfolios.attachment_of(acting_user(), attachment_id)
     if attachment is None:
         abort(404)
-    return file_response(attachment.blob_sha256, attachment.kind, attachment.safe_name)
-
-
-def file_response(sha256: str, kind: str, name: str) -> Response:
-    """An evidence file, always as a download: never rendered by the browser on our origin."""
-    blob = storage.get(sha256)
-    if blob is None:
-        abort(404)
-    response = send_file(io.BytesIO(blob.data), mimetype=KINDS[kind][0], as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return storage.file_response(attachment.blob_sha256, KINDS[attachment.kind][0], attachment.safe_name)
 
 
 @bp.route("/preview")

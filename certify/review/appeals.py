@@ -21,7 +21,7 @@ from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review import notify
 from certify.review.allocation import AllocationError, eligible_assessors, used_assessors
 from certify.review.models import Allocation, Appeal, Resolution
-from certify.review.reviewing import ReviewError, rules
+from certify.review.services import ReviewError, rules
 
 MIN_REASON_CHARS = 30
 MAX_REASON_CHARS = 5_000

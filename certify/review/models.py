@@ -1,14 +1,14 @@
-"""The portfolio rubric as loaded from question_banks/rubrics."""
+"""The rubric and its anchor portfolios, allocations, reviews and resolutions, conflicts, calibration and appeals."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from certify.database import UTCDateTime, utcnow
+from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 
@@ -64,7 +64,7 @@ class Allocation(db.Model):
     __tablename__ = "allocations"
     __table_args__ = (
         UniqueConstraint("version_id", "assessor_id", name="uq_allocations_version_assessor"),
-        CheckConstraint("role IN ('first', 'second', 'adjudicator', 'appeal')", name="role_known"),
+        one_of("role", ALLOCATION_ROLES, "role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,7 +151,7 @@ class Appeal(db.Model):
     """A candidate's appeal against a portfolio decision, re-marked by a fresh assessor."""
 
     __tablename__ = "appeals"
-    __table_args__ = (CheckConstraint("status IN ('lodged', 'in_review', 'upheld', 'dismissed')", name="status_known"),)
+    __table_args__ = (one_of("status", APPEAL_STATES, "status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("portfolio_versions.id", ondelete="CASCADE"), unique=True)

@@ -1,17 +1,18 @@
-"""Reviews and their resolution: two independent reviews, then final levels or an adjudicator."""
+"""Reviews and their resolution: two independent reviews, then final levels or an adjudicator; calibration.
+
+An appeal's re-mark is handed to `appeals`, which decides it.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from certify.audit import services as audit
 from certify.auth.models import User
 from certify.core.rubrics import (
-    ResolutionRules,
     RubricError,
     calibration,
     check_levels,
@@ -22,25 +23,9 @@ from certify.extensions import db
 from certify.portfolios.models import PortfolioVersion
 from certify.review import notify
 from certify.review.allocation import AllocationError, allocate_adjudicator, allocate_waiting
+from certify.review.appeals import decide_appeal
 from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt, Resolution, Review
-from certify.review.services import get_rubric
-
-
-class ReviewError(ValueError):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def rules() -> ResolutionRules:
-    config = current_app.config
-    rubric = get_rubric()
-    return ResolutionRules(
-        tolerance=int(config.get("REVIEW_TOLERANCE", 1)),
-        combine=str(config.get("REVIEW_COMBINE", "mean_floor")),
-        pass_min_level=rubric.pass_min_level if rubric else 3,
-        calibration_share=int(config.get("CALIBRATION_SHARE_PERCENT", 80)) / 100,
-    )
+from certify.review.services import ReviewError, get_rubric, rules
 
 
 def criteria() -> list[str]:
@@ -97,8 +82,6 @@ def submit_review(
     version = db.session.get(PortfolioVersion, allocation.version_id)
     assert version is not None
     if allocation.role == "appeal":
-        from certify.review.appeals import decide_appeal  # appeals build on this module
-
         return decide_appeal(allocation, dict(levels), now)
     return _resolve_if_ready(version, now)
 

@@ -1,15 +1,29 @@
-"""Review services: loading the rubric from the repository, and the counts the admin work queue shows."""
+"""Review services: the rubric and the resolution rules, the error review operations raise, work-queue counts.
+
+The lower layer of the review feature: reviewing and appeals both build on it. Reviewing hands an appeal's
+re-mark to appeals; appeals needs nothing from reviewing, so the two never import each other.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from certify.core.rubric_spec import AnchorSpec, RubricSpec
+from certify.core.rubrics import ResolutionRules
 from certify.extensions import db
 from certify.portfolios.models import PortfolioVersion
 from certify.review.models import Allocation, AnchorPortfolio, Appeal, Rubric, RubricCriterion
+
+
+class ReviewError(ValueError):
+    """A review, calibration or appeal request that cannot be honoured; `status` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def load_rubric(spec: RubricSpec) -> None:
@@ -32,6 +46,18 @@ def load_rubric(spec: RubricSpec) -> None:
 
 def get_rubric(slug: str = "mid-portfolio") -> Rubric | None:
     return db.session.scalar(select(Rubric).where(Rubric.slug == slug))
+
+
+def rules() -> ResolutionRules:
+    """How reviews are resolved: tolerance, combination, pass level (from the rubric) and calibration share."""
+    config = current_app.config
+    rubric = get_rubric()
+    return ResolutionRules(
+        tolerance=int(config.get("REVIEW_TOLERANCE", 1)),
+        combine=str(config.get("REVIEW_COMBINE", "mean_floor")),
+        pass_min_level=rubric.pass_min_level if rubric else 3,
+        calibration_share=int(config.get("CALIBRATION_SHARE_PERCENT", 80)) / 100,
+    )
 
 
 def load_anchor(spec: AnchorSpec) -> None:

@@ -8,23 +8,24 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from certify import storage
 from certify.database import utcnow
 from certify.extensions import db
 from certify.params import is_sequence_number, whole_number
 from certify.portfolios.models import PortfolioVersion
 from certify.portfolios.services import blind_copy
-from certify.portfolios.views import file_response
 from certify.review import bp
 from certify.review import workspace as ws
 from certify.review.allocation import AllocationError, withdraw_for_conflict
 from certify.review.conflicts import ConflictError, declarations_of, declare_by_email
 from certify.review.models import Allocation, AnchorPortfolio, CalibrationAttempt
 from certify.review.presenting import blind_files, blind_portfolio, reference
-from certify.review.reviewing import ReviewError, allocation_for, criteria, record_calibration, submit_review
-from certify.review.services import get_rubric
+from certify.review.reviewing import allocation_for, criteria, record_calibration, submit_review
+from certify.review.services import ReviewError, get_rubric
 from certify.security.access import acting_user
 from certify.security.json_input import JsonRefused, json_object
 from certify.security.scrub import ScrubFailed
+from certify.security.uploads import KINDS
 
 
 def _mine(allocation_id: int) -> Allocation:
@@ -220,7 +221,7 @@ def download(allocation_id: int, position: int) -> Response:
         )
         return redirect(url_for("review.allocation", allocation_id=found.id))
     db.session.commit()  # a copy made now, for a file uploaded before copies were made at upload
-    return file_response(cleaned, chosen.attachment.kind, chosen.name)
+    return storage.file_response(cleaned, KINDS[chosen.attachment.kind][0], chosen.name)
 
 
 @bp.route("/allocations/<int:allocation_id>/conflict", methods=["POST"])

@@ -22,7 +22,8 @@ from certify.auth.models import User
 from certify.core.rubrics import LEVELS
 from certify.extensions import db
 from certify.review.models import Allocation, Review
-from certify.review.reviewing import ReviewError, criterion_titles
+from certify.review.reviewing import criterion_titles
+from certify.review.services import ReviewError
 
 MAX_COMMENT_CHARS = 5_000
 
@@ -78,11 +79,6 @@ def take_lock(
     if take_over and previous and previous != new_token:
         audit.record(assessor, "review.lock_taken_over", "allocation", allocation.id)
     return Lock(new_token, expires)
-
-
-def release_lock(allocation: Allocation, token: str) -> None:
-    if allocation.lock_token == token:
-        allocation.lock_token = allocation.lock_expires_at = None
 
 
 def parse_levels(raw: Any, *, complete: bool) -> dict[str, int]:

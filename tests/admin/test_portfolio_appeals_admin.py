@@ -12,7 +12,7 @@ from certify.extensions import db
 from certify.portfolios.models import PortfolioVersion
 from certify.review import appeals
 from certify.review.models import Appeal, ConflictOfInterest, Resolution
-from certify.review.reviewing import ReviewError
+from certify.review.services import ReviewError
 from tests.admin.portfolio_admin_support import (
     APPEAL_REASON,
     events,

@@ -15,6 +15,7 @@ from certify.analysis.simulation.answers import ItemModel, correct_answer, item_
 from certify.analysis.simulation.common import Tally, at_hour, days
 from certify.analysis.simulation.people import Person
 from certify.assessments import attempts as attempt_service
+from certify.assessments import services as bank_service
 from certify.assessments import starting
 from certify.assessments.attempt_models import Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.attempts import AttemptRefused
@@ -110,7 +111,7 @@ def _chooser(person: Person, attempt: int, models: Mapping[int, ItemModel]) -> C
 
 
 def _assessment(slug: str) -> Assessment:
-    found = db.session.scalar(select(Assessment).where(Assessment.slug == slug))
+    found = bank_service.assessment_by_slug(slug)
     if found is None:
         raise RuntimeError(f"assessment {slug!r} is not loaded; run `flask certify seed` first")
     return found

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from certify.core.items import (
     matching,
     multiple_response,
@@ -13,18 +11,27 @@ from certify.core.items import (
     single_choice,
     true_false,
 )
-from certify.core.items.base import BLOOM_LEVELS, HIGHER_ORDER, STATUSES, Choice, ItemError
+from certify.core.items.base import BLOOM_LEVELS, HIGHER_ORDER, STATUSES, Choice, ItemError, ItemType
 
-REGISTRY: dict[str, ModuleType] = {
-    module.name: module
-    for module in (single_choice, multiple_response, true_false, matching, ordering, short_answer, numeric)
-}
+# Each module is checked against the ItemType protocol here, so mypy sees a missing or mistyped hook.
+_TYPES: tuple[ItemType, ...] = (single_choice, multiple_response, true_false, matching, ordering, short_answer, numeric)
+REGISTRY: dict[str, ItemType] = {item.name: item for item in _TYPES}
 ITEM_TYPES = tuple(REGISTRY)
 
 
-def item_type(name: str) -> ModuleType:
+def item_type(name: str) -> ItemType:
     """The module implementing an item type; KeyError for unknown names."""
     return REGISTRY[name]
 
 
-__all__ = ["BLOOM_LEVELS", "HIGHER_ORDER", "ITEM_TYPES", "REGISTRY", "STATUSES", "Choice", "ItemError", "item_type"]
+__all__ = [
+    "BLOOM_LEVELS",
+    "HIGHER_ORDER",
+    "ITEM_TYPES",
+    "REGISTRY",
+    "STATUSES",
+    "Choice",
+    "ItemError",
+    "ItemType",
+    "item_type",
+]
