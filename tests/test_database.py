@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, text
 
 from certify.extensions import db
 from tests.helpers import post_form
+
+# Write locks, BEGIN statements and PRAGMAs are properties of real connections and transactions.
+pytestmark = pytest.mark.committing
 
 
 def test_migrations_match_the_models(app):
