@@ -26,6 +26,7 @@ from certify.extensions import db
 from tests.catalogs import parsed_catalog, repository_catalog
 from tests.helpers import PASSWORD, post_form, sign_in_directly
 from tests.isolation import COMMITTING, TestDatabase, install_rollback_session
+from tests.once import TEMPLATES, password_hashed_once
 from tests.shared_fixtures import MISSING, missing_summary
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
@@ -106,6 +107,7 @@ def app_factory(database_url: str, tmp_path: Any, request: pytest.FixtureRequest
     def make(**config: Any) -> Flask:
         settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_FILE_DIR": str(tmp_path / "mail"), **config}
         app = create_app(settings)
+        app.jinja_env.bytecode_cache = TEMPLATES
         test_database.adopt(app)
         return app
 
@@ -144,7 +146,7 @@ def make_user(app: Flask) -> Callable[..., User]:
         active: bool = True,
     ) -> User:
         n = next(numbers)
-        with app.app_context():
+        with app.app_context(), password_hashed_once():
             user = accounts.create_user(
                 None,
                 name=name or f"Person {n} {'-'.join(roles).title()}",
