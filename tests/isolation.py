@@ -59,12 +59,16 @@ def install_rollback_session() -> None:
     db.session = db._make_scoped_session({"class_": RollbackSession, "join_transaction_mode": "create_savepoint"})
 
 
+def empty_tables(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
 def wipe(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_tables(db.engine)
 
 
 class TestDatabase:
@@ -112,9 +116,7 @@ class TestDatabase:
         for app in self.wiped:
             wipe(app)
         if problem is not None and self.engines:
-            with self.engines[0].begin() as conn:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
+            empty_tables(self.engines[0])  # what the extra connection committed
         for engine in self.engines:
             if event.contains(engine, "checkout", self._count_checkout):
                 event.remove(engine, "checkout", self._count_checkout)
