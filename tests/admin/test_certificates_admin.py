@@ -172,30 +172,24 @@ def test_admin_who_assessed_the_candidate_is_refused_with_403(certification, mak
     assert "another admin must make this decision" in page(response)
 
 
-def test_admin_with_a_declared_conflict_cannot_decide_either(certification, make_user):
-    world = certification.world
-    certification.make_eligible(world.candidate)
-    trainer = make_user(roles=("admin",), name="Tess Trainer")
-    with world.app.app_context():
-        db.session.add(ConflictOfInterest(assessor_id=trainer.id, candidate_id=world.candidate.id, reason="trainer"))
-        db.session.commit()
-
-    response = post_form(world.client_for(trainer), f"/admin/certificates/issue/{world.candidate.id}")
-
-    assert response.status_code == 403
-    assert certificates(world.app) == []
-
-
-def test_a_conflict_declared_by_email_before_the_candidate_registered_also_bars_the_decider(certification, make_user):
-    world = certification.world
-    certification.make_eligible(world.candidate)
-    sister = make_user(roles=("admin",), name="Sam Sister")
-    with world.app.app_context():
+@pytest.mark.parametrize(
+    "conflict",
+    [
+        lambda admin, candidate: ConflictOfInterest(assessor_id=admin.id, candidate_id=candidate.id, reason="trainer"),
         # As /review/conflicts keeps it for an address that had no account yet.
-        db.session.add(ConflictDeclaration(assessor_id=sister.id, email=world.candidate.email, reason="sister"))
+        lambda admin, candidate: ConflictDeclaration(assessor_id=admin.id, email=candidate.email, reason="sister"),
+    ],
+    ids=["declared-for-the-account", "declared-by-email-before-registration"],
+)
+def test_an_admin_with_a_declared_conflict_cannot_decide_either(certification, make_user, conflict):
+    world = certification.world
+    certification.make_eligible(world.candidate)
+    admin = make_user(roles=("admin",), name="Tess Trainer")
+    with world.app.app_context():
+        db.session.add(conflict(admin, world.candidate))
         db.session.commit()
 
-    response = post_form(world.client_for(sister), f"/admin/certificates/issue/{world.candidate.id}")
+    response = post_form(world.client_for(admin), f"/admin/certificates/issue/{world.candidate.id}")
 
     assert response.status_code == 403
     assert certificates(world.app) == []
