@@ -20,20 +20,6 @@ from certify.database import configure_engine, reset_write_intent, set_write_int
 from certify.extensions import csrf, db, login_manager, migrate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Pages that may finalise an overdue attempt while being read: their transaction writes.
-WRITING_READS = frozenset(
-    {
-        "assessments.question",
-        "assessments.overview",
-        "assessments.submit",
-        "assessments.result",
-        "api.attempt",
-        "api.result",
-        "portfolios.edit",  # creates the empty portfolio on first visit
-        "portfolios.preview",
-        "review.allocation",  # takes the review lock
-    }
-)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -67,9 +53,10 @@ def register_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     # Every model must be imported before the metadata is used (migrations, create_all).
-    from certify import models  # noqa: F401
     from certify.auth import services as accounts
+    from certify.models import configure_models
 
+    configure_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
@@ -97,6 +84,7 @@ def register_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from flask_login import current_user
 
+    from certify.feature import access_table
     from certify.outbox import services as outbox
     from certify.security.access import enforce_access
     from certify.security.headers import add_security_headers
@@ -104,7 +92,7 @@ def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def declare_write_intent() -> None:
         # Registered first: the transaction may begin while loading the user.
-        writes = request.method not in SAFE_METHODS or request.endpoint in WRITING_READS
+        writes = request.method not in SAFE_METHODS or request.endpoint in access_table(app).writing_reads
         g.write_intent_token = set_write_intent(writes)
 
     @app.before_request
@@ -158,42 +146,39 @@ def deliver_after_response(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from certify.admin import (
-        bank_views,  # noqa: F401 - adds bank routes to the admin blueprint
-        renewal_views,  # noqa: F401 - renewal requests
-        review_stats_views,  # noqa: F401 - adds agreement and assessor pages to admin
+    # Each feature's blueprints bring their own routes and access rules (see certify/feature.py).
+    from certify import (
+        admin,
+        api,
+        assessments,
+        auth,
+        certificates,
+        course,
+        main,
+        portfolios,
+        reports,
+        review,
+        standard_setting,
     )
-    from certify.admin import certificate_views as admin_certificate_views  # noqa: F401 - certificate administration
-    from certify.admin import outcome_views as admin_outcome_views  # noqa: F401 - outcome dashboards and cohorts
-    from certify.admin import portfolio_views as admin_portfolio_views  # noqa: F401 - adds portfolio administration
-    from certify.admin import report_views as admin_report_views  # noqa: F401 - adds the measurement reports
-    from certify.admin import standard_setting_views as admin_standard_setting_views  # noqa: F401 - Angoff studies
-    from certify.admin import views as admin_views
-    from certify.analysis import panel_views as standard_setting_views
-    from certify.api import attempts as api_attempts  # noqa: F401 - adds the runner API to the api blueprint
-    from certify.api import views as api_views
-    from certify.assessments import views as exam_views
-    from certify.auth import views as auth_views
-    from certify.certificates import views as certificate_views
-    from certify.certificates import wallet_views  # noqa: F401 - adds the holder's pages to the blueprint
-    from certify.course import views as course_views
-    from certify.main import views as main_views
-    from certify.portfolios import views as portfolio_views
-    from certify.review import views as review_views
 
-    for views in (
-        main_views,
-        auth_views,
-        admin_views,
-        api_views,
-        course_views,
-        exam_views,
-        portfolio_views,
-        review_views,
-        certificate_views,
-        standard_setting_views,
+    for blueprint in (
+        main.bp,
+        auth.bp,
+        admin.bp,
+        api.bp,
+        course.bp,
+        assessments.bp,
+        assessments.admin_bp,
+        portfolios.bp,
+        review.bp,
+        review.admin_bp,
+        certificates.bp,
+        certificates.admin_bp,
+        standard_setting.bp,
+        standard_setting.admin_bp,
+        reports.admin_bp,
     ):
-        app.register_blueprint(views.bp)
+        app.register_blueprint(blueprint)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -203,13 +188,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from certify.analysis import cli as analysis_items_cli  # noqa: F401 - adds `analysis items` to the group
     from certify.assessments.cli import attempts_cli, banks_cli
     from certify.auth.cli import users_cli
     from certify.certificates.cli import certificates_cli
     from certify.outbox.cli import outbox_cli
     from certify.outbox.services import deliver_after_command
-    from certify.review.analysis_cli import analysis_cli
+    from certify.reports.cli import analysis_cli
     from certify.seed import certify_cli
 
     for group in (certify_cli, users_cli, outbox_cli, banks_cli, attempts_cli, certificates_cli, analysis_cli):

@@ -1,6 +1,7 @@
 """Imports every feature's models so the metadata is complete (for Alembic and tests)."""
 
-from certify.analysis.models import AnalysisSnapshot, AngoffPanellist, AngoffRating, AngoffStudy, Cohort, CohortMember
+from sqlalchemy.orm import configure_mappers
+
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
 from certify.audit.models import AuditEvent
@@ -16,6 +17,7 @@ from certify.course.models import (
 )
 from certify.outbox.models import OutboxMessage
 from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
+from certify.reports.models import AnalysisSnapshot, Cohort, CohortMember
 from certify.review.models import (
     Allocation,
     AnchorPortfolio,
@@ -29,6 +31,7 @@ from certify.review.models import (
     RubricCriterion,
 )
 from certify.security.models import LoginFailure
+from certify.standard_setting.models import AngoffPanellist, AngoffRating, AngoffStudy
 from certify.storage import Blob
 
 __all__ = [
@@ -81,3 +84,8 @@ __all__ = [
     "User",
     "UserRole",
 ]
+
+
+def configure_models() -> None:
+    """Resolve every model's relationships now, so a mapping error stops the app at start, not on a later query."""
+    configure_mappers()

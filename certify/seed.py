@@ -1,73 +1,26 @@
 """`flask certify seed [--demo]`: load the competency framework, course, banks, assessments and
-rubric from `question_banks/`, and optionally demo accounts. Idempotent."""
+rubric from `question_banks/`, and with `--demo` the demo data of `certify.demo`. Idempotent."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from certify.analysis.demo_study import seed_angoff_demo
-from certify.analysis.simulation import MAX_CANDIDATES
-from certify.analysis.simulation import simulate as simulate_population
 from certify.assessments import services as bank_service
 from certify.assessments.importer import ImportRefused, import_bank
 from certify.assessments.loading import load_assessment, load_competencies
 from certify.assessments.models import Assessment
 from certify.assessments.sources import QUESTION_BANKS, load_catalog
-from certify.auth import services as accounts
-from certify.certificates.demo import seed_certificate_demo
 from certify.core.assessment_spec import pool_shortfalls
 from certify.core.catalog import Catalog
-from certify.course.services import complete_course_for_demo, load_module
+from certify.course.services import load_module
 from certify.database import write_intent
+from certify.demo import MAX_CANDIDATES, seed_demo
 from certify.extensions import db
-from certify.review.demo import seed_review_demo
 from certify.review.services import load_anchor, load_rubric
 
 certify_cli = AppGroup("certify", help="Set up and maintain this Certify installation.")
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    email: str
-    name: str
-    roles: frozenset[str]
-    password: str
-
-
-DEMO_ACCOUNTS = (
-    DemoAccount("admin@example.org", "Dana Okafor", frozenset({"admin"}), "Orchard-Lantern-42"),
-    DemoAccount("assessor@example.org", "Sam Lindqvist", frozenset({"assessor"}), "Granite-Meadow-17"),
-    DemoAccount("assessor2@example.org", "Grace Mensah", frozenset({"assessor"}), "Juniper-Canal-35"),
-    DemoAccount("adjudicator@example.org", "Tomas Varga", frozenset({"assessor", "adjudicator"}), "Saffron-Beacon-51"),
-    DemoAccount("candidate@example.org", "Priya Natarajan", frozenset({"candidate"}), "Harbour-Violet-63"),
-    DemoAccount("learner@example.org", "Leo Martins", frozenset({"candidate"}), "Copper-Willow-28"),
-    DemoAccount("amara@example.org", "Amara Osei", frozenset({"candidate"}), "Pebble-Orchid-74"),
-    DemoAccount("jonas@example.org", "Jonas Weber", frozenset({"candidate"}), "Thistle-Harbor-86"),
-    DemoAccount("mei@example.org", "Mei Tanaka", frozenset({"candidate"}), "Lantern-Quarry-19"),
-    DemoAccount("panel1@example.org", "Ines Duarte", frozenset({"assessor"}), "Meadow-Signal-58"),
-    DemoAccount("panel2@example.org", "Kwame Boateng", frozenset({"assessor"}), "Cobalt-Harvest-27"),
-)
-# The first demo candidate has finished the course (so both exams can be tried at once);
-# the second starts from the beginning.
-COURSE_DONE = "candidate@example.org"
-
-
-def seed_demo_accounts() -> list[DemoAccount]:
-    """Create the demo accounts that do not exist yet; returns those created."""
-    created = []
-    for demo in DEMO_ACCOUNTS:
-        if accounts.find_user_by_email(demo.email) is None:
-            user = accounts.create_user(
-                None, name=demo.name, email=demo.email, roles=set(demo.roles), password=demo.password
-            )
-            if demo.email == COURSE_DONE:
-                complete_course_for_demo(user)
-            created.append(demo)
-    return created
 
 
 def load_content(catalog: Catalog) -> list[str]:
@@ -126,13 +79,10 @@ def seed_command(demo: bool, simulate: int | None) -> None:
         except ImportRefused as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from None
-        created = seed_demo_accounts() if demo else []
+        created = []
         if demo:
-            report.extend(seed_review_demo())
-            report.extend(seed_certificate_demo())
-            report.extend(seed_angoff_demo())
-        if simulate:
-            report.extend(simulate_population(simulate))
+            created, demo_report = seed_demo(simulate)
+            report.extend(demo_report)
         db.session.commit()
     for line in report:
         click.echo(line)

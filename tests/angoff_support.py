@@ -9,13 +9,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from certify.analysis import angoff
-from certify.analysis.models import AngoffStudy
 from certify.assessments.attempt_models import Attempt, AttemptItem, AttemptScore
 from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.auth.models import User
 from certify.database import utcnow
 from certify.extensions import db
+from certify.standard_setting import angoff_changes, angoff_study
+from certify.standard_setting.models import AngoffStudy
 from tests.core.samples import BANK
 from tests.exams.conftest import EXAM
 from tests.helpers import post_form, sign_in_directly
@@ -59,7 +59,7 @@ def make_study(app: Flask, admin: User, panel: list[User], *, title: str = "Spri
     with app.app_context():
         actor = db.session.get(User, admin.id)
         assert actor is not None
-        study, _warnings = angoff.create_study(actor, exam(app), title, [u.id for u in panel])
+        study, _warnings = angoff_changes.create_study(actor, exam(app), title, [u.id for u in panel])
         db.session.commit()
         return study.id
 
@@ -73,8 +73,8 @@ def rate(
     action: str = "submit",
     **kwargs: Any,
 ) -> Any:
-    data = {angoff.rating_field(k): str(v) for k, v in ratings.items()}
-    data.update({angoff.hofstee_field(k): str(v) for k, v in (hofstee or {}).items()})
+    data = {angoff_study.rating_field(k): str(v) for k, v in ratings.items()}
+    data.update({angoff_study.hofstee_field(k): str(v) for k, v in (hofstee or {}).items()})
     data["action"] = action
     return post_form(client, f"/standard-setting/{study_id}", data, **kwargs)
 

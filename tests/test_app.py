@@ -138,13 +138,10 @@ def test_unexpected_error_gets_500_page_and_is_logged(app_factory, caplog):
     def explode():
         raise RuntimeError("boom")
 
-    from certify.security.access import PUBLIC, RULES
+    from certify.security.access import PUBLIC, rules
 
-    RULES["explode"] = PUBLIC
-    try:
-        response = app.test_client().get("/explode")
-    finally:
-        del RULES["explode"]
+    rules(app)["explode"] = PUBLIC
+    response = app.test_client().get("/explode")
     assert response.status_code == 500
     assert "Something went wrong" in text(response)
     assert "boom" not in text(response)

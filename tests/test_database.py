@@ -9,7 +9,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, event, text
 
-from certify.analysis.models import STUDY_STATES
 from certify.assessments.attempt_models import ATTEMPT_STATUSES
 from certify.auth.models import ROLES
 from certify.certificates.models import RENEWAL_STATUSES, STATUSES
@@ -17,6 +16,7 @@ from certify.database import one_of
 from certify.extensions import db
 from certify.portfolios.models import VERSION_STATES
 from certify.review.models import ALLOCATION_ROLES, APPEAL_STATES
+from certify.standard_setting.models import STUDY_STATES
 from tests.helpers import post_form
 
 

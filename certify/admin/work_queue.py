@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from certify.analysis import angoff
-from certify.analysis import items as item_analysis
 from certify.certificates import services as certificate_service
 from certify.database import utcnow
 from certify.outbox import services as outbox_service
+from certify.reports import items as item_analysis
 from certify.review import services as review_service
+from certify.standard_setting import angoff_study
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,14 @@ ENTRIES: list[Entry] = [
     Entry(
         "Candidates awaiting a certification decision",
         lambda: certificate_service.candidates_awaiting_decision_count(utcnow()),
-        "admin.certificates",
+        "certificates_admin.certificates",
         "They meet every requirement; an admin who did not assess them decides and issues.",
         "No eligible candidate is waiting for a decision.",
     ),
     Entry(
         "Renewals to review",
         certificate_service.renewals_awaiting_review_count,
-        "admin.renewals_queue",
+        "certificates_admin.renewals_queue",
         "Holders asked to renew with their logged development as evidence; an admin approves, asks for more "
         "or refuses.",
         "No renewal request is waiting.",
@@ -60,14 +60,14 @@ ENTRIES: list[Entry] = [
     Entry(
         "Portfolios waiting for an assessor",
         review_service.portfolios_waiting_for_assessors_count,
-        "admin.portfolios",
+        "review_admin.portfolios",
         "Submitted versions lack an assessor they need: no calibrated one without a conflict was free.",
         "Every submitted portfolio has the assessors it needs.",
     ),
     Entry(
         "Portfolios awaiting adjudication",
         review_service.portfolios_awaiting_adjudication_count,
-        "admin.portfolios",
+        "review_admin.portfolios",
         "The two assessors disagreed beyond tolerance; an adjudicator decides.",
         "No portfolio is waiting for adjudication.",
         (("state", "adjudication"),),
@@ -75,21 +75,21 @@ ENTRIES: list[Entry] = [
     Entry(
         "Open appeals",
         review_service.open_appeals_count,
-        "admin.appeals",
+        "review_admin.appeals",
         "Lodged and not yet decided; each needs a fresh assessor to re-mark.",
         "No appeal is open.",
     ),
     Entry(
         "Open standard-setting studies",
-        angoff.open_studies_count,
-        "admin.standard_setting",
+        angoff_study.open_studies_count,
+        "standard_setting_admin.standard_setting",
         "Still in a rating round; advance or close them once the panel has rated.",
         "No standard-setting study is in progress.",
     ),
     Entry(
         "Stale item analyses",
         item_analysis.stale_analyses_count,
-        "admin.reports",
+        "reports_admin.reports",
         "Attempts were scored since the analysis was made; recompute it.",
         "Every item analysis includes all scored attempts.",
     ),

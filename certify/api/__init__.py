@@ -1,5 +1,26 @@
-"""The api feature (JSON under /api/v1): its blueprint; the exam runner's routes are in attempts.py, /me in views.py."""
+"""The JSON API under /api/v1: the exam runner's routes (attempts.py) and /me (views.py)."""
 
-from flask import Blueprint
+from certify.feature import FeatureBlueprint
+from certify.security.rules import SIGNED_IN, owner, role
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = FeatureBlueprint(
+    "api",
+    __name__,
+    url_prefix="/api/v1",
+    routes=("views", "attempts"),
+    access={
+        # JSON API
+        "me": SIGNED_IN,
+        "assessments": SIGNED_IN,
+        "start_attempt": role("candidate"),
+        "attempt": owner("candidate"),
+        "save_response": owner("candidate"),
+        "set_flag": owner("candidate"),
+        "submit": owner("candidate"),
+        "result": owner("candidate"),
+    },
+    writing_reads=(
+        "attempt",
+        "result",
+    ),  # finalises an overdue attempt
+)

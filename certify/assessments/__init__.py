@@ -1,5 +1,42 @@
-"""The assessments feature: banks, items and their versions, assessments and cut scores; its blueprint."""
+"""Exams: banks, items and their versions, assessments, cut scores, attempts and scoring."""
 
-from flask import Blueprint
+from certify.feature import FeatureBlueprint
+from certify.security.rules import ADMIN, SIGNED_IN, owner, role
 
-bp = Blueprint("assessments", __name__, url_prefix="/exams")
+bp = FeatureBlueprint(
+    "assessments",
+    __name__,
+    url_prefix="/exams",
+    routes=("views",),
+    access={
+        # Exams: the list is for everyone signed in (it explains who may start); attempts are their owner's
+        "index": SIGNED_IN,
+        "start": role("candidate"),
+        "question": owner("candidate"),
+        "overview": owner("candidate"),
+        "submit": owner("candidate"),
+        "result": owner("candidate"),
+    },
+    writing_reads=(
+        "question",
+        "overview",
+        "submit",
+        "result",
+    ),  # finalises an overdue attempt
+)
+
+admin_bp = FeatureBlueprint(
+    "assessments_admin",
+    __name__,
+    url_prefix="/admin",
+    routes=("admin_views",),
+    access={
+        # Items and banks: browse, import, export, regrade, accept answers
+        "items": ADMIN,
+        "item": ADMIN,
+        "banks": ADMIN,
+        "export": ADMIN,
+        "regrade": ADMIN,
+        "accept_answers": ADMIN,
+    },
+)

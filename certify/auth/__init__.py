@@ -1,5 +1,22 @@
-"""The auth feature: its blueprint; routes live in views.py."""
+"""Accounts: signing in and out, registration, passwords, sessions and API tokens."""
 
-from flask import Blueprint
+from certify.feature import FeatureBlueprint
+from certify.security.rules import PUBLIC, SIGNED_IN
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
+bp = FeatureBlueprint(
+    "auth",
+    __name__,
+    url_prefix="/auth",
+    routes=("views",),
+    access={
+        # Accounts
+        "login": PUBLIC,
+        "register": PUBLIC,
+        "forgot_password": PUBLIC,
+        "reset_password": PUBLIC,
+        "logout": SIGNED_IN,
+        "account": SIGNED_IN,
+        "change_password": SIGNED_IN,
+        "sign_out_everywhere": SIGNED_IN,
+    },
+)

@@ -201,14 +201,18 @@ def evidence_lines(certificate: Certificate) -> list[EvidenceLine]:
         record = exam_record(attempt_id) if name == "exam" and attempt_id else None
         if record is not None:
             lines.append(
-                EvidenceLine(str(detail), record.summary(), "admin.certificate_exam", {"attempt_id": attempt_id})
+                EvidenceLine(
+                    str(detail), record.summary(), "certificates_admin.certificate_exam", {"attempt_id": attempt_id}
+                )
             )
         elif name == "portfolio" and version_id:
             lines.append(
-                EvidenceLine(str(detail), "the portfolio version", "admin.portfolio", {"version_id": version_id})
+                EvidenceLine(str(detail), "the portfolio version", "review_admin.portfolio", {"version_id": version_id})
             )
         elif name == "renewal_of":
-            lines.append(EvidenceLine("Renewal of", str(detail), "admin.certificate", {"serial": str(detail)}))
+            lines.append(
+                EvidenceLine("Renewal of", str(detail), "certificates_admin.certificate", {"serial": str(detail)})
+            )
         else:
             lines.append(EvidenceLine(str(detail)))
     return lines

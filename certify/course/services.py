@@ -163,13 +163,3 @@ def record_knowledge_check(
     db.session.flush()
     _update_completion(user, module)
     return attempt
-
-
-def complete_course_for_demo(user: User) -> None:
-    """Record every lesson, a passed knowledge check per module and course completion (demo data only)."""
-    for module in modules():
-        for lesson in active_lessons(module):
-            if db.session.get(LessonProgress, (user.id, lesson.id)) is None:
-                db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id))
-        db.session.flush()
-        record_knowledge_check(user, module, 1.0, {"demo": True})

@@ -1,5 +1,15 @@
-"""The main feature: its blueprint; routes live in views.py."""
+"""The site's front page and health check."""
 
-from flask import Blueprint
+from certify.feature import FeatureBlueprint
+from certify.security.rules import PUBLIC
 
-bp = Blueprint("main", __name__)
+bp = FeatureBlueprint(
+    "main",
+    __name__,
+    routes=("views",),
+    access={
+        # Site
+        "index": PUBLIC,
+        "healthz": PUBLIC,
+    },
+)

@@ -1,5 +1,28 @@
-"""Design portfolios: drafting, evidence, immutable submitted versions; its blueprint."""
+"""Design portfolios: drafting, evidence, immutable submitted versions and appeals."""
 
-from flask import Blueprint
+from certify.feature import FeatureBlueprint
+from certify.security.rules import owner, role
 
-bp = Blueprint("portfolios", __name__, url_prefix="/portfolio")
+bp = FeatureBlueprint(
+    "portfolios",
+    __name__,
+    url_prefix="/portfolio",
+    routes=("views",),
+    access={
+        # Portfolios: a candidate's own, loaded through services that return only their own objects
+        "edit": role("candidate"),
+        "save": role("candidate"),
+        "autosave": role("candidate"),
+        "upload": role("candidate"),
+        "preview": role("candidate"),
+        "submit": role("candidate"),
+        "remove_file": owner("candidate"),
+        "download": owner("candidate"),
+        "version": owner("candidate"),
+        "appeal": owner("candidate"),
+    },
+    writing_reads=(
+        "edit",
+        "preview",
+    ),  # creates the empty portfolio on first visit
+)

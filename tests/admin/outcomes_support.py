@@ -24,8 +24,6 @@ from xml.etree import ElementTree
 
 import pytest
 
-from certify.analysis.export import column_letter
-from certify.analysis.models import Cohort, CohortMember
 from certify.assessments.attempt_models import Attempt, AttemptScore
 from certify.assessments.models import Assessment
 from certify.auth.models import User
@@ -34,6 +32,8 @@ from certify.course.models import CourseCompletion
 from certify.database import utcnow
 from certify.extensions import db
 from certify.portfolios.models import Portfolio, PortfolioVersion
+from certify.reports.export import column_letter
+from certify.reports.models import Cohort, CohortMember
 from certify.review.models import Resolution
 from tests.core.samples import BANK
 from tests.exams.conftest import EXAM

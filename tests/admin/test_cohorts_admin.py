@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from certify.analysis.models import Cohort, CohortMember
 from certify.extensions import db
+from certify.reports.models import Cohort, CohortMember
 from tests.helpers import post_form, text
 
 

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from certify.analysis.models import AnalysisSnapshot
 from certify.assessments.models import Item, ItemVersion
 from certify.extensions import db
+from certify.reports.models import AnalysisSnapshot
 from tests.core.samples import BANK
 from tests.exams.conftest import QUIZ, answers_for
 from tests.helpers import csrf_token, post_form, sign_in_directly, text
@@ -121,8 +121,8 @@ def test_refresh_command_updates_only_stale_analyses(runner, taken, app):
 
 
 def test_reports_filter_by_cohort_and_registration_date(app, client, auth, make_user, taken):
-    from certify.analysis.models import Cohort, CohortMember
     from certify.assessments.attempt_models import Attempt
+    from certify.reports.models import Cohort, CohortMember
 
     auth.login_as(make_user(roles=("admin",)))
     with app.app_context():

@@ -50,10 +50,10 @@ def test_enough_attempts_are_judged_against_the_target(app, client, auth, make_u
 
 
 def test_an_analysis_stored_before_the_rule_is_recomputed(app, make_user, quiz):  # noqa: F811
-    from certify.analysis.items import is_stale, snapshot
-    from certify.analysis.models import AnalysisSnapshot
     from certify.assessments.models import Assessment
     from certify.extensions import db
+    from certify.reports.items import is_stale, snapshot
+    from certify.reports.models import AnalysisSnapshot
 
     take_quiz(app, make_user, 2)
     with app.app_context():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from certify.analysis.charts import Bar, HeatCell, bar_chart, gain_chart, heatmap_chart
-from certify.analysis.export import column_letter, csv_cell, sheet_names, xlsx_bytes
+from certify.reports.charts import Bar, HeatCell, bar_chart, gain_chart, heatmap_chart
+from certify.reports.export import column_letter, csv_cell, sheet_names, xlsx_bytes
 from tests.admin.outcomes_support import sheet_rows
 
 

@@ -144,7 +144,7 @@ def test_agreement_downloads_carry_the_same_figures(app, client, admin, make_use
 
 
 def test_agreement_filters_to_a_cohort_of_candidates(app, client, admin, make_user, runner):
-    from certify.analysis.models import Cohort, CohortMember
+    from certify.reports.models import Cohort, CohortMember
 
     _ada, _ben, candidate, _version = build_single_version_example(app, make_user, runner)
     with app.app_context():

@@ -7,13 +7,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-from certify.analysis import angoff
-from certify.analysis.models import AngoffStudy
 from certify.assessments.attempt_models import Attempt, AttemptScore
 from certify.assessments.models import CutScore
 from certify.audit.models import AuditEvent
 from certify.course.models import CourseCompletion
 from certify.extensions import db
+from certify.standard_setting import angoff_study
+from certify.standard_setting.models import AngoffStudy
 from tests.angoff_support import (
     ITEM_REFS,
     exam,
@@ -186,7 +186,7 @@ def test_a_small_panel_is_allowed_with_a_warning(app, make_user, load_catalog):
     assert "A panel of 3 is below the minimum of 6" in page
     assert "Warning: small panel." in page
     with app.app_context():
-        refs = [v.item.ref for v in angoff.items_of(db.session.scalar(select(AngoffStudy)))]
+        refs = [v.item.ref for v in angoff_study.items_of(db.session.scalar(select(AngoffStudy)))]
     assert refs == ["S-TF", "S-SC"]
     assert "below 6" in text(office.get("/admin/standard-setting"))
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from certify.admin.work_queue import Entry, work_queue
-from certify.analysis.items import snapshot
-from certify.analysis.models import AngoffStudy
 from certify.assessments.models import Assessment
 from certify.certificates.models import RenewalRequest
 from certify.database import utcnow
 from certify.extensions import db
 from certify.outbox.services import deliver_pending, queue
 from certify.portfolios.models import PortfolioVersion
+from certify.reports.items import snapshot
 from certify.review.allocation import needs_assessors
 from certify.review.models import Allocation, Appeal
+from certify.standard_setting.models import AngoffStudy
 from tests.certificates.support import issue_now
 from tests.helpers import post_form, text
 
@@ -127,7 +127,9 @@ def test_the_overview_links_every_entry_and_says_when_nothing_waits(app, client,
 
 
 def test_a_feature_adds_its_work_with_one_entry(app):
-    extra = Entry("Renewals to review", lambda: 2, "admin.certificates", "renewal requests wait.", "None to review.")
+    extra = Entry(
+        "Renewals to review", lambda: 2, "certificates_admin.certificates", "renewal requests wait.", "None to review."
+    )
     with app.test_request_context():
         rows = work_queue([extra])
     assert [(r.label, r.count, r.url, r.explanation) for r in rows] == [

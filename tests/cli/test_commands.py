@@ -6,10 +6,10 @@ import pytest
 
 from certify import create_app
 from certify.auth.models import User
+from certify.demo.accounts import DEMO_ACCOUNTS
 from certify.extensions import db
 from certify.outbox.models import OutboxMessage
 from certify.outbox.services import queue
-from certify.seed import DEMO_ACCOUNTS
 from tests.helpers import PASSWORD
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
+from certify.demo.accounts import DEMO_ACCOUNTS
 from certify.extensions import db
 from certify.outbox.models import OutboxMessage
 from certify.outbox.services import deliver_pending, queue
-from certify.seed import DEMO_ACCOUNTS
 from tests.helpers import post_form, text
 
 

@@ -10,8 +10,6 @@ import pytest
 from sqlalchemy import func, select
 
 from certify import create_app
-from certify.analysis.models import Cohort, CohortMember
-from certify.analysis.simulation import FAULTY_ITEMS, SIM_DOMAIN, correct_answer, wrong_answer
 from certify.assessments.attempt_models import Attempt, AttemptScore, Response
 from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.auth.models import User, UserRole
@@ -19,8 +17,10 @@ from certify.certificates.models import Certificate
 from certify.core.delivery import present, to_internal
 from certify.core.scoring import score_item
 from certify.database import utcnow
+from certify.demo.simulation import FAULTY_ITEMS, SIM_DOMAIN, correct_answer, wrong_answer
 from certify.extensions import db
 from certify.portfolios.models import PortfolioVersion
+from certify.reports.models import Cohort, CohortMember
 from certify.review.models import Resolution
 
 

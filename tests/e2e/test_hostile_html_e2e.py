@@ -123,7 +123,7 @@ def serve(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Callabl
     def add(path: str, view: Callable[[], Any]) -> None:
         endpoint = "test-" + path.strip("/").replace("/", "-")
         app.add_url_rule(path, endpoint=endpoint, view_func=view)
-        monkeypatch.setitem(access.RULES, endpoint, access.PUBLIC)
+        monkeypatch.setitem(access.rules(app), endpoint, access.PUBLIC)
 
     return add
 

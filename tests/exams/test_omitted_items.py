@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from certify.analysis.items import compute
 from certify.assessments.attempt_models import AttemptItem
 from certify.assessments.models import Assessment
 from certify.extensions import db
+from certify.reports.items import compute
 from tests.core.samples import BANK
 from tests.exams.conftest import QUIZ
 from tests.helpers import csrf_token, sign_in_directly

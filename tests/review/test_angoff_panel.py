@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from certify.analysis.models import AngoffPanellist, AngoffRating
 from certify.extensions import db
+from certify.standard_setting.models import AngoffPanellist, AngoffRating
 from tests.angoff_support import ITEM_REFS, load_exam, make_study, rate, signed_in, version_ids
 from tests.helpers import post_form, text
 

@@ -1,1 +1,0 @@
-"""Measurement quality: item and test analysis, standard setting, agreement and outcome dashboards."""

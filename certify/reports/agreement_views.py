@@ -1,0 +1,72 @@
+"""Measurement quality of the portfolio review: agreement between assessors, and each assessor's standing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+from werkzeug.wrappers import Response
+
+from certify.reports import admin_bp
+from certify.reports.export import csv_response, xlsx_response
+from certify.review import agreement as agreement_service
+
+
+@admin_bp.route("/agreement")
+def agreement() -> tuple[str, int]:
+    from certify.reports.admin_views import chosen_people, typed_filters
+    from certify.reports.cohorts import cohort_list
+
+    typed = typed_filters()
+    people, error, filters = chosen_people(typed)
+    page = render_template(
+        "admin/agreement.html",
+        report=agreement_service.rater_report(people),
+        cohorts=cohort_list(),
+        typed=typed,
+        filters=filters,
+        filter_error=error,
+        query={k: v for k, v in typed.items() if v and not error},
+    )
+    return page, 400 if error else 200
+
+
+@admin_bp.route("/assessors")
+def assessors() -> str:
+    report = agreement_service.rater_report()
+    return render_template("admin/assessors.html", assessors=[a for a in report.assessors if a.holds_role])
+
+
+def agreement_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The agreement report as tables: criteria, pairs and assessors (the same figures as the page)."""
+    from certify.reports.admin_views import chosen_people, typed_filters
+
+    people, _error, _filters = chosen_people(typed_filters())
+    data = agreement_service.rater_report(people).as_dict()
+    summary = ["n", "exact", "adjacent", "qwk", "band"]
+    criteria = [[c["code"], c["title"], *(c.get(k) for k in summary)] for c in data["criteria"]]
+    pairs = [
+        [p["assessors"][0]["name"], p["assessors"][1]["name"], p.get("versions"), *(p.get(k) for k in summary)]
+        for p in data["pairs"]
+    ]
+    first = data["assessors"][0] if data["assessors"] else {}
+    people_keys = [k for k, v in first.items() if not isinstance(v, dict | list)]
+    people = [[a.get(k) for k in people_keys] for a in data["assessors"]]
+    return [
+        ("Criteria", ["criterion", "title", *summary], criteria),
+        ("Pairs", ["assessor", "assessor", "versions", *summary], pairs),
+        ("Assessors", people_keys, people),
+    ]
+
+
+@admin_bp.route("/agreement.csv")
+def agreement_csv() -> Response:
+    sheets = agreement_sheets()
+    wanted = request.args.get("section", "Criteria")
+    title, headers, rows = next((s for s in sheets if s[0].lower() == wanted.lower()), sheets[0])
+    return csv_response(f"assessor-agreement-{title.lower()}.csv", headers, rows)
+
+
+@admin_bp.route("/agreement.xlsx")
+def agreement_xlsx() -> Response:
+    return xlsx_response("assessor-agreement.xlsx", agreement_sheets())

@@ -1,0 +1,108 @@
+"""`flask analysis …`: measurement reports; `raters` (assessor agreement) here, `items` and `refresh` in item_cli.py."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import click
+from flask.cli import AppGroup
+
+from certify.core.psychometrics import AgreementSummary
+from certify.reports.item_cli import items_command, refresh_command
+from certify.reports.text_tables import format_table, number, percent
+from certify.review.agreement import AgreementReport, rater_report
+
+analysis_cli = AppGroup("analysis", help="Measurement quality: item statistics and assessor agreement.")
+analysis_cli.add_command(items_command)
+analysis_cli.add_command(refresh_command)
+
+NO_DATA = "no double-marked portfolios yet"
+SEVERITY_NOTE = (
+    "Severity: mean of (assessor's level - final level) over criteria; negative = severe, positive = lenient.\n"
+    "Drift: change in that deviation, in levels per 30 days (least squares; needs 3 resolved reviews)."
+)
+
+
+def _agreement_cells(summary: AgreementSummary) -> list[str]:
+    band = summary.band + (", few pairs" if summary.n and summary.tentative else "")
+    return [str(summary.n), percent(summary.exact), percent(summary.adjacent), number(summary.qwk), band]
+
+
+AGREEMENT_HEADERS = ["Pairs", "Exact", "Adjacent", "QWK", "Band"]
+
+
+def _echo_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> None:
+    click.echo(f"\n{title}")
+    for text in format_table(headers, rows, align):
+        click.echo(text)
+
+
+def _echo_report(report: AgreementReport) -> None:
+    if report.double_marked == 0:
+        click.echo(NO_DATA)
+    else:
+        overall = report.overall
+        click.echo(
+            f"Assessor agreement over {report.double_marked} double-marked portfolio version"
+            f"{'s' if report.double_marked != 1 else ''}: {overall.n} pairs of levels, "
+            f"exact {percent(overall.exact)}, adjacent {percent(overall.adjacent)}, "
+            f"QWK {number(overall.qwk)} ({overall.band})"
+        )
+        _echo_table(
+            "By criterion",
+            ["Code", "Criterion", *AGREEMENT_HEADERS],
+            [[c.code, c.title, *_agreement_cells(c.agreement)] for c in report.criteria],
+            "llrrrrl",
+        )
+        _echo_table(
+            "By assessor pair",
+            ["Assessor", "Assessor", "Versions", *AGREEMENT_HEADERS],
+            [[p.first_name, p.second_name, str(p.versions), *_agreement_cells(p.agreement)] for p in report.pairs],
+            "llrrrrrl",
+        )
+    if not report.assessors:
+        return
+    _echo_table(
+        "Assessors",
+        [
+            "Assessor",
+            "Id",
+            "Reviews",
+            "Severity",
+            "Drift/30d",
+            "Calibrated",
+            "Last share",
+            "Last calibration",
+            "Tries",
+            "Open",
+        ],
+        [
+            [
+                a.name,
+                str(a.id),
+                str(a.reviews),
+                number(a.severity, signed=True),
+                number(a.drift_per_30_days, signed=True),
+                "yes" if a.calibrated else "no",
+                percent(a.latest_calibration_share),
+                a.latest_calibration_at.strftime("%Y-%m-%d") if a.latest_calibration_at else "never",
+                str(a.calibration_attempts),
+                str(a.open_allocations),
+            ]
+            for a in report.assessors
+        ],
+        "lrrrrlrlrr",
+    )
+    click.echo(f"\n{SEVERITY_NOTE}")
+
+
+@analysis_cli.command("raters")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def raters_command(as_json: bool) -> None:
+    """Agreement between assessors (exact, adjacent, quadratic weighted kappa), severity, drift and load."""
+    report = rater_report()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        _echo_report(report)
