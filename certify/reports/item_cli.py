@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from certify.assessments import services as bank_service
@@ -20,6 +21,7 @@ from certify.reports.text_tables import format_table, number
 
 
 @click.command("items")
+@with_appcontext
 @click.argument("assessment")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--refresh", is_flag=True, help="Recompute even if no attempt was scored since the last analysis.")
@@ -67,6 +69,7 @@ def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
 
 
 @click.command("refresh")
+@with_appcontext
 def refresh_command() -> None:
     """Recompute every analysis that attempts scored since have made stale (run it from cron, off the request path)."""
     from certify.reports.items import is_stale
