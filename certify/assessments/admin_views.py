@@ -32,7 +32,7 @@ def items() -> str:
         page=args.get("page", 1, type=int) or 1,
     )
     return render_template(
-        "admin/items.html",
+        "exams/admin/items.html",
         page=page,
         args=args,
         competencies=bank_service.competencies(),
@@ -48,7 +48,7 @@ def item(ref: str) -> str:
     stored = bank_service.item_by_ref(ref)
     if stored is None:
         abort(404)
-    return render_template("admin/item.html", item=stored, versions=list(reversed(stored.versions)))
+    return render_template("exams/admin/item.html", item=stored, versions=list(reversed(stored.versions)))
 
 
 def _import_form() -> ImportBankForm:
@@ -86,7 +86,7 @@ def banks() -> str | tuple[str, int]:
             db.session.commit()
     status = 400 if form.is_submitted() and (form.errors or result is None) else 200
     page = render_template(
-        "admin/banks.html",
+        "exams/admin/banks.html",
         form=form,
         banks=bank_service.banks(),
         result=result,
@@ -124,7 +124,7 @@ def regrade(ref: str) -> Response | str:
         )
         return redirect(url_for("assessments_admin.item", ref=ref))
     return render_template(
-        "admin/regrade.html",
+        "exams/admin/regrade.html",
         item=stored,
         version=stored.current(),
         changes=regrading.preview(stored),

@@ -35,7 +35,7 @@ def _queue_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     issued = db.session.scalars(query.limit(200)).all()
     assessed = candidates_assessed_by(me.id)
     rows = [(user, eligibility, user.id in assessed) for user, eligibility in queue(now)]
-    page = render_template("admin/certificates.html", rows=rows, issued=issued, now=now, q=text, error=error)
+    page = render_template("certificates/admin/certificates.html", rows=rows, issued=issued, now=now, q=text, error=error)
     return page, status
 
 
@@ -62,7 +62,7 @@ def issue_certificate(user_id: int) -> Response | tuple[str, int]:
 def issue_all_certificates() -> Response:
     """Issue to everyone eligible, streaming the page so the admin sees each certificate as it is produced."""
     actor, now = acting_user(), utcnow()
-    head, tail = render_template("admin/certificates_issue_all.html").split(PROGRESS_MARK)
+    head, tail = render_template("certificates/admin/certificates_issue_all.html").split(PROGRESS_MARK)
 
     def generate() -> Iterator[str]:
         yield head
@@ -93,7 +93,7 @@ def certificate(serial: str) -> str:
         abort(404)
     now = utcnow()
     return render_template(
-        "admin/certificate.html",
+        "certificates/admin/certificate.html",
         certificate=found,
         state=found.state(now),
         renewal=lifecycle.renewal_check(found, now),
@@ -108,7 +108,7 @@ def certificate_exam(attempt_id: int) -> str:
     record = exam_record(attempt_id)
     if record is None:
         abort(404)
-    return render_template("admin/certificate_exam.html", record=record)
+    return render_template("certificates/admin/certificate_exam.html", record=record)
 
 
 @admin_bp.route("/certificates/<serial>/<action>", methods=["POST"])

@@ -17,7 +17,7 @@ from certify.security.access import acting_user
 @admin_bp.route("/renewals")
 def renewals_queue() -> str:
     return render_template(
-        "admin/renewals.html",
+        "certificates/admin/renewals.html",
         pending=renewals.awaiting_review(),
         decided=renewals.recently_decided(),
         assessed=candidates_assessed_by(acting_user().id),
@@ -33,7 +33,7 @@ def _request_or_404(request_id: int) -> RenewalRequest:
 
 def _page(found: RenewalRequest, error: str | None = None, note: str = "", status: int = 200) -> tuple[str, int]:
     page = render_template(
-        "admin/renewal.html",
+        "certificates/admin/renewal.html",
         req=found,
         points=sum(int(a.get("points", 0)) for a in found.activities),
         assessed=found.holder_id in candidates_assessed_by(acting_user().id),

@@ -68,7 +68,7 @@ def reports() -> str:
         rows.append((assessment, current, test_note(current.payload.get("test", {})) if current else ""))
     from certify.review.agreement import rater_report
 
-    return render_template("admin/reports/index.html", rows=rows, agreement=rater_report())
+    return render_template("reports/admin/index.html", rows=rows, agreement=rater_report())
 
 
 def test_note(test: dict[str, Any]) -> str:
@@ -132,7 +132,7 @@ def item_report(slug: str) -> tuple[str, int]:
     items = with_notes(payload.get("items", []))
     flags = sorted({f for i in items if not i["note"] for f in i["flags"]})
     page = render_template(
-        "admin/reports/items.html",
+        "reports/admin/items.html",
         assessment=assessment,
         snapshot=current,
         stale=stale,
@@ -180,7 +180,7 @@ def item_report_detail(slug: str, ref: str, version: int) -> str:
         .where(Item.ref == ref, ItemVersion.version == version)
     )
     return render_template(
-        "admin/reports/item.html", assessment=assessment, stats=stats, stored=stored, stale=stale, snapshot=current
+        "reports/admin/item.html", assessment=assessment, stats=stats, stored=stored, stale=stale, snapshot=current
     )
 
 

@@ -20,7 +20,7 @@ def agreement() -> tuple[str, int]:
     typed = typed_filters()
     people, error, filters = chosen_people(typed)
     page = render_template(
-        "admin/agreement.html",
+        "reports/admin/agreement.html",
         report=agreement_service.rater_report(people),
         cohorts=cohort_list(),
         typed=typed,
@@ -34,7 +34,7 @@ def agreement() -> tuple[str, int]:
 @admin_bp.route("/assessors")
 def assessors() -> str:
     report = agreement_service.rater_report()
-    return render_template("admin/assessors.html", assessors=[a for a in report.assessors if a.holds_role])
+    return render_template("reports/admin/assessors.html", assessors=[a for a in report.assessors if a.holds_role])
 
 
 def agreement_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:

@@ -38,7 +38,7 @@ def _page(report: outcomes.OutcomeReport | None, typed: dict[str, str], error: s
     query = {k: v for k, v in typed.items() if v}
     tables = {t.key: t for t in report_tables(report)} if report else {}
     page = render_template(
-        "admin/outcomes.html",
+        "reports/admin/outcomes.html",
         report=report,
         tables=tables,
         charts=report_charts(report) if report else {},
@@ -152,7 +152,7 @@ def cohorts() -> Response | tuple[str, int]:
             db.session.commit()
             flash(f"Cohort “{cohort.name}” created. Add its members below.", "success")
             return redirect(url_for("reports_admin.cohort", cohort_id=cohort.id))
-    page = render_template("admin/cohorts.html", rows=cohort_service.cohort_list(), form=form, error=error)
+    page = render_template("reports/admin/cohorts.html", rows=cohort_service.cohort_list(), form=form, error=error)
     return page, 400 if error else 200
 
 
@@ -175,7 +175,7 @@ def cohort(cohort_id: int) -> Response | tuple[str, int]:
             flash(message, "success")
             return redirect(url_for("reports_admin.cohort", cohort_id=found.id))
     page = render_template(
-        "admin/cohort.html", cohort=found, members=cohort_service.members(found), form=form, error=error
+        "reports/admin/cohort.html", cohort=found, members=cohort_service.members(found), form=form, error=error
     )
     return page, 400 if error else 200
 

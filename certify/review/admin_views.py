@@ -56,7 +56,7 @@ def portfolios() -> str:
         for r in db.session.scalars(select(Resolution).where(Resolution.version_id.in_([v.id for v, _ in rows])))
     }
     return render_template(
-        "admin/portfolios.html", rows=rows, resolutions=resolutions, states=STATES, state=state, reference=reference
+        "review/admin/portfolios.html", rows=rows, resolutions=resolutions, states=STATES, state=state, reference=reference
     )
 
 
@@ -82,7 +82,7 @@ def portfolio(version_id: int) -> str:
     options = {role: eligible_assessors(version, exclude=used, role=role) for role in ("assessor", "adjudicator")}
     appeal = db.session.scalar(select(Appeal).where(Appeal.version_id == version.id))
     return render_template(
-        "admin/portfolio.html",
+        "review/admin/portfolio.html",
         version=version,
         candidate=db.session.get(User, owner.candidate_id),
         reference=reference(version),
@@ -153,7 +153,7 @@ def appeals() -> str:
         .join(PortfolioVersion, PortfolioVersion.id == Appeal.version_id)
         .order_by(Appeal.lodged_at.desc())
     ).all()
-    return render_template("admin/appeals.html", rows=rows, reference=reference)
+    return render_template("review/admin/appeals.html", rows=rows, reference=reference)
 
 
 @admin_bp.route("/appeals/<int:appeal_id>/allocate", methods=["POST"])
@@ -206,6 +206,6 @@ def conflicts() -> tuple[str, int]:
         .order_by(User.name)
     ).all()
     page = render_template(
-        "admin/conflicts.html", rows=rows, declared=all_declarations(), assessors=assessors, form=form, error=error
+        "review/admin/conflicts.html", rows=rows, declared=all_declarations(), assessors=assessors, form=form, error=error
     )
     return page, status

@@ -51,7 +51,7 @@ def standard_setting() -> Response | tuple[str, int]:
     status = 400 if request.method == "POST" else 200
     return (
         render_template(
-            "admin/standard_setting.html",
+            "standard_setting/admin/index.html",
             form=form,
             error=error,
             studies=angoff_study.studies(),
@@ -137,7 +137,7 @@ def _render_study(
     assessment = angoff_study.assessment_of(study)
     return (
         render_template(
-            "admin/standard_setting_study.html",
+            "standard_setting/admin/study.html",
             study=study,
             assessment=assessment,
             current_cut=assessment.cut_score,
