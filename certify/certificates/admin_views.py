@@ -35,7 +35,9 @@ def _queue_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     issued = db.session.scalars(query.limit(200)).all()
     assessed = candidates_assessed_by(me.id)
     rows = [(user, eligibility, user.id in assessed) for user, eligibility in queue(now)]
-    page = render_template("certificates/admin/certificates.html", rows=rows, issued=issued, now=now, q=text, error=error)
+    page = render_template(
+        "certificates/admin/certificates.html", rows=rows, issued=issued, now=now, q=text, error=error
+    )
     return page, status
 
 

@@ -56,7 +56,12 @@ def portfolios() -> str:
         for r in db.session.scalars(select(Resolution).where(Resolution.version_id.in_([v.id for v, _ in rows])))
     }
     return render_template(
-        "review/admin/portfolios.html", rows=rows, resolutions=resolutions, states=STATES, state=state, reference=reference
+        "review/admin/portfolios.html",
+        rows=rows,
+        resolutions=resolutions,
+        states=STATES,
+        state=state,
+        reference=reference,
     )
 
 
@@ -206,6 +211,11 @@ def conflicts() -> tuple[str, int]:
         .order_by(User.name)
     ).all()
     page = render_template(
-        "review/admin/conflicts.html", rows=rows, declared=all_declarations(), assessors=assessors, form=form, error=error
+        "review/admin/conflicts.html",
+        rows=rows,
+        declared=all_declarations(),
+        assessors=assessors,
+        form=form,
+        error=error,
     )
     return page, status
