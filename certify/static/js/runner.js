@@ -1,5 +1,6 @@
-/* Certify exam runner: autosave, a live timer and an unsaved-changes warning.
-   The page works without this script; each question's form posts its answer. */
+/* Certify exam runner: a live timer, and autosave of the answer through the shared client in
+   sequenced_save.js (which also warns before unsaved changes are left). The page works without
+   this script; each question's form posts its answer. */
 (function () {
   "use strict";
 
@@ -7,10 +8,6 @@
   var SAVE_DELAY_MS = 2000;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  function clockText(date) {
-    return pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds());
-  }
 
   /* ---- Timer: counts from the server's remaining seconds, so a wrong client clock does not matter. */
   function startTimer() {
@@ -42,24 +39,15 @@
     tick();
   }
 
-  /* ---- Autosave */
+  /* ---- Autosave, through the shared sequenced-save client (sequenced_save.js). */
   function startAutosave() {
     var runner = document.getElementById("runner");
     var form = document.getElementById("answer-form");
-    if (!runner || !form) { return; }
+    if (!runner || !form || !window.SequencedSave) { return; }
     var type = runner.getAttribute("data-type");
-    var saveUrl = runner.getAttribute("data-save-url");
     var flagUrl = runner.getAttribute("data-flag-url");
-    var seqInput = document.getElementById("seq");
     var status = document.getElementById("save-status");
     var flag = document.getElementById("flagged");
-    var token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
-    var scheduled = null;
-    var inFlight = false;
-    var inFlightSeq = 0;
-    var again = false;
-    var retryDelay = 1000;
-    var navigating = false;
 
     function controls(prefix) {
       return Array.prototype.slice.call(form.querySelectorAll('[name^="' + prefix + '"]'));
@@ -100,84 +88,42 @@
       return box && box.value.trim() ? box.value : null;
     }
 
-    var lastSent = JSON.stringify(collect());
-
     function show(text) { status.textContent = text; }
 
-    function schedule(delay) {
-      if (scheduled) { window.clearTimeout(scheduled); }
-      scheduled = window.setTimeout(save, delay);
-    }
-
-    function save() {
-      scheduled = null;
-      if (navigating) { return; }
-      var answer = collect();
-      if (answer === undefined) { show("Give every step a different position to save this answer."); return; }
-      var body = JSON.stringify(answer);
-      if (body === lastSent) { return; }
-      if (inFlight) { again = true; return; }
-      inFlight = true;
-      show("Saving…");
-      var seq = parseInt(seqInput.value, 10);
-      inFlightSeq = seq;
-      window.fetch(saveUrl, {
-        method: "PUT",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-        body: JSON.stringify({ answer: answer, seq: seq })
-      }).then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          return { status: response.status, data: data };
-        });
-      }).then(function (result) {
-        inFlight = false;
-        retryDelay = 1000;
-        if (result.status === 200) {
-          lastSent = body;
-          seqInput.value = result.data.seq + 1;
-          show("Saved at " + clockText(new Date()));
-        } else if (result.status === 409 && result.data.error === "stale") {
-          seqInput.value = result.data.seq + 1;
-          lastSent = body;
+    var saver = new window.SequencedSave({
+      url: runner.getAttribute("data-save-url"),
+      seqInput: document.getElementById("seq"),
+      delay: SAVE_DELAY_MS,
+      read: collect,
+      body: function (answer, seq) { return { answer: answer, seq: seq }; },
+      onSaving: function () { show("Saving…"); },
+      onSaved: function () { show("Saved at " + window.SequencedSave.clock(new Date())); },
+      onRetrying: function (ms) {
+        show("Not saved yet: the connection failed. Retrying in " + Math.round(ms / 1000) + " s…");
+      },
+      onNotReady: function () { show("Give every step a different position to save this answer."); },
+      onConflict: function (data) {
+        if (data.error === "stale") {
           show("A newer answer was saved from another window. Reload this page to see it before changing it.");
           return;
-        } else if (result.status === 409) {
-          show("Time is up. Your saved answers have been submitted.");
-          window.setTimeout(function () { window.location.reload(); }, 2000);
-          return;
-        } else if (result.status >= 400 && result.status < 500) {
-          show("Not saved: " + (result.data.message || "the answer was refused."));
-          return;
-        } else {
-          throw new Error("server error " + result.status);
         }
-        if (again) { again = false; save(); }
-      }).catch(function () {
-        inFlight = false;
-        show("Not saved yet: the connection failed. Retrying in " + Math.round(retryDelay / 1000) + " s…");
-        schedule(retryDelay);
-        retryDelay = Math.min(retryDelay * 2, 30000);
-      });
-    }
+        saver.supersede();  // closed: the server has submitted the saved answers
+        show("Time is up. Your saved answers have been submitted.");
+        window.setTimeout(function () { window.location.reload(); }, 2000);
+      },
+      onRefused: function (data) { show("Not saved: " + (data.message || "the answer was refused.")); }
+    });
 
-    form.addEventListener("change", function (event) {
-      if (event.target === flag) { return; }
-      schedule(SAVE_DELAY_MS);
-    });
-    form.addEventListener("input", function () { schedule(SAVE_DELAY_MS); });
-    form.addEventListener("focusout", function () { if (scheduled) { window.clearTimeout(scheduled); save(); } });
-    form.addEventListener("submit", function () {
-      // The form post saves the answer itself, so it supersedes any autosave: a pending one is
-      // cancelled, and one already on its way (leaving the field starts one) keeps its sequence
-      // number while the post takes the next, so whichever reaches the server first, the post wins
-      // and is never mistaken for a save from another window. The form's fields are read after
-      // this handler, so the new number goes with the post.
-      navigating = true;
-      if (scheduled) { window.clearTimeout(scheduled); scheduled = null; }
-      if (inFlight && parseInt(seqInput.value, 10) <= inFlightSeq) { seqInput.value = inFlightSeq + 1; }
-    });
+    function changed(event) { if (event.target !== flag) { saver.changed(); } }
+    form.addEventListener("change", changed);
+    form.addEventListener("input", changed);
+    form.addEventListener("focusout", function () { saver.flush(); });
+    // The form post saves the answer itself with the seq input's number, which is above that of
+    // any autosave already sent, so it needs no waiting: whichever reaches the server first, the
+    // post wins, and it is never mistaken for a save from another window.
+    form.addEventListener("submit", function () { saver.supersede(); });
     if (flag && flagUrl) {
+      var token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
       flag.addEventListener("change", function () {
         window.fetch(flagUrl, {
           method: "PUT", credentials: "same-origin",
@@ -186,15 +132,6 @@
         }).then(function (r) { show(r.ok ? (flag.checked ? "Flagged for review." : "Flag removed.") : status.textContent); });
       });
     }
-    window.addEventListener("beforeunload", function (event) {
-      if (navigating) { return; }
-      var unsaved = inFlight || scheduled !== null || JSON.stringify(collect()) !== lastSent;
-      if (unsaved) {
-        save();
-        event.preventDefault();
-        event.returnValue = "";
-      }
-    });
   }
 
   startTimer();
