@@ -21,7 +21,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from certify.core.irt.calibration import e_step
-from certify.core.irt.model import FloatArray, ItemParameters, expected_score, log_category_probabilities, pack
+from certify.core.irt.model import (
+    FloatArray,
+    ItemParameters,
+    category_moments,
+    expected_score,
+    log_category_probabilities,
+    pack,
+)
 from certify.core.irt.responses import validate_responses
 
 # The TCC inverse searches theta in [-SEARCH_BOUND, SEARCH_BOUND] (abilities beyond are not meaningful).
@@ -113,13 +120,17 @@ def theta_for_raw_score(items: Sequence[ItemParameters], raw_score: float) -> fl
     if not (math.isfinite(raw_score) and 0 < raw_score < maximum):
         raise ValueError(f"raw_score must be strictly between 0 and the form's maximum {maximum:g}, got {raw_score!r}")
     low, high = -SEARCH_BOUND, SEARCH_BOUND
-    ends = expected_score(items, [low, high])
+
+    def tcc(theta: FloatArray) -> FloatArray:
+        return np.asarray(category_moments(packed, theta)[1].sum(axis=0), dtype=np.float64)
+
+    ends = tcc(np.array([low, high]))
     if not ends[0] < raw_score < ends[1]:
         raise ValueError(f"raw_score {raw_score!r} is too close to 0 or {maximum:g} for any theta in ±{SEARCH_BOUND:g}")
     # Bisection: the TCC is strictly increasing; 60 halvings of the 30-wide bracket leave about 3e-17.
     for _ in range(60):
         middle = (low + high) / 2
-        if expected_score(items, middle)[0] < raw_score:
+        if tcc(np.array([middle]))[0] < raw_score:
             low = middle
         else:
             high = middle
