@@ -15,7 +15,7 @@ from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N, sample_note
 from certify.database import write_intent
 from certify.extensions import db
 from certify.reports import admin_bp, charts_items
-from certify.reports.items import is_stale, snapshot
+from certify.reports.items import flag_codes, flags_text, is_stale, snapshot
 from certify.reports.models import AnalysisSnapshot
 from certify.security.access import acting_user
 
@@ -78,7 +78,7 @@ def test_note(test: dict[str, Any]) -> str:
 
 def with_notes(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Item rows with `note`: why their bands and flags are not read yet ("" once they are)."""
-    return [{**i, "note": sample_note(i["n"], i.get("min_n", MIN_ITEM_N))} for i in items]
+    return [{**i, "note": sample_note(i["n"], i.get("min_n", MIN_ITEM_N)), "codes": flag_codes(i)} for i in items]
 
 
 def _filtered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -87,7 +87,7 @@ def _filtered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         i
         for i in items
-        if (not flag or (not i["note"] and ((flag == "any" and i["flags"]) or flag in i["flags"])))
+        if (not flag or (not i["note"] and ((flag == "any" and i["codes"]) or flag in i["codes"])))
         and (not competency or i["competency"] == competency)
     ]
 
@@ -130,7 +130,7 @@ def item_report(slug: str) -> tuple[str, int]:
     assessment = _assessment_or_404(slug)
     current, stale, payload, filters, error = _filtered_payload(assessment)
     items = with_notes(payload.get("items", []))
-    flags = sorted({f for i in items if not i["note"] for f in i["flags"]})
+    flags = sorted({f for i in items if not i["note"] for f in i["codes"]})
     page = render_template(
         "reports/admin/items.html",
         assessment=assessment,
@@ -215,7 +215,7 @@ def promote_item(slug: str, ref: str, version: int) -> Response:
 
 def table(payload: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The item table as plain rows, for CSV and XLSX."""
-    rows = [[", ".join(i[k]) if k == "flags" else i.get(k) for k, _ in COLUMNS] for i in payload.get("items", [])]
+    rows = [[flags_text(i) if k == "flags" else i.get(k) for k, _ in COLUMNS] for i in payload.get("items", [])]
     return [label for _, label in COLUMNS], rows
 
 

@@ -16,7 +16,7 @@ from certify.assessments.models import Assessment
 from certify.core.sample_size import sample_note
 from certify.database import write_intent
 from certify.extensions import db
-from certify.reports.items import snapshot
+from certify.reports.items import flag_codes, snapshot
 from certify.reports.text_tables import format_table, number
 
 
@@ -60,7 +60,7 @@ def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
             number(i["p"]),
             number(i["point_biserial"]),
             number(i["discrimination_27"]),
-            sample_note(i["n"], i["min_n"]) or ", ".join(i["flags"]) or "-",
+            sample_note(i["n"], i["min_n"]) or ", ".join(flag_codes(i)) or "-",
         ]
         for i in payload["items"]
     ]

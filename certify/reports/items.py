@@ -22,7 +22,8 @@ from certify.assessments.attempt_models import Attempt, AttemptItem, AttemptScor
 from certify.assessments.attempt_models import Response as AnswerRow
 from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.core.delivery import opaque_id
-from certify.core.item_analysis import ItemInfo, Response, Thresholds, analyse_items, build_matrix
+from certify.core.item_analysis import ItemInfo, ItemStats, Response, Thresholds, analyse_items, build_matrix
+from certify.core.item_flags import ci_flags
 from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N
 from certify.core.scoring import is_omitted
 from certify.core.test_analysis import analyse_test
@@ -31,6 +32,9 @@ from certify.extensions import db
 from certify.reports.models import AnalysisSnapshot
 
 CHOICE_TYPES = ("single_choice", "multiple_response", "true_false")
+# The payload's shape: 2 = flags as {code, n, ci} objects resting on confidence intervals, `alpha` beside `kr20`.
+PAYLOAD_FORMAT = 2
+INSUFFICIENT_DATA = "insufficient_data"
 
 
 def _options_and_key(content: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -145,6 +149,7 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
     ).all()
     by_key = {info.item_key: vid for vid, info in infos.items()}
     return {
+        "format": PAYLOAD_FORMAT,
         "assessment": assessment.slug,
         "computed_at": utcnow().isoformat(),
         "test": {
@@ -155,7 +160,8 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
             "mean_percent": _round(100 * test.mean / test.max_score)
             if test.mean is not None and test.max_score
             else None,
-            "kr20": _round(test.reliability),
+            "alpha": _round(test.reliability),
+            "kr20": _round(test.reliability),  # the earlier name of `alpha`, kept for existing readers
             "reliability_method": test.reliability_method,
             "sem": _round(test.sem),
             "pass_rate": _round(sum(1 for p, _ in decisions if p) / len(decisions)) if decisions else None,
@@ -170,7 +176,7 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
             "min_n": test.min_n,
             "percents": [round(float(p), 2) for _, p in decisions],
         },
-        "items": [_item_dict(s, versions[by_key[s.item_key]][0]) for s in item_stats],
+        "items": [_item_dict(s, versions[by_key[s.item_key]][0], limits) for s in item_stats],
     }
 
 
@@ -178,7 +184,32 @@ def _round(value: float | None, places: int = 4) -> float | None:
     return None if value is None else round(float(value), places)
 
 
-def _item_dict(stats: Any, version: ItemVersion) -> dict[str, Any]:
+def _flags(stats: ItemStats, limits: Thresholds) -> list[dict[str, Any]]:
+    """Each flag with the n and confidence interval it rests on; `insufficient_data` below the minimum n."""
+    judged = ci_flags(stats, limits)
+    if judged.status == "insufficient_data":
+        return [{"code": INSUFFICIENT_DATA, "n": judged.n, "ci": None}]
+    return [
+        {"code": f.code, "n": f.n, "ci": [_round(f.ci[0]), _round(f.ci[1])] if f.ci else None} for f in judged.flags
+    ]
+
+
+def flag_codes(item: dict[str, Any]) -> list[str]:
+    """The codes of an analysed item's flags, leaving out `insufficient_data` (which is not a finding)."""
+    return [f["code"] for f in item["flags"] if f["code"] != INSUFFICIENT_DATA]
+
+
+def flags_text(item: dict[str, Any]) -> str:
+    """The flags as one line for files and the terminal: "too hard (n=40, 95% CI 0.05-0.19)"."""
+    return ", ".join(
+        f["code"].replace("_", " ")
+        + f" (n={f['n']}"
+        + (f", 95% CI {f['ci'][0]:.2f} to {f['ci'][1]:.2f})" if f["ci"] else ")")
+        for f in item["flags"]
+    )
+
+
+def _item_dict(stats: ItemStats, version: ItemVersion, limits: Thresholds) -> dict[str, Any]:
     ref, _, number = stats.item_key.rpartition("@v")
     return {
         "item_ref": ref,
@@ -197,7 +228,7 @@ def _item_dict(stats: Any, version: ItemVersion) -> dict[str, Any]:
         "median_seconds": _round(stats.median_seconds, 1),
         "difficulty_band": stats.difficulty_band,
         "discrimination_band": stats.discrimination_band,
-        "flags": list(stats.flags),
+        "flags": _flags(stats, limits),
         "interpretable": stats.interpretable,  # enough attempts for the bands and flags to be read
         "min_n": stats.min_n,
         "distractors": [
@@ -224,8 +255,9 @@ def snapshot(assessment: Assessment, *, refresh: bool = False) -> AnalysisSnapsh
 
 
 def _fresh(current: AnalysisSnapshot, count: int, latest: datetime | None) -> bool:
-    # A snapshot stored before the small-sample rule has no "min_n": recompute it rather than judge 2 attempts.
-    current_shape = "min_n" in current.payload.get("test", {})
+    # A snapshot stored in an earlier shape (string flags, no min_n) is recomputed rather than misread.
+    payload = current.payload
+    current_shape = payload.get("format") == PAYLOAD_FORMAT and "min_n" in payload.get("test", {})
     return current_shape and current.scored_attempts == count and current.latest_scored_at == latest
 
 
