@@ -219,4 +219,4 @@ def solve_element(offset: FloatArray, sign: float, tau: FloatArray, target: floa
         if done:
             break
     information_ = float(moments(category_probabilities(offset + shift, tau)).variance.sum())
-    return sign * shift, 1.0 / np.sqrt(information_)
+    return float(sign * shift), float(1.0 / np.sqrt(information_))
