@@ -34,15 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from certify.core.facets_design import (
-    RatingLike,
-    check_connected,
-    code_ratings,
-    facet_index,
-    find_extremes,
-    parse_ratings,
-    subset,
-)
+from certify.core.facets_design import RatingLike, check_connected, code_ratings, facet_index, parse_ratings, subset
+from certify.core.facets_extremes import find_extremes, measure_remaining
 from certify.core.facets_model import (
     Design,
     FloatArray,
@@ -54,12 +47,10 @@ from certify.core.facets_model import (
     newton_step,
     score,
     small_basis,
-    solve_element,
     standard_errors,
 )
 
 TENTATIVE_PORTFOLIOS = 10  # a rater measured on fewer portfolios than this is shown as tentative
-EXTREME_ADJUSTMENT = 0.3  # score points an extreme score is moved in from the scale's end
 MAX_STEP = 1.0  # logits: the largest change a Newton step may make to any measure
 
 
@@ -214,7 +205,7 @@ def fit_facets(
         size = originals[facet].size
         stats = _fit_statistics(design, fitted.expected, fitted.variance, facet, size)
         fits.append({int(originals[facet][e]): stats[e] for e in range(size)})
-    kinds = _measure_remaining(full, measures.tau, values, errors, extremes)
+    kinds = measure_remaining(full, measures.tau, values, errors, extremes)
 
     def fit_of(facet: int, element: int) -> ElementFit:
         return fits[facet].get(element, ElementFit(None, None))
@@ -273,38 +264,3 @@ def fit_facets(
 
 def _sizes(design: Design) -> tuple[int, int, int]:
     return design.n_criteria, design.n_raters, design.categories
-
-
-def _measure_remaining(
-    full: Design,
-    tau: FloatArray,
-    values: list[FloatArray],
-    errors: list[FloatArray],
-    extremes: list[tuple[int, int, str]],
-) -> list[dict[int, str]]:
-    """Measure extreme elements (and any left without estimated ratings) with everything else anchored.
-
-    Later-found extremes first, since earlier ones were set aside while the later ones still had ratings;
-    a partner not measured yet stands at its facet's mean.
-    """
-    kinds: list[dict[int, str]] = [{}, {}, {}]
-    for facet, element, found in extremes:
-        kinds[facet][element] = found
-    pending: list[tuple[int, int, str | None]] = [
-        (f, int(e), None) for f in range(3) for e in np.flatnonzero(np.isnan(values[f]))
-    ]
-    order: list[tuple[int, int, str | None]] = [p for p in pending if p[1] not in kinds[p[0]]] + [
-        (f, e, k) for f, e, k in reversed(extremes)
-    ]
-    for facet, element, kind in order:
-        mine = facet_index(full, facet) == element
-        filled = [np.where(np.isnan(v), np.nanmean(v) if not np.isnan(v).all() else 0.0, v) for v in values]
-        others = [filled[f][facet_index(full, f)[mine]] * (1.0 if f == 0 else -1.0) for f in range(3) if f != facet]
-        target = float(full.score[mine].sum())
-        if kind == "minimum":
-            target += EXTREME_ADJUSTMENT
-        elif kind == "maximum":
-            target -= EXTREME_ADJUSTMENT
-        value, error = solve_element(others[0] + others[1], 1.0 if facet == 0 else -1.0, tau, target)
-        values[facet][element], errors[facet][element] = value, error
-    return kinds

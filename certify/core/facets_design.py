@@ -102,32 +102,6 @@ def facet_size(design: Design, facet: int) -> int:
     return (design.n_candidates, design.n_criteria, design.n_raters)[facet]
 
 
-def find_extremes(design: Design) -> tuple[BoolArray, list[tuple[int, int, str]]]:
-    """Elements whose ratings are all at the lowest or all at the highest level, found round by round.
-
-    Their ratings say only that the measure is beyond the scale's end, so they are set aside and the
-    search repeats on what is left (as Facets does). Returns the ratings still in play and the
-    extremes as (facet, element, "minimum" | "maximum") in the order found.
-    """
-    active = np.ones(design.score.size, dtype=np.bool_)
-    found: list[tuple[int, int, str]] = []
-    while True:
-        new = []
-        for facet in range(3):
-            index, size = facet_index(design, facet)[active], facet_size(design, facet)
-            scores = design.score[active]
-            count = np.bincount(index, minlength=size)
-            lowest = np.bincount(index, scores == 0, size)
-            highest = np.bincount(index, scores == design.categories - 1, size)
-            new += [(facet, int(e), "minimum") for e in np.flatnonzero((count > 0) & (lowest == count))]
-            new += [(facet, int(e), "maximum") for e in np.flatnonzero((count > 0) & (highest == count))]
-        if not new:
-            return active, found
-        for facet, element, _ in new:
-            active &= facet_index(design, facet) != element
-        found += new
-
-
 def subset(design: Design, keep: BoolArray) -> tuple[Design, list[IntArray]]:
     """The kept ratings, re-indexed so that every facet's elements are 0..n-1; and, per facet, the original indices."""
     originals, columns = [], []

@@ -27,8 +27,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from certify.core.facets import EXTREME_ADJUSTMENT, FacetsFit
+from certify.core.facets import FacetsFit
 from certify.core.facets_design import Rating, RatingLike, parse_ratings
+from certify.core.facets_extremes import EXTREME_ADJUSTMENT
 from certify.core.facets_model import solve_element
 
 DRIFT_DAYS = 30.0  # slopes are reported in logits per this many days
@@ -79,11 +80,12 @@ def _adjusted(total: float, count: int, top: int) -> tuple[float, str | None]:
 
 
 def _candidates_without(rater: Hashable, ratings: list[Rating], fit: FacetsFit) -> dict[Hashable, float]:
-    """Each candidate's measure from the other raters' ratings, with criteria, severities and thresholds anchored."""
+    """The measures of the candidates this rater rated, each from the other raters' ratings (the rest anchored)."""
     tau, top = np.array(fit.thresholds), fit.levels - 1
+    rated = {r.candidate for r in ratings if r.rater == rater}
     others: dict[Hashable, list[Rating]] = defaultdict(list)
     for rating in ratings:
-        if rating.rater != rater:
+        if rating.rater != rater and rating.candidate in rated:
             others[rating.candidate].append(rating)
     measures = {}
     for candidate, rows in others.items():

@@ -190,7 +190,7 @@ def standard_errors(info: Information, basis: FloatArray) -> tuple[FloatArray, F
     inverse = np.linalg.inv(schur)
     var_theta = 1.0 / info.theta + np.einsum("cp,pq,cq->c", scaled, inverse, scaled)
     var_small = np.einsum("pa,ab,pb->p", basis, inverse, basis)
-    return np.sqrt(var_theta), np.sqrt(var_small)
+    return np.sqrt(np.maximum(var_theta, 0.0)), np.sqrt(np.maximum(var_small, 0.0))  # a fixed parameter: 0, not -1e-17
 
 
 def solve_element(offset: FloatArray, sign: float, tau: FloatArray, target: float) -> tuple[float, float]:

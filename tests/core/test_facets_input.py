@@ -87,3 +87,19 @@ def test_a_rater_giving_only_the_top_level_is_measured_as_the_most_lenient():
     assert soft.severity < min(r.severity for r in fit.raters.values() if r.rater != "soft")
     assert soft.portfolios == 30 and soft.ratings == 30
     assert abs(sum(r.severity for r in fit.raters.values() if not r.extreme)) < 1e-9
+
+
+@pytest.mark.parametrize("levels", [2, 5])
+def test_other_scales_and_a_single_criterion_fit(levels):
+    rng = np.random.default_rng(levels)
+    severity = {"a": -0.6, "b": 0.0, "c": 0.6}
+    tau = np.linspace(-1, 1, levels - 1) if levels > 2 else np.zeros(1)
+    ratings = []
+    for n, theta in enumerate(rng.normal(0, 1, 150)):
+        for rater in ("a", "b", "c"):
+            weights = np.exp(np.concatenate(([0.0], np.cumsum(theta - severity[rater] - tau))))
+            ratings.append((n, "only", rater, int(rng.choice(levels, p=weights / weights.sum())) + 1))
+    fit = fit_facets(ratings, levels=levels)
+    assert fit.converged and len(fit.thresholds) == levels - 1
+    assert fit.raters["a"].severity < fit.raters["b"].severity < fit.raters["c"].severity
+    assert fit.criteria["only"].difficulty == 0.0 and fit.criteria["only"].se == 0.0  # fixed by the centring
