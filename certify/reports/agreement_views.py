@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from certify.reports import admin_bp
 from certify.reports.export import csv_response, xlsx_response
+from certify.reports.rater_model import rater_model
 from certify.review import agreement as agreement_service
 
 
@@ -34,7 +35,14 @@ def agreement() -> tuple[str, int]:
 @admin_bp.route("/assessors")
 def assessors() -> str:
     report = agreement_service.rater_report()
-    return render_template("reports/admin/assessors.html", assessors=[a for a in report.assessors if a.holds_role])
+    model = rater_model({a.id: a.name for a in report.assessors})
+    measures = {r["id"]: r for r in model.raters}
+    return render_template(
+        "reports/admin/assessors.html",
+        assessors=[a for a in report.assessors if a.holds_role],
+        model=model,
+        measures=measures,
+    )
 
 
 def agreement_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:

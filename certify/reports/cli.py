@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from certify.core.psychometrics import AgreementSummary
 from certify.reports.item_cli import items_command, refresh_command
+from certify.reports.rater_model import RaterModel, rater_model
 from certify.reports.text_tables import format_table, number, percent
 from certify.review.agreement import AgreementReport, rater_report
 
@@ -18,6 +19,7 @@ analysis_cli.add_command(items_command)
 analysis_cli.add_command(refresh_command)
 
 NO_DATA = "no double-marked portfolios yet"
+ERRATIC = 1.3  # infit mean square above this reads as inconsistent marking
 SEVERITY_NOTE = (
     "Severity: mean of (assessor's level - final level) over criteria; negative = severe, positive = lenient.\n"
     "Drift: change in that deviation, in levels per 30 days (least squares; needs 3 resolved reviews)."
@@ -102,7 +104,45 @@ def _echo_report(report: AgreementReport) -> None:
 def raters_command(as_json: bool) -> None:
     """Agreement between assessors (exact, adjacent, quadratic weighted kappa), severity, drift and load."""
     report = rater_report()
+    model = rater_model({a.id: a.name for a in report.assessors})
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        payload = report.as_dict()
+        payload["raters"] = model.raters  # the many-facet Rasch measures: severity with its SE, infit, outfit
+        payload["rater_model"] = {"status": model.status, "message": model.message, "criteria": model.criteria}
+        payload["decision_agreement"] = model.decisions
+        click.echo(json.dumps(payload, indent=2))
     else:
         _echo_report(report)
+        _echo_model(model)
+
+
+def _echo_model(model: RaterModel) -> None:
+    decisions = model.decisions
+    if decisions.get("portfolios"):
+        click.echo(
+            f"\nPass/fail agreement over {decisions['portfolios']} double-marked portfolio version(s): "
+            f"{percent(decisions['agreement'])}, kappa {number(decisions['kappa'])}"
+            + (" (tentative: few portfolios)" if decisions["tentative"] else "")
+        )
+    if model.status != "ok":
+        click.echo(f"\nRater model: {model.message}")
+        return
+    _echo_table(
+        "Rater model (many-facet Rasch; severity in logits, positive = severe)",
+        ["Assessor", "Severity", "SE", "Infit", "Outfit", "Portfolios", "Note"],
+        [
+            [
+                r["name"],
+                number(r["severity"], signed=True),
+                number(r["severity_se"]),
+                number(r["infit"]),
+                number(r["outfit"]),
+                str(r["portfolios"]),
+                "tentative" if r["tentative"] else ("erratic" if (r["infit"] or 0) > ERRATIC else ""),
+            ]
+            for r in model.raters
+        ],
+        "lrrrrrl",
+    )
+    if model.message:
+        click.echo(model.message)

@@ -17,13 +17,12 @@ from sqlalchemy import func, or_, select
 from certify.auth.models import User, UserRole
 from certify.core.psychometrics import AgreementSummary, Pair, drift, level_deviations, severity, summarise_agreement
 from certify.extensions import db
-from certify.portfolios.models import Portfolio, PortfolioVersion
-from certify.review.models import Allocation, CalibrationAttempt, Resolution, Review
+from certify.review.models import Allocation, CalibrationAttempt
+from certify.review.ratings import SubmittedReview, rating_levels, submitted_reviews
 from certify.review.services import get_rubric
 
 REVIEWER_ROLES = ("assessor", "adjudicator")  # user roles whose holders are listed even before they review
 DRIFT_DAYS = 30  # drift is reported in levels per this many days
-DEFAULT_LEVELS = (1, 2, 3, 4)
 
 
 @dataclass(frozen=True)
@@ -112,65 +111,11 @@ def _assessor_dict(assessor: AssessorProfile) -> dict[str, Any]:
     return values
 
 
-@dataclass(frozen=True)
-class _Submitted:
-    version_id: int
-    assessor_id: int
-    role: str
-    levels: dict[str, int]
-    submitted_at: datetime
-    final_levels: dict[str, int] | None
-
-
-def _levels(raw: Any, categories: tuple[int, ...]) -> dict[str, int]:
-    """Only levels the rubric knows, as ints (JSON may hold anything)."""
-    if not isinstance(raw, dict):
-        return {}
-    return {str(code): level for code, level in raw.items() if type(level) is int and level in categories}
-
-
-def _submitted_reviews(categories: tuple[int, ...], candidates: Any = None) -> list[_Submitted]:
-    only = []
-    if candidates is not None:  # reviews of these candidates' portfolios only
-        only.append(
-            Allocation.version_id.in_(
-                select(PortfolioVersion.id)
-                .join(Portfolio, Portfolio.id == PortfolioVersion.portfolio_id)
-                .where(Portfolio.candidate_id.in_(candidates))
-            )
-        )
-    rows = db.session.execute(
-        select(
-            Allocation.version_id,
-            Allocation.assessor_id,
-            Allocation.role,
-            Review.levels,
-            Review.submitted_at,
-            Resolution.final_levels,
-        )
-        .join(Review, Review.allocation_id == Allocation.id)
-        .outerjoin(Resolution, Resolution.version_id == Allocation.version_id)
-        .where(Allocation.status == "submitted", Review.submitted_at.is_not(None), *only)
-        .order_by(Review.submitted_at, Allocation.id)
-    ).all()
-    return [
-        _Submitted(
-            version_id,
-            assessor_id,
-            role,
-            _levels(levels, categories),
-            submitted_at,
-            None if final is None else _levels(final, categories),
-        )
-        for version_id, assessor_id, role, levels, submitted_at, final in rows
-    ]
-
-
 def _agreement(
-    reviews: list[_Submitted], codes: list[str]
+    reviews: list[SubmittedReview], codes: list[str]
 ) -> tuple[int, list[Pair], dict[str, list[Pair]], dict[tuple[int, int], tuple[int, list[Pair]]]]:
     """Pairs of levels from the independent reviews: overall, per criterion, per (unordered) assessor pair."""
-    by_version: dict[int, dict[str, _Submitted]] = defaultdict(dict)
+    by_version: dict[int, dict[str, SubmittedReview]] = defaultdict(dict)
     for review in reviews:
         if review.role in ("first", "second"):
             by_version[review.version_id][review.role] = review
@@ -196,7 +141,7 @@ def _agreement(
     return double_marked, overall, per_criterion, per_pair
 
 
-def _severity_and_drift(reviews: list[_Submitted]) -> dict[int, tuple[int, float | None, float | None]]:
+def _severity_and_drift(reviews: list[SubmittedReview]) -> dict[int, tuple[int, float | None, float | None]]:
     """Per assessor: resolved reviews, severity, and drift in levels per DRIFT_DAYS."""
     deviations: dict[int, list[float]] = defaultdict(list)
     series: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
@@ -225,9 +170,9 @@ def rater_report(candidates: Any = None) -> AgreementReport:
     `candidates` (a subquery of user ids, from the report filters) limits it to reviews of their portfolios.
     """
     rubric = get_rubric()
-    categories = tuple(sorted(int(k) for k in rubric.level_names)) if rubric and rubric.level_names else DEFAULT_LEVELS
+    categories = rating_levels(rubric)
     titles = {c.code: c.title for c in rubric.criteria} if rubric else {}
-    reviews = _submitted_reviews(categories, candidates)
+    reviews = submitted_reviews(categories, candidates)
     seen = {code for review in reviews for code in review.levels}
     codes = list(titles) + sorted(seen - titles.keys())  # criteria since removed from the rubric come last
     double_marked, overall, per_criterion, per_pair = _agreement(reviews, codes)
