@@ -25,7 +25,7 @@ from certify.auth.models import User
 from certify.extensions import db
 from tests.catalogs import parsed_catalog, repository_catalog
 from tests.helpers import PASSWORD, post_form, sign_in_directly
-from tests.isolation import COMMITTING, TestDatabase, install_rollback_session
+from tests.isolation import COMMITTING, TestDatabase, install_rollback_session, without_autovacuum
 from tests.once import TEMPLATES, password_hashed_once
 from tests.shared_fixtures import MISSING, missing_summary
 
@@ -90,6 +90,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         flask_migrate.upgrade()
+        without_autovacuum(db.engine)
         db.engine.dispose()
     yield url
     with app.app_context():

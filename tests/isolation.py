@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from flask_sqlalchemy.session import Session
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine, Transaction
 
 from certify.extensions import db
@@ -57,6 +57,24 @@ class RollbackSession(Session):
 def install_rollback_session() -> None:
     """Replace `db.session` once per run; apps without a test connection behave exactly as before."""
     db.session = db._make_scoped_session({"class_": RollbackSession, "join_transaction_mode": "create_savepoint"})
+
+
+def without_autovacuum(engine: Engine) -> None:
+    """On PostgreSQL, keep autovacuum off the test database's tables, so planner estimates follow their size.
+
+    Each test leaves dead rows behind (rolled back, or wiped after a committing test), which
+    makes autovacuum VACUUM and ANALYZE the tables at moments no test chooses. When that lands
+    while a test fills a table in one long open transaction (`seed --simulate 150` does), it
+    cannot see the uncommitted rows and records the table as empty (`reltuples = 0`) with its
+    current pages; the planner then estimates one row however large the table grows and picks
+    nested loops that scan the whole table per row. Tables never vacuumed (`reltuples = -1`)
+    are estimated from their current size instead. Wraparound protection still runs.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            conn.execute(text(f'ALTER TABLE "{table.name}" SET (autovacuum_enabled = false)'))
 
 
 def empty_tables(engine: Engine) -> None:
