@@ -2,7 +2,8 @@
 
 Every test runs against a real schema built by the migrations, on SQLite by
 default or on PostgreSQL when CERTIFY_TEST_DATABASE_URL is set (as CI does).
-Each test starts from empty tables.
+Each test starts from empty tables: its changes are rolled back at the end, or wiped
+if it is marked `committing` (see tests/isolation.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from certify import create_app
 from certify.auth import services as accounts
 from certify.auth.models import User
 from certify.extensions import db
+from tests.catalogs import parsed_catalog, repository_catalog
 from tests.helpers import PASSWORD, post_form, sign_in_directly
+from tests.isolation import COMMITTING, TestDatabase, install_rollback_session, without_autovacuum
+from tests.once import TEMPLATES, password_hashed_once
 from tests.shared_fixtures import MISSING, missing_summary
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
@@ -32,6 +36,16 @@ pytest_plugins = [
     "tests.certificate_support",  # the `certification` fixture
     "pytester",  # runs pytest on a throwaway test file (tests/test_shared_fixtures.py)
 ]
+
+install_rollback_session()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{COMMITTING}: the test's data must be seen by other connections (threads, processes, its own "
+        "db.engine): it commits for real and every table is emptied after it, instead of being rolled back",
+    )
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -55,9 +69,19 @@ def _reset_postgres(url: str) -> None:
         engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _question_banks_parsed_once() -> Iterator[None]:
+    """`certify seed` reads and parses question_banks/ once per run (again only if a file there changes)."""
+    import certify.seed
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(certify.seed, "load_catalog", repository_catalog)
+        yield
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database with the full schema, built once per session by `db upgrade`."""
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database with the full schema, built once per session by `db upgrade`; empty again at the end."""
     if POSTGRES_URL:
         _reset_postgres(POSTGRES_URL)
         url = POSTGRES_URL
@@ -66,33 +90,32 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         flask_migrate.upgrade()
+        without_autovacuum(db.engine)
         db.engine.dispose()
-    return url
-
-
-def _wipe(app: Flask) -> None:
+    yield url
     with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        with db.engine.connect() as conn:
+            left = [table.name for table in db.metadata.sorted_tables if conn.execute(table.select().limit(1)).first()]
         db.engine.dispose()
+    assert left == [], f"rows outlived the tests that wrote them, in {left}: a test committed without being wiped"
 
 
 @pytest.fixture
-def app_factory(database_url: str, tmp_path: Any) -> Iterator[Callable[..., Flask]]:
-    """Build apps on the test database with extra configuration."""
-    made: list[Flask] = []
+def app_factory(database_url: str, tmp_path: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the test database with extra configuration; they share the test's transaction."""
+    test_database = TestDatabase(database_url, committing=request.node.get_closest_marker(COMMITTING) is not None)
 
     def make(**config: Any) -> Flask:
         settings = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_FILE_DIR": str(tmp_path / "mail"), **config}
         app = create_app(settings)
-        made.append(app)
+        app.jinja_env.bytecode_cache = TEMPLATES
+        test_database.adopt(app)
         return app
 
     yield make
-    for app in made:
-        _wipe(app)
+    problem = test_database.close()
+    if problem is not None:
+        pytest.fail(problem)
 
 
 @pytest.fixture
@@ -124,7 +147,7 @@ def make_user(app: Flask) -> Callable[..., User]:
         active: bool = True,
     ) -> User:
         n = next(numbers)
-        with app.app_context():
+        with app.app_context(), password_hashed_once():
             user = accounts.create_user(
                 None,
                 name=name or f"Person {n} {'-'.join(roles).title()}",
@@ -170,12 +193,10 @@ def sent_mail(app: Flask) -> list[dict[str, str]]:
 @pytest.fixture
 def load_catalog(app: Flask) -> Callable[..., Any]:
     """Load YAML sources (plus the repository's competencies) into the test database."""
-    from certify.assessments.sources import COMPETENCIES_FILE
-    from certify.core.catalog import parse_sources
     from certify.seed import load_content
 
     def load(*sources: tuple[str, str]) -> Any:
-        catalog = parse_sources([("competencies.yaml", COMPETENCIES_FILE.read_text()), *sources])
+        catalog = parsed_catalog(sources)
         assert [str(p) for p in catalog.problems if p.severity == "error"] == []
         with app.app_context():
             report = load_content(catalog)

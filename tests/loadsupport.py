@@ -20,11 +20,12 @@ import flask_migrate
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
 from certify import create_app
-from certify.assessments.sources import QUESTION_BANKS, load_catalog
+from certify.assessments.sources import QUESTION_BANKS
 from certify.auth.models import ApiToken, User, UserRole
 from certify.database import utcnow, write_intent
 from certify.extensions import db
 from certify.seed import load_content
+from tests.catalogs import repository_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 # The bench's baseline table (see tests/bench_wsgi.py), created before any worker starts.
@@ -41,7 +42,7 @@ def prepare_database(url: str, candidates: int, *, migrate: bool = True, bench_t
     with app.app_context(), write_intent():
         if migrate:
             flask_migrate.upgrade()
-        catalog = load_catalog([QUESTION_BANKS])
+        catalog = repository_catalog([QUESTION_BANKS])
         load_content(catalog)
         now = utcnow()
         run = secrets.token_hex(4)

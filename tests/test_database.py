@@ -19,6 +19,9 @@ from certify.review.models import ALLOCATION_ROLES, APPEAL_STATES
 from certify.standard_setting.models import STUDY_STATES
 from tests.helpers import post_form
 
+# Write locks, BEGIN statements and PRAGMAs are properties of real connections and transactions.
+pytestmark = pytest.mark.committing
+
 
 def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as conn:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from certify.assessments.sources import QUESTION_BANKS, load_catalog
+from certify.assessments.sources import QUESTION_BANKS
 from certify.interop.gift import bank_to_gift, gift_to_bank
 from certify.interop.qti import read_qti_package, write_qti3_package
+from tests.catalogs import repository_catalog
 
-CATALOG = load_catalog([QUESTION_BANKS])
+CATALOG = repository_catalog([QUESTION_BANKS])
 CODES = {c.code: c.title for c in CATALOG.competencies}
 BANKS = CATALOG.all_banks()
 

@@ -7,12 +7,13 @@ from collections import Counter
 
 import pytest
 
-from certify.assessments.sources import QUESTION_BANKS, load_catalog
+from certify.assessments.sources import QUESTION_BANKS
 from certify.core.assessment_spec import pool_shortfalls
 from certify.core.items import HIGHER_ORDER, ITEM_TYPES
 from certify.core.lint import lint_banks
+from tests.catalogs import repository_catalog
 
-CATALOG = load_catalog([QUESTION_BANKS])
+CATALOG = repository_catalog([QUESTION_BANKS])
 CERTIFICATION = [bank for bank in CATALOG.banks if bank.id.startswith("mid-")]
 CODES = [c.code for c in CATALOG.competencies]
 

@@ -125,6 +125,7 @@ def test_simulate_is_refused_in_production(database_url):
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
+@pytest.mark.committing  # on PostgreSQL, 150 simulated candidates in one rolled-back transaction crawl
 def test_faulty_items_are_flagged_in_a_larger_cohort(app, runner):
     result = runner.invoke(args=["certify", "seed", "--demo", "--simulate", "150"])
     assert result.exit_code == 0, result.output

@@ -38,10 +38,11 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of this folder (and only those) as `e2e`."""
+    """Mark the tests of this folder (and only those) `e2e`, and `committing`: the server thread connects on its own."""
     for item in items:
         if item.path.resolve().is_relative_to(HERE):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.committing)
 
 
 @pytest.fixture

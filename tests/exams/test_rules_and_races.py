@@ -67,6 +67,7 @@ def _session_client(app, user):
     return client, csrf_token(client)
 
 
+@pytest.mark.committing  # threads: each needs a connection of its own
 def test_fifty_concurrent_submits_score_once_and_answer_the_same(app, api, candidate):
     state = api.call("POST", "/api/v1/assessments/quiz/attempts").get_json()
     for position, answer in answers_for(state).items():
@@ -92,6 +93,7 @@ def test_fifty_concurrent_submits_score_once_and_answer_the_same(app, api, candi
         assert db.session.query(AttemptScore).count() == 1
 
 
+@pytest.mark.committing  # threads: each needs a connection of its own
 def test_concurrent_starts_open_one_attempt(app, candidate):
     clients = [_session_client(app, candidate) for _ in range(8)]
     barrier = threading.Barrier(8)
