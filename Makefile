@@ -40,7 +40,7 @@ lint: $(VENV)/.installed-dev
 
 ## bench: timing targets, reported as ratios against a baseline measured in the same run
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -27,7 +27,7 @@ from certify.extensions import db
 from certify.seed import load_content
 
 ROOT = Path(__file__).resolve().parents[1]
-# The bench's baseline table (see tests/bench_wsgi.py), created before any worker starts.
+# The bench's baseline table (see bench/wsgi.py), created before any worker starts.
 BENCH_METADATA = MetaData()
 BENCH_INSERTS = Table(
     "bench_inserts", BENCH_METADATA, Column("id", Integer, primary_key=True), Column("note", String(40))
@@ -91,7 +91,7 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    url: str, *, workers: int, module: str = "tests.bench_wsgi:app", grace: int = 60, log_level: str = "warning"
+    url: str, *, workers: int, module: str = "wsgi:app", grace: int = 60, log_level: str = "warning"
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Serve the app with gunicorn on a free port; yields (base URL, master process)."""
     port = free_port()

@@ -1,7 +1,7 @@
 """Serving issued certificates: the stored PDF and the verification page, through gunicorn, as a client sees them.
 
-Run by `make bench` on the database the bulk issue left (tests/bench_certificates.py). gunicorn runs the
-app as tests/bench_exams.py does (2 x cores + 1 sync workers); clients on aiohttp ask for random codes out
+Run by `make bench` on the database the bulk issue left (bench/certificates.py). gunicorn runs the
+app as bench/exams.py does (2 x cores + 1 sync workers); clients on aiohttp ask for random codes out
 of every certificate issued, back to back, and time each request from sending it to the last byte of the
 body (a new connection each time, as sync workers close them). Each endpoint is timed on its own after a
 warm-up: first with one client sending one request after another (the latency a visitor sees; the targets
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from tests.bench_exams import WORKERS
+from bench.exams import WORKERS
 from tests.bench_load import Stats, run_isolated
 from tests.loadsupport import gunicorn
 
@@ -87,7 +87,7 @@ async def _hammer(base: str, codes: list[str], endpoint: Endpoint, requests: int
 def bench_serving(url: str, codes: list[str], requests: int = REQUESTS) -> bool:
     """Serve the database at `url` with gunicorn and time both endpoints; prints the figures, returns targets met."""
     ok = True
-    with gunicorn(url, workers=WORKERS) as (base, _process):
+    with gunicorn(url, workers=WORKERS, module="bench.wsgi:app") as (base, _process):
         print(
             f"  gunicorn, {WORKERS} sync workers; {requests:,} requests per endpoint and run, random codes of "
             f"{len(codes):,} certificates",

@@ -7,7 +7,7 @@ two are timed alternately in one process and compared by their medians. The bulk
 a pool of two processes (rendering only). The issue run is the real thing: N candidates made eligible with
 database rows (course, a passed certification attempt, a passed portfolio), then `issue_all` by an admin
 with two workers, eligibility computed, every credential signed and every PDF rendered and stored, committed.
-Its database then serves the public pages (tests/bench_verify.py). CERTIFY_BENCH_CERTIFICATES sets N
+Its database then serves the public pages (bench/verify.py). CERTIFY_BENCH_CERTIFICATES sets N
 (default 1,000).
 """
 
@@ -33,6 +33,8 @@ from sqlalchemy import func, select
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from bench.certificate_data import NAMES, bench_app, prepare_eligible
+from bench.verify import bench_serving
 from certify.auth.models import User
 from certify.certificates import issuing
 from certify.certificates.models import Certificate
@@ -40,8 +42,6 @@ from certify.certificates.pdf import FONT_BASE_URL, CertificateDocument, render_
 from certify.database import utcnow, write_intent
 from certify.extensions import db
 from certify.storage import Blob
-from tests.bench_certificate_data import NAMES, bench_app, prepare_eligible
-from tests.bench_verify import bench_serving
 
 RATIO_TARGET = 1.15
 BULK_TARGET_SECONDS = 120.0

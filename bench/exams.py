@@ -63,7 +63,7 @@ def _throughput(base: str, tokens: list[str]) -> list[str]:
 def scenario(label: str, url: str, candidates: int, *, migrate: bool = True, throughput: bool = True) -> bool:
     print(f"\n== {label}: {candidates} candidates, gunicorn with {WORKERS} workers ==", flush=True)
     tokens = prepare_database(url, candidates + 20, migrate=migrate, bench_table=True)
-    with gunicorn(url, workers=WORKERS) as (base, _process):
+    with gunicorn(url, workers=WORKERS, module="bench.wsgi:app") as (base, _process):
         stats = asyncio.run(run_candidates(base, tokens[:candidates], think=(2.0, 6.0), ramp_seconds=15.0))
         for line in stats.report():
             print(line)

@@ -1,4 +1,4 @@
-"""`make bench`: timings as ratios against a baseline measured in the same process.
+"""`make bench` (`python -m bench`): timings as ratios against a baseline measured in the same process.
 
 The baseline is a bare Flask app answering a fixed page through the same test
 client, so the ratios say what Certify's own work costs (sessions, access
@@ -17,13 +17,13 @@ from pathlib import Path
 import flask_migrate
 from flask import Flask
 
+from bench.importing import TARGET_SECONDS, bench_import
 from certify import create_app
 from certify.assessments.loading import load_competencies
 from certify.assessments.sources import COMPETENCIES_FILE
 from certify.auth import services as accounts
 from certify.core.catalog import parse_sources
 from certify.extensions import db
-from tests.bench_import import TARGET_SECONDS, bench_import
 from tests.helpers import sign_in_directly
 
 ROUNDS = 5
@@ -104,9 +104,9 @@ def main() -> int:
 
 if __name__ == "__main__":
     pages_ok = main() == 0
-    from tests.bench_analysis import main as analysis_main
-    from tests.bench_certificates import main as certificates_main
-    from tests.bench_exams import main as exams_main
+    from bench.analysis import main as analysis_main
+    from bench.certificates import main as certificates_main
+    from bench.exams import main as exams_main
 
     exams_ok = exams_main()
     certificates_ok = certificates_main()
