@@ -24,7 +24,7 @@ from certify.assessments.sources import COMPETENCIES_FILE
 from certify.auth import services as accounts
 from certify.core.catalog import parse_sources
 from certify.extensions import db
-from tests.helpers import sign_in_directly
+from tests.support.helpers import sign_in_directly
 
 ROUNDS = 5
 REQUESTS = 200

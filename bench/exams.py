@@ -11,8 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from tests.bench_load import closed_loop, run_candidates
-from tests.loadsupport import gunicorn, prepare_database, temporary_postgres
+from tests.support.load import gunicorn, prepare_database, temporary_postgres
+from tests.support.simulated_candidates import closed_loop, run_candidates
 
 WORKERS = 2 * (os.cpu_count() or 1) + 1
 AUTOSAVE_P95_TARGET_MS = 50.0

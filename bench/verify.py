@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import aiohttp
 
 from bench.exams import WORKERS
-from tests.bench_load import Stats, run_isolated
-from tests.loadsupport import gunicorn
+from tests.support.load import gunicorn
+from tests.support.simulated_candidates import Stats, run_isolated
 
 PDF_P95_TARGET_MS = 10.0
 VERIFY_P95_TARGET_MS = 20.0

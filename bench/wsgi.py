@@ -16,7 +16,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from certify import create_app
 from certify.database import configure_engine, write_intent
-from tests.loadsupport import BENCH_INSERTS
+from tests.support.load import BENCH_INSERTS
 
 certify_app = create_app()
 _engine = create_engine(os.environ["CERTIFY_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))

@@ -22,14 +22,14 @@ from certify import create_app
 from certify.auth import services as accounts
 from certify.auth.models import User
 from certify.extensions import db
-from tests.helpers import PASSWORD, post_form, sign_in_directly
-from tests.shared_fixtures import MISSING, missing_summary
+from tests.support.helpers import PASSWORD, AuthActions
+from tests.support.shared_fixtures import MISSING, missing_summary
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
 
 pytest_plugins = [
-    "tests.portfolio_support",  # the `world` fixture
-    "tests.certificate_support",  # the `certification` fixture
+    "tests.support.portfolios",  # the `world` fixture
+    "tests.support.certification",  # the `certification` fixture
     "pytester",  # runs pytest on a throwaway test file (tests/test_shared_fixtures.py)
 ]
 
@@ -139,21 +139,6 @@ def make_user(app: Flask) -> Callable[..., User]:
             return user
 
     return make
-
-
-class AuthActions:
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def login(self, email: str, password: str = PASSWORD, **kwargs: Any) -> Any:
-        return post_form(self.client, "/auth/login", {"email": email, "password": password}, **kwargs)
-
-    def login_as(self, user: User) -> None:
-        """Start a session for `user` directly (no password round trip)."""
-        sign_in_directly(self.client, user)
-
-    def logout(self) -> Any:
-        return post_form(self.client, "/auth/logout")
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from certify.assessments.attempt_models import Accommodation, Attempt
 from certify.audit.models import AuditEvent
 from certify.extensions import db
-from tests.core.samples import BANK
-from tests.exams.conftest import EXAM, QUIZ
-from tests.helpers import csrf_token, post_form, sign_in_directly, text
+from tests.support.exams import EXAM, QUIZ
+from tests.support.helpers import csrf_token, post_form, sign_in_directly, text
+from tests.support.samples import BANK
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from tests.core.samples import BANK
-from tests.helpers import csrf_token, text
+from tests.support.helpers import csrf_token, text
+from tests.support.samples import BANK
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from certify.certificates.models import Certificate
 from certify.database import utcnow
 from certify.extensions import db
-from tests.certificates.support import issue_now, page
-from tests.helpers import text
+from tests.support.certificates import issue_now, page
+from tests.support.helpers import text
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from certify.audit.models import AuditEvent
 from certify.database import utcnow
 from certify.extensions import db
-from tests.certificates.support import certificates, change, flashes, issue_now, page
-from tests.helpers import post_form, text
+from tests.support.certificates import certificates, change, flashes, issue_now, page
+from tests.support.helpers import post_form, text
 
 MISCONDUCT = "The portfolio evidence was found to be copied from another candidate."
 OVERRIDE = "Appeal upheld by the board on 3 December: the copying finding was wrong."

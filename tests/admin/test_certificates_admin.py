@@ -12,7 +12,7 @@ from certify.certificates.models import Certificate
 from certify.database import utcnow
 from certify.extensions import db
 from certify.review.models import ConflictDeclaration, ConflictOfInterest
-from tests.certificates.support import (
+from tests.support.certificates import (
     allocated_assessors,
     certificate,
     certificates,
@@ -22,7 +22,7 @@ from tests.certificates.support import (
     make_allocated_assessor,
     page,
 )
-from tests.helpers import post_form, text
+from tests.support.helpers import post_form, text
 
 REASON = "The portfolio evidence was found to be copied from another candidate."
 

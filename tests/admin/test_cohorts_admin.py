@@ -8,7 +8,7 @@ import pytest
 
 from certify.extensions import db
 from certify.reports.models import Cohort, CohortMember
-from tests.helpers import post_form, text
+from tests.support.helpers import post_form, text
 
 
 def _cohort_id(app, name: str) -> int:

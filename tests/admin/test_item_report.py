@@ -11,9 +11,9 @@ import pytest
 from certify.assessments.models import Item, ItemVersion
 from certify.extensions import db
 from certify.reports.models import AnalysisSnapshot
-from tests.core.samples import BANK
-from tests.exams.conftest import QUIZ, answers_for
-from tests.helpers import csrf_token, post_form, sign_in_directly, text
+from tests.support.exams import QUIZ, answers_for
+from tests.support.helpers import csrf_token, post_form, sign_in_directly, text
+from tests.support.samples import BANK
 
 
 @pytest.fixture

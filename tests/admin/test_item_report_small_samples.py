@@ -8,7 +8,7 @@ import pytest
 
 from certify.config import ConfigError, load_config
 from tests.admin.test_item_report import quiz, take_quiz  # noqa: F401 - the quiz fixture
-from tests.helpers import text
+from tests.support.helpers import text
 
 NOTE = "not yet interpretable: 2 attempts, at least 30 needed"
 

@@ -9,13 +9,13 @@ import io
 
 import pytest
 
-from tests.admin.outcomes_support import (
+from tests.support.helpers import text
+from tests.support.outcomes import (
     csv_rows,
     section_rows,
     sheet_rows,
     typed,
 )
-from tests.helpers import text
 
 
 def test_funnel_counts_and_median_days_between_steps(client, signed_in_admin, population):

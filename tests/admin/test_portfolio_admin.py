@@ -8,7 +8,8 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.review import workspace
 from certify.review.models import Allocation, ConflictOfInterest, Resolution
-from tests.admin.portfolio_admin_support import (
+from tests.support.helpers import post_form
+from tests.support.portfolio_admin import (
     allocations_by_id,
     events,
     flashes,
@@ -18,8 +19,7 @@ from tests.admin.portfolio_admin_support import (
     set_active,
     state_of,
 )
-from tests.helpers import post_form
-from tests.portfolio_support import calibrate
+from tests.support.portfolios import calibrate
 
 
 def test_list_shows_each_version_with_its_candidate_and_state_and_filters_by_state(

@@ -13,7 +13,8 @@ from certify.portfolios.models import PortfolioVersion
 from certify.review import appeals
 from certify.review.models import Appeal, ConflictOfInterest, Resolution
 from certify.review.services import ReviewError
-from tests.admin.portfolio_admin_support import (
+from tests.support.helpers import post_form
+from tests.support.portfolio_admin import (
     APPEAL_REASON,
     events,
     failed_version,
@@ -21,7 +22,6 @@ from tests.admin.portfolio_admin_support import (
     page,
     row,
 )
-from tests.helpers import post_form
 
 
 def lodge_by_post(world):

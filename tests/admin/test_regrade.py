@@ -7,9 +7,9 @@ import pytest
 from certify.assessments.attempt_models import AttemptScore
 from certify.audit.models import AuditEvent
 from certify.extensions import db
-from tests.core.samples import BANK
-from tests.exams.conftest import QUIZ
-from tests.helpers import csrf_token, post_form, sign_in_directly, text
+from tests.support.exams import QUIZ
+from tests.support.helpers import csrf_token, post_form, sign_in_directly, text
+from tests.support.samples import BANK
 
 
 @pytest.fixture

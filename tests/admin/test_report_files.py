@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 
 from certify.reports.charts import Bar, HeatCell, bar_chart, gain_chart, heatmap_chart
 from certify.reports.export import column_letter, csv_cell, sheet_names, xlsx_bytes
-from tests.admin.outcomes_support import sheet_rows
+from tests.support.outcomes import sheet_rows
 
 
 def test_charts_are_labelled_escaped_and_free_of_inline_style():

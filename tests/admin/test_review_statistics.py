@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 
 from certify.extensions import db
-from tests.helpers import text
 from tests.review.test_analysis_cli import (
     BASE,
     allocate,
@@ -16,6 +15,7 @@ from tests.review.test_analysis_cli import (
     calibrate,
     new_version,
 )
+from tests.support.helpers import text
 
 
 def _row(body, label):

@@ -14,7 +14,7 @@ from certify.course.models import CourseCompletion
 from certify.extensions import db
 from certify.standard_setting import angoff_study
 from certify.standard_setting.models import AngoffStudy
-from tests.angoff_support import (
+from tests.support.angoff import (
     ITEM_REFS,
     exam,
     load_exam,
@@ -24,9 +24,9 @@ from tests.angoff_support import (
     signed_in,
     version_ids,
 )
-from tests.core.samples import BANK
-from tests.exams.conftest import EXAM
-from tests.helpers import csrf_token, post_form, text
+from tests.support.exams import EXAM
+from tests.support.helpers import csrf_token, post_form, text
+from tests.support.samples import BANK
 
 ROUND1 = (50, 60, 70, 60, 50, 70)  # each panellist gives every item the same rating, in %
 ROUND2 = (60, 60, 70, 60, 60, 70)

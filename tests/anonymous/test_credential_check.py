@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from certify.credentials.dataintegrity import sign
 from certify.credentials.multikey import did_key, did_key_verification_method
-from tests.anonymous.verification_support import check_json, credential_of
-from tests.certificates.support import page
-from tests.credentials.samples import CREATED, achievement_credential
-from tests.helpers import post_form, text
+from tests.support.certificates import page
+from tests.support.credentials import CREATED, achievement_credential
+from tests.support.helpers import post_form, text
+from tests.support.verification import check_json, credential_of
 
 
 def _tamper_holder(c: dict) -> None:

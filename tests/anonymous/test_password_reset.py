@@ -10,7 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 from certify.auth.passwords import RESET_SALT
 from certify.extensions import db
 from certify.outbox.models import OutboxMessage
-from tests.helpers import post_form, text
+from tests.support.helpers import post_form, text
 
 NEW_PASSWORD = "Second-Orchard-Kite-58"
 

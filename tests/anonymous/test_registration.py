@@ -8,7 +8,7 @@ import pytest
 
 from certify.auth.models import User
 from certify.extensions import db
-from tests.helpers import PASSWORD, post_form, text
+from tests.support.helpers import PASSWORD, post_form, text
 
 
 def _register(client, **fields):

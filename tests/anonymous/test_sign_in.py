@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from certify.extensions import db
 from certify.security.models import LoginFailure
-from tests.helpers import PASSWORD, text
+from tests.support.helpers import PASSWORD, text
 
 FAILED = "The email address or password is not correct."
 
@@ -78,7 +78,7 @@ def test_throttle_is_shared_between_workers(app_factory, make_user):
     # Two app instances stand in for two gunicorn workers on one database.
     first, second = app_factory(), app_factory()
     user = make_user()
-    from tests.conftest import AuthActions
+    from tests.support.helpers import AuthActions
 
     for _ in range(first.config["LOGIN_THROTTLE_ACCOUNT_LIMIT"]):
         AuthActions(first.test_client()).login(user.email, "Wrong-Password-00")
@@ -87,7 +87,7 @@ def test_throttle_is_shared_between_workers(app_factory, make_user):
 
 def test_address_is_throttled_across_accounts(app_factory, make_user):
     app = app_factory(LOGIN_THROTTLE_IP_LIMIT=3, LOGIN_THROTTLE_ACCOUNT_LIMIT=100)
-    from tests.conftest import AuthActions
+    from tests.support.helpers import AuthActions
 
     client = AuthActions(app.test_client())
     for n in range(3):

@@ -12,10 +12,10 @@ import pytest
 
 from certify.credentials.dataintegrity import sign
 from certify.database import utcnow
-from tests.anonymous.verification_support import PNG, REASON, SUSPENSION, check_json, credential_of, status_bit
-from tests.certificates.support import certificate, change, issue_now, page
-from tests.credentials.samples import CREATED
-from tests.helpers import post_form, text
+from tests.support.certificates import certificate, change, issue_now, page
+from tests.support.credentials import CREATED
+from tests.support.helpers import post_form, text
+from tests.support.verification import PNG, REASON, SUSPENSION, check_json, credential_of, status_bit
 
 # The verification page
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from tests.core.samples import BANK
+from tests.support.samples import BANK
 
 
 def test_validate_reports_every_problem_and_exits_1(runner, tmp_path):

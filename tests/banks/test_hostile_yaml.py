@@ -10,8 +10,8 @@ import pytest
 from certify.assessments.models import Bank, Item, ItemVersion
 from certify.core.source import MAX_YAML_DEPTH, load_yaml
 from certify.extensions import db
-from tests.core.samples import BANK
-from tests.helpers import csrf_token, text
+from tests.support.helpers import csrf_token, text
+from tests.support.samples import BANK
 
 
 def alias_bomb(levels: int = 9) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from certify.assessments.importer import import_file
 from certify.assessments.models import Item, ItemVersion
 from certify.extensions import db
-from tests.core.samples import BANK
+from tests.support.samples import BANK
 
 
 def _versions(app, ref):
@@ -87,7 +87,7 @@ def test_unknown_extension_and_bad_encoding_are_refused(app, load_catalog):
 
 
 def test_module_files_are_not_bank_files(app, load_catalog):
-    from tests.core.samples_course import MODULE
+    from tests.support.samples_course import MODULE
 
     load_catalog()
     result, problems = _import(app, MODULE, "module.yaml")

@@ -13,9 +13,9 @@ from certify.assessments.importer import import_file
 from certify.assessments.models import Bank, Item, ItemVersion
 from certify.audit.models import AuditEvent
 from certify.extensions import db
-from tests.core.samples import BANK
-from tests.helpers import csrf_token, sign_in_directly
-from tests.interop.fuzz_support import FUZZ, any_file
+from tests.support.helpers import csrf_token, sign_in_directly
+from tests.support.import_fuzz import FUZZ, any_file
+from tests.support.samples import BANK
 
 SERVICE_FUZZ = settings(FUZZ, max_examples=30)
 

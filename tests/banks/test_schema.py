@@ -9,8 +9,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from tests.core.samples import BANK
-from tests.core.samples_course import MODULE
+from tests.support.samples import BANK
+from tests.support.samples_course import MODULE
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "question-bank.schema.json").read_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from certify.auth import services as accounts
 from certify.auth.models import User
 from certify.extensions import db
-from tests.helpers import PASSWORD, post_form, text
+from tests.support.helpers import PASSWORD, post_form, text
 
 NEW = "Second-Orchard-Kite-58"
 
@@ -21,7 +21,7 @@ def test_change_password_keeps_this_session_and_ends_others(app, client, make_us
     user = make_user()
     auth.login(user.email)
     other = app.test_client()
-    from tests.conftest import AuthActions
+    from tests.support.helpers import AuthActions
 
     AuthActions(other).login(user.email)
     response = post_form(client, "/auth/password", {"current_password": PASSWORD, "password": NEW, "confirm": NEW})
@@ -59,7 +59,7 @@ def test_sign_out_everywhere_ends_every_session(app, client, make_user, auth):
     user = make_user()
     auth.login(user.email)
     other = app.test_client()
-    from tests.conftest import AuthActions
+    from tests.support.helpers import AuthActions
 
     AuthActions(other).login(user.email)
     response = post_form(client, "/auth/sign-out-everywhere")
@@ -120,7 +120,7 @@ def test_signing_out_one_browser_keeps_the_others_signed_in(app, client, make_us
     user = make_user()
     auth.login(user.email)
     other = app.test_client()
-    from tests.conftest import AuthActions
+    from tests.support.helpers import AuthActions
 
     AuthActions(other).login(user.email)
     auth.logout()

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from certify.database import utcnow
-from tests.certificates.support import certificate, certificates, issue_now, mail_to, page
-from tests.helpers import post_form, text
+from tests.support.certificates import certificate, certificates, issue_now, mail_to, page
+from tests.support.helpers import post_form, text
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from certify.audit.models import AuditEvent
 from certify.course.models import CourseCompletion, KnowledgeCheckAttempt
 from certify.extensions import db
-from tests.core.samples_course import MODULE
-from tests.helpers import post_form, text
+from tests.support.helpers import post_form, text
+from tests.support.samples_course import MODULE
 
 
 @pytest.fixture

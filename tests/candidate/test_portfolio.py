@@ -11,8 +11,8 @@ from certify.extensions import db
 from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
 from certify.review.models import Appeal
 from certify.storage import Blob
-from tests.helpers import csrf_token, post_form, text
 from tests.security.test_uploads import HOSTILE, MB, PDF, PNG
+from tests.support.helpers import csrf_token, post_form, text
 
 
 def _autosave(client, body):

@@ -10,7 +10,7 @@ import pytest
 
 from certify import storage
 from certify.database import utcnow
-from tests.certificates.support import certificate, certificates, change, issue_now, mail_to
+from tests.support.certificates import certificate, certificates, change, issue_now, mail_to
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from certify.demo.accounts import DEMO_ACCOUNTS
 from certify.extensions import db
 from certify.outbox.models import OutboxMessage
 from certify.outbox.services import queue
-from tests.helpers import PASSWORD
+from tests.support.helpers import PASSWORD
 
 
 def _users(app):

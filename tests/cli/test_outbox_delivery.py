@@ -8,7 +8,7 @@ from certify.demo.accounts import DEMO_ACCOUNTS
 from certify.extensions import db
 from certify.outbox.models import OutboxMessage
 from certify.outbox.services import deliver_pending, queue
-from tests.helpers import post_form, text
+from tests.support.helpers import post_form, text
 
 
 def _add_command(app, *, commit: bool) -> None:

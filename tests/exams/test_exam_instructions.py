@@ -7,9 +7,9 @@ import re
 from certify.assessments.attempt_models import Accommodation, Attempt
 from certify.course.models import CourseCompletion
 from certify.extensions import db
-from tests.core.samples import BANK
-from tests.exams.conftest import EXAM, QUIZ
-from tests.helpers import post_form, text
+from tests.support.exams import EXAM, QUIZ
+from tests.support.helpers import post_form, text
+from tests.support.samples import BANK
 
 DIAGNOSTIC = """\
 assessment:

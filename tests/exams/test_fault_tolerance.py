@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from certify.assessments.attempt_models import AttemptItem, Response
 from certify.extensions import db
-from tests.bench_load import run_candidates, run_isolated
-from tests.loadsupport import gunicorn, prepare_database, worker_pids
+from tests.support.load import gunicorn, prepare_database, worker_pids
+from tests.support.simulated_candidates import run_candidates, run_isolated
 
 
 def test_no_acknowledged_save_is_lost_when_workers_are_killed(app, database_url):

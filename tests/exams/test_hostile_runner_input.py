@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tests.exams.runner_snapshot import stored
-from tests.helpers import post_form, text
+from tests.support.helpers import post_form, text
+from tests.support.runner_snapshot import stored
 
 DEEP = "[" * 5000 + "]" * 5000
 

@@ -8,9 +8,9 @@ from certify.assessments.attempt_models import AttemptItem
 from certify.assessments.models import Assessment
 from certify.extensions import db
 from certify.reports.items import compute
-from tests.core.samples import BANK
-from tests.exams.conftest import QUIZ
-from tests.helpers import csrf_token, sign_in_directly
+from tests.support.exams import QUIZ
+from tests.support.helpers import csrf_token, sign_in_directly
+from tests.support.samples import BANK
 
 PER_OPTION_BANK = BANK.replace("    key: [a, b]\n", "    key: [a, b]\n    scoring: per_option\n", 1)
 

@@ -6,8 +6,8 @@ import re
 
 from certify.assessments.attempt_models import Response
 from certify.extensions import db
-from tests.exams.conftest import answers_for
-from tests.helpers import post_form, text
+from tests.support.exams import answers_for
+from tests.support.helpers import post_form, text
 
 
 def _start(api):

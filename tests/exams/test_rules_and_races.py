@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from certify.assessments.attempt_models import Attempt, AttemptScore
 from certify.course.models import CourseCompletion
 from certify.extensions import db
-from tests.exams.conftest import answers_for, move_clock
-from tests.helpers import csrf_token, sign_in_directly
+from tests.support.exams import answers_for, move_clock
+from tests.support.helpers import csrf_token, sign_in_directly
 
 
 def _complete_course(app, user):

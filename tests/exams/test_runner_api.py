@@ -6,8 +6,8 @@ import pytest
 
 from certify.assessments.attempt_models import AttemptScore, Response
 from certify.extensions import db
-from tests.exams.conftest import answers_for, move_clock
-from tests.helpers import sign_in_directly
+from tests.support.exams import answers_for, move_clock
+from tests.support.helpers import sign_in_directly
 
 
 def _start(api, slug="quiz"):

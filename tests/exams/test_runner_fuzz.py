@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.exams.runner_snapshot import stored
+from tests.support.runner_snapshot import stored
 
 FUZZ = settings(
     derandomize=True,

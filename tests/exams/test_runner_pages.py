@@ -6,8 +6,8 @@ import re
 
 from certify.assessments.attempt_models import Attempt, Response
 from certify.extensions import db
-from tests.exams.conftest import SECRETS, answers_for
-from tests.helpers import post_form, sign_in_directly, text
+from tests.support.exams import SECRETS, answers_for
+from tests.support.helpers import post_form, sign_in_directly, text
 
 
 def _start(client):

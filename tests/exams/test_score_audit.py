@@ -5,7 +5,7 @@ from __future__ import annotations
 from certify.assessments.attempt_models import AttemptScore
 from certify.audit.models import AuditEvent
 from certify.extensions import db
-from tests.exams.conftest import answers_for, move_clock
+from tests.support.exams import answers_for, move_clock
 
 
 def _events(app, action):
@@ -61,7 +61,7 @@ def test_overdue_attempt_finalised_at_its_deadline_is_audited_without_an_actor(a
 
 
 def test_regrade_is_audited_with_the_full_score_before_and_after(app, client, make_user, auth, api, candidate):
-    from tests.helpers import post_form
+    from tests.support.helpers import post_form
 
     attempt_id = _take(api)
     auth.login_as(make_user(roles=("admin",)))

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from certify.extensions import db
 from certify.standard_setting.models import AngoffPanellist, AngoffRating
-from tests.angoff_support import ITEM_REFS, load_exam, make_study, rate, signed_in, version_ids
-from tests.helpers import post_form, text
+from tests.support.angoff import ITEM_REFS, load_exam, make_study, rate, signed_in, version_ids
+from tests.support.helpers import post_form, text
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from certify import create_app
 from certify.extensions import db
 from certify.portfolios.models import REFERENCE_ALPHABET, PortfolioVersion, new_reference
-from tests.helpers import text
+from tests.support.helpers import text
 
 SHAPE = re.compile(rf"^P-[{REFERENCE_ALPHABET}]{{8}}$")
 

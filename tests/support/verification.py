@@ -9,8 +9,8 @@ import pytest
 from certify.credentials.dataintegrity import verify
 from certify.credentials.multikey import public_key_from_multibase
 from certify.credentials.statuslist import StatusBitstring
-from tests.certificates.support import issue_now, page
-from tests.helpers import post_form
+from tests.support.certificates import issue_now, page
+from tests.support.helpers import post_form
 
 REASON = "The portfolio evidence was found to be copied from another candidate."
 SUSPENSION = "Under investigation after a complaint from a client."

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from certify.assessments.formats import read_bank_file
 from certify.interop.gift import bank_to_gift
 from certify.interop.qti import write_qti3_package
-from tests.core.samples import BANK, COMPETENCIES
-from tests.interop.qti_samples import qti2
-from tests.interop.qti_samples_xml import ITEMS_2X
 from tests.interop.test_aiken import GOOD as AIKEN
+from tests.support.qti_samples import qti2
+from tests.support.qti_samples_xml import ITEMS_2X
+from tests.support.samples import BANK, COMPETENCIES
 
 FUZZ = settings(
     max_examples=40,

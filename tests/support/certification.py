@@ -14,9 +14,9 @@ from certify.auth.models import User
 from certify.course.models import CourseCompletion
 from certify.database import utcnow
 from certify.extensions import db
-from tests.core.samples import BANK
-from tests.exams.conftest import EXAM
-from tests.portfolio_support import World
+from tests.support.exams import EXAM
+from tests.support.portfolios import World
+from tests.support.samples import BANK
 
 
 @dataclass

@@ -26,7 +26,7 @@ from certify.database import utcnow, write_intent
 from certify.extensions import db
 from certify.seed import load_content
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # The bench's baseline table (see bench/wsgi.py), created before any worker starts.
 BENCH_METADATA = MetaData()
 BENCH_INSERTS = Table(

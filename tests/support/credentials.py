@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from certify.credentials.loader import OB_V3P0, VC_V2
 from certify.credentials.statuslist import status_list_entry
-from tests.shared_fixtures import SHARED_FIXTURES, require
+from tests.support.shared_fixtures import SHARED_FIXTURES, require
 
 # ../shared/fixtures beside the repository; read in place, never copied into it.
 FIXTURES = SHARED_FIXTURES

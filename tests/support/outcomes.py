@@ -35,8 +35,8 @@ from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.reports.export import column_letter
 from certify.reports.models import Cohort, CohortMember
 from certify.review.models import Resolution
-from tests.core.samples import BANK
-from tests.exams.conftest import EXAM
+from tests.support.exams import EXAM
+from tests.support.samples import BANK
 
 DIAGNOSTIC = EXAM.replace("slug: exam", "slug: diag").replace("kind: certification", "kind: diagnostic")
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+if TYPE_CHECKING:
+    from certify.auth.models import User
 
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 PASSWORD = "Quiet-Harbour-Lamp-91"
@@ -46,3 +49,20 @@ def sign_in_directly(client: FlaskClient, user: Any) -> None:
         session["_user_id"] = user_key
         session["_fresh"] = True
         session[accounts.SESSION_KEY] = session_id
+
+
+class AuthActions:
+    """Signing in and out through a test client (the `auth` fixture; other clients make their own)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, **kwargs: Any) -> Any:
+        return post_form(self.client, "/auth/login", {"email": email, "password": password}, **kwargs)
+
+    def login_as(self, user: User) -> None:
+        """Start a session for `user` directly (no password round trip)."""
+        sign_in_directly(self.client, user)
+
+    def logout(self) -> Any:
+        return post_form(self.client, "/auth/logout")

@@ -16,9 +16,9 @@ from certify.extensions import db
 from certify.portfolios import services as portfolios
 from certify.review.models import Allocation, AnchorPortfolio
 from certify.review.reviewing import record_calibration, submit_review
-from tests.helpers import sign_in_directly
+from tests.support.helpers import sign_in_directly
 
-CONTENT = Path(__file__).resolve().parents[1] / "question_banks"
+CONTENT = Path(__file__).resolve().parents[2] / "question_banks"
 SECTION_TEXT = "We agreed the metric with the sponsor: average handling time, 6.8 days, target 4.0 days by June."
 
 

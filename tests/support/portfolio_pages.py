@@ -18,7 +18,7 @@ from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review.presenting import reference
 from certify.review.services import get_rubric
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
+from tests.support.helpers import PASSWORD
 
 # The smallest real PDF: one blank page (evidence is rewritten without its metadata, which needs a page tree).
 PDF = (

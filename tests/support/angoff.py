@@ -16,9 +16,9 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.standard_setting import angoff_changes, angoff_study
 from certify.standard_setting.models import AngoffStudy
-from tests.core.samples import BANK
-from tests.exams.conftest import EXAM
-from tests.helpers import post_form, sign_in_directly
+from tests.support.exams import EXAM
+from tests.support.helpers import post_form, sign_in_directly
+from tests.support.samples import BANK
 
 ITEM_REFS = ("S-SC", "S-MR", "S-TF", "S-MA", "S-OR", "S-SA", "S-NU")  # the sample bank's live items, authored order
 

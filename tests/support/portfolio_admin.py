@@ -12,8 +12,8 @@ from certify.auth.models import User
 from certify.extensions import db
 from certify.portfolios.models import PortfolioVersion
 from certify.review.models import Resolution
-from tests.helpers import text
-from tests.portfolio_support import calibrate, world  # noqa: F401
+from tests.support.helpers import text
+from tests.support.portfolios import calibrate, world  # noqa: F401
 
 APPEAL_REASON = "The reviewers overlooked the stakeholder map and the measured results in my evidence."
 

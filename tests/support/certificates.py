@@ -20,7 +20,7 @@ from certify.extensions import db
 from certify.outbox.models import OutboxMessage
 from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.review.models import Allocation
-from tests.helpers import text
+from tests.support.helpers import text
 
 
 @dataclass(frozen=True)

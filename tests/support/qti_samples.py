@@ -6,7 +6,7 @@ from typing import Any
 
 from certify.interop.qti import qti_item_to_item
 from certify.interop.qti_read import PLACEHOLDER_RATIONALE
-from tests.interop.qti_samples_xml import HEAD, ITEMS_2X, RP  # noqa: F401 - re-exported for tests
+from tests.support.qti_samples_xml import HEAD, ITEMS_2X, RP  # noqa: F401 - re-exported for tests
 
 COMPETENCIES = {"RA", "PA"}
 
