@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from certify.extensions import db
-from tests.review.test_analysis_cli import (
+from tests.reports.test_rater_analysis_cli import (
     BASE,
     allocate,
     build_single_version_example,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from certify.config import ConfigError, load_config
-from tests.admin.test_item_report import quiz, take_quiz  # noqa: F401 - the quiz fixture
+from tests.reports.test_item_report_admin import quiz, take_quiz  # noqa: F401 - the quiz fixture
 from tests.support.helpers import text
 
 NOTE = "not yet interpretable: 2 attempts, at least 30 needed"
