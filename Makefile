@@ -29,7 +29,7 @@ run: $(VENV)/.installed-runtime
 	@echo "Serving Certify on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/flask --app wsgi run
 
-## test: lint, type-check certify/core, then every test (unit, feature, end-to-end)
+## test: lint, type-check certify/core, then every test (unit, feature, end-to-end, and the `slow` fault test)
 test: $(VENV)/.installed-dev lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -12,6 +12,7 @@ import random
 import signal
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from certify.assessments.attempt_models import AttemptItem, Response
@@ -20,6 +21,7 @@ from tests.support.load import gunicorn, prepare_database, worker_pids
 from tests.support.simulated_candidates import run_candidates, run_isolated
 
 
+@pytest.mark.slow  # minutes under load; `make test` and CI still run it (nothing deselects `slow`)
 def test_no_acknowledged_save_is_lost_when_workers_are_killed(app, database_url):
     tokens = prepare_database(database_url, 25, migrate=False)
     kills: list[int] = []
