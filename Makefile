@@ -29,7 +29,7 @@ run: $(VENV)/.installed-runtime
 	@echo "Serving Certify on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/flask --app wsgi run
 
-## test: lint, type-check certify/core, then every test (unit, feature, end-to-end)
+## test: lint, type-check certify/core, then every test (unit, feature, end-to-end, and the `slow` fault test)
 test: $(VENV)/.installed-dev lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -40,7 +40,7 @@ lint: $(VENV)/.installed-dev
 
 ## bench: timing targets, reported as ratios against a baseline measured in the same run
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

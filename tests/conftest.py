@@ -3,7 +3,7 @@
 Every test runs against a real schema built by the migrations, on SQLite by
 default or on PostgreSQL when CERTIFY_TEST_DATABASE_URL is set (as CI does).
 Each test starts from empty tables: its changes are rolled back at the end, or wiped
-if it is marked `committing` (see tests/isolation.py).
+if it is marked `committing` (see tests/support/isolation.py).
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ from certify import create_app
 from certify.auth import services as accounts
 from certify.auth.models import User
 from certify.extensions import db
-from tests.catalogs import parsed_catalog, repository_catalog
-from tests.helpers import PASSWORD, post_form, sign_in_directly
-from tests.isolation import COMMITTING, TestDatabase, install_rollback_session, without_autovacuum
-from tests.once import TEMPLATES, password_hashed_once
-from tests.shared_fixtures import MISSING, missing_summary
+from tests.support.catalogs import parsed_catalog, repository_catalog
+from tests.support.helpers import PASSWORD, AuthActions
+from tests.support.isolation import COMMITTING, TestDatabase, install_rollback_session, without_autovacuum
+from tests.support.once import TEMPLATES, password_hashed_once
+from tests.support.shared_fixtures import MISSING, missing_summary
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
 
 pytest_plugins = [
-    "tests.portfolio_support",  # the `world` fixture
-    "tests.certificate_support",  # the `certification` fixture
+    "tests.support.portfolios",  # the `world` fixture
+    "tests.support.certification",  # the `certification` fixture
     "pytester",  # runs pytest on a throwaway test file (tests/test_shared_fixtures.py)
 ]
 
@@ -162,21 +162,6 @@ def make_user(app: Flask) -> Callable[..., User]:
             return user
 
     return make
-
-
-class AuthActions:
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def login(self, email: str, password: str = PASSWORD, **kwargs: Any) -> Any:
-        return post_form(self.client, "/auth/login", {"email": email, "password": password}, **kwargs)
-
-    def login_as(self, user: User) -> None:
-        """Start a session for `user` directly (no password round trip)."""
-        sign_in_directly(self.client, user)
-
-    def logout(self) -> Any:
-        return post_form(self.client, "/auth/logout")
 
 
 @pytest.fixture

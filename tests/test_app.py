@@ -7,7 +7,7 @@ from sqlalchemy.exc import OperationalError
 
 from certify import create_app
 from certify.config import ConfigError, load_config
-from tests.helpers import csrf_token, text
+from tests.support.helpers import csrf_token, text
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):

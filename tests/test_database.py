@@ -17,7 +17,7 @@ from certify.extensions import db
 from certify.portfolios.models import VERSION_STATES
 from certify.review.models import ALLOCATION_ROLES, APPEAL_STATES
 from certify.standard_setting.models import STUDY_STATES
-from tests.helpers import post_form
+from tests.support.helpers import post_form
 
 # Write locks, BEGIN statements and PRAGMAs are properties of real connections and transactions.
 pytestmark = pytest.mark.committing

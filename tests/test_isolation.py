@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, func, insert, select, text
 from certify import create_app
 from certify.auth.models import User
 from certify.extensions import db
-from tests.isolation import TestDatabase
+from tests.support.isolation import TestDatabase
 
 
 def _users_seen_by_another_connection(url: str) -> int:

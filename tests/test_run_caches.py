@@ -6,8 +6,8 @@ import os
 
 from certify.auth.models import User
 from certify.extensions import db
-from tests import catalogs
-from tests.once import TEMPLATES
+from tests.support import catalogs
+from tests.support.once import TEMPLATES
 
 
 def test_a_set_of_sources_is_parsed_once_and_each_caller_gets_its_own_copy(monkeypatch):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.shared_fixtures import SHARED_FIXTURES
+from tests.support.shared_fixtures import SHARED_FIXTURES
 
 NEEDS_A_MISSING_FIXTURE = """
 import pytest
 from pathlib import Path
-from tests.shared_fixtures import require
+from tests.support.shared_fixtures import require
 
 @pytest.mark.parametrize("name", ["a.json", "b.json", "c.json"])
 def test_needs_fixture(name):

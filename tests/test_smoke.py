@@ -1,4 +1,4 @@
-from tests.helpers import text
+from tests.support.helpers import text
 
 
 def test_login_page_renders(client):

@@ -11,7 +11,7 @@ import pytest
 from certify.audit.models import AuditEvent
 from certify.audit.services import PAGE_SIZE
 from certify.extensions import db
-from tests.helpers import text
+from tests.support.helpers import text
 
 
 def plant(app, *events: dict) -> None:

@@ -9,7 +9,7 @@ import pytest
 from certify.audit.models import AuditEvent
 from certify.auth.models import User
 from certify.extensions import db
-from tests.helpers import post_form, text
+from tests.support.helpers import post_form, text
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_admin_changes_roles_and_it_is_audited(app, client, admin, make_user):
 
 def test_deactivating_signs_the_person_out_and_blocks_sign_in(app, client, admin, make_user):
     person = make_user()
-    from tests.conftest import AuthActions
+    from tests.support.helpers import AuthActions
 
     theirs = app.test_client()
     AuthActions(theirs).login(person.email)
@@ -110,7 +110,7 @@ def test_deactivating_signs_the_person_out_and_blocks_sign_in(app, client, admin
 
 def test_force_logout_ends_their_sessions(app, client, admin, make_user):
     person = make_user()
-    from tests.conftest import AuthActions
+    from tests.support.helpers import AuthActions
 
     theirs = app.test_client()
     AuthActions(theirs).login(person.email)

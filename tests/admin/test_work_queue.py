@@ -15,8 +15,8 @@ from certify.reports.items import snapshot
 from certify.review.allocation import needs_assessors
 from certify.review.models import Allocation, Appeal
 from certify.standard_setting.models import AngoffStudy
-from tests.certificates.support import issue_now
-from tests.helpers import post_form, text
+from tests.support.certificates import issue_now
+from tests.support.helpers import post_form, text
 
 DECISIONS = "Candidates awaiting a certification decision"
 UNALLOCATED = "Portfolios waiting for an assessor"

@@ -14,8 +14,8 @@ import segno
 
 from certify.certificates import pdf
 from certify.config import ConfigError, load_config
-from tests.certificates.support import issue_now, mail_to, readable_pdf
-from tests.helpers import post_form, text
+from tests.support.certificates import issue_now, mail_to, readable_pdf
+from tests.support.helpers import post_form, text
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "http://127.0.0.1:5101"

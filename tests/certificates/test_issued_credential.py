@@ -14,8 +14,8 @@ from certify.core.eligibility import add_years
 from certify.credentials.dataintegrity import verify
 from certify.credentials.multikey import public_key_from_multibase
 from certify.credentials.statuslist import StatusBitstring
-from tests.certificates.support import issue_now, readable_pdf
-from tests.credentials.samples import OB_SCHEMA, read_json
+from tests.support.certificates import issue_now, readable_pdf
+from tests.support.credentials import OB_SCHEMA, read_json
 
 
 @pytest.fixture(scope="module")

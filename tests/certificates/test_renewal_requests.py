@@ -13,8 +13,8 @@ from certify.certificates.services import renewals_awaiting_review_count
 from certify.config import load_config
 from certify.database import utcnow
 from certify.extensions import db
-from tests.certificates.support import certificates, issue_now, mail_to, make_allocated_assessor, page
-from tests.helpers import post_form
+from tests.support.certificates import certificates, issue_now, mail_to, make_allocated_assessor, page
+from tests.support.helpers import post_form
 
 MORE = "Please add the dates and hours of the mentoring sessions."
 REFUSAL = "The conference was not on instructional design; it cannot count."

@@ -7,7 +7,7 @@ import pytest
 from certify.assessments.sources import QUESTION_BANKS
 from certify.interop.gift import bank_to_gift, gift_to_bank
 from certify.interop.qti import read_qti_package, write_qti3_package
-from tests.catalogs import repository_catalog
+from tests.support.catalogs import repository_catalog
 
 CATALOG = repository_catalog([QUESTION_BANKS])
 CODES = {c.code: c.title for c in CATALOG.competencies}

@@ -11,7 +11,7 @@ from certify.assessments.sources import QUESTION_BANKS
 from certify.core.assessment_spec import pool_shortfalls
 from certify.core.items import HIGHER_ORDER, ITEM_TYPES
 from certify.core.lint import lint_banks
-from tests.catalogs import repository_catalog
+from tests.support.catalogs import repository_catalog
 
 CATALOG = repository_catalog([QUESTION_BANKS])
 CERTIFICATION = [bank for bank in CATALOG.banks if bank.id.startswith("mid-")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from certify.core.banks import Item, parse_bank
 from certify.core.catalog import parse_sources
 from certify.core.source import load_yaml
-from tests.core.samples import BANK, COMPETENCIES
+from tests.support.samples import BANK, COMPETENCIES
 
 
 def _parse(text: str):

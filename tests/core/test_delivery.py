@@ -9,7 +9,7 @@ from certify.core.delivery import present, to_internal
 from certify.core.feedback import feedback
 from certify.core.items import ItemError
 from certify.core.source import load_yaml
-from tests.core.samples import BANK, COMPETENCIES
+from tests.support.samples import BANK, COMPETENCIES
 
 ITEMS = {item.ref: item.content() for item in parse_bank(load_yaml(BANK, "b.yaml")[0], "b.yaml", COMPETENCIES)[0].items}
 

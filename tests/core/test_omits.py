@@ -7,7 +7,7 @@ import yaml
 
 from certify.core.items import ITEM_TYPES, item_type
 from certify.core.scoring import is_omitted, score_item
-from tests.core.samples import BANK
+from tests.support.samples import BANK
 
 # The blank answer each type's page or API can send, besides None (nothing sent at all).
 BLANKS = {

@@ -21,7 +21,7 @@ from certify.credentials.loader import (
     document_loader,
     load_context,
 )
-from tests.credentials.samples import CREATED, FIXTURES, ISSUER_KEY, KEY_ID, issuer_keys, read_json
+from tests.support.credentials import CREATED, FIXTURES, ISSUER_KEY, KEY_ID, issuer_keys, read_json
 
 UNKNOWN = "https://evil.example/contexts/v1"
 

@@ -25,7 +25,7 @@ from certify.credentials.multikey import (
     public_key_to_multibase,
     resolve_did_key,
 )
-from tests.credentials.samples import ISSUER_ID, ISSUER_KEY, KEY_ID, VC_DI_EDDSA, read_json
+from tests.support.credentials import ISSUER_ID, ISSUER_KEY, KEY_ID, VC_DI_EDDSA, read_json
 
 
 @pytest.fixture

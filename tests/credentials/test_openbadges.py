@@ -11,7 +11,7 @@ import pytest
 from certify.credentials.canonical import canonicalize
 from certify.credentials.dataintegrity import Failure, sign, verify
 from certify.credentials.statuslist import status_list_entry
-from tests.credentials.samples import (
+from tests.support.credentials import (
     CREATED,
     ISSUER_KEY,
     KEY_ID,

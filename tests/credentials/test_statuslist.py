@@ -18,7 +18,7 @@ from certify.credentials.statuslist import (
     status_list_credential,
     status_list_entry,
 )
-from tests.credentials.samples import CREATED, ISSUER_ID, ISSUER_KEY, KEY_ID, REVOCATION_LIST, issuer_keys
+from tests.support.credentials import CREATED, ISSUER_ID, ISSUER_KEY, KEY_ID, REVOCATION_LIST, issuer_keys
 
 
 def test_a_new_list_has_131072_clear_bits():

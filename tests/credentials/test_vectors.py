@@ -14,7 +14,7 @@ from certify.credentials.canonical import canonicalize
 from certify.credentials.dataintegrity import Failure, hash_data, proof_configuration, sign, verify
 from certify.credentials.multibase import BASE58_ALPHABET, encode_base58btc
 from certify.credentials.multikey import private_key_from_multibase, resolve_did_key
-from tests.credentials.samples import ISSUER_KEY, VC_DI_EDDSA, read_json, read_text
+from tests.support.credentials import ISSUER_KEY, VC_DI_EDDSA, read_json, read_text
 
 # (name, unsigned document, directory of the expected intermediate values)
 VECTORS = [

@@ -1,4 +1,4 @@
-"""End-to-end fixtures: a live server, headless Chromium and an axe accessibility check.
+"""End-to-end fixtures: a live server and headless Chromium (the axe check is tests/support/axe.py).
 
 Every test in this folder is marked `e2e`. The browser is the system Chromium
 (/usr/bin/chromium); Playwright never downloads one. Without it the tests are
@@ -8,14 +8,10 @@ setup, not a reason to skip.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Iterator
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -33,8 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -88,33 +82,3 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
-
-
-@cache
-def _axe_source() -> str:
-    return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
-
-
-def _describe(violation: dict[str, Any]) -> str:
-    targets = [
-        " ".join(str(part) if isinstance(part, str) else json.dumps(part) for part in node.get("target", []))
-        for node in violation.get("nodes", [])
-    ]
-    lines = [f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation.get('helpUrl', '')})"]
-    lines += [f"    at {target}" for target in targets]
-    return "\n".join(lines)
-
-
-def assert_accessible(page: Page) -> None:
-    """Run axe (WCAG 2.0/2.1 A and AA rules) on the page; fail on any serious or critical violation."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=_axe_source())
-    results = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
-    assert results["passes"], f"axe checked nothing on {page.url}: was it injected?"
-    blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
-    if blocking:
-        report = "\n".join(_describe(v) for v in blocking)
-        pytest.fail(f"{len(blocking)} serious or critical accessibility violation(s) on {page.url}:\n{report}")

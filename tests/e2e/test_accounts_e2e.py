@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from certify.auth.models import User
 from certify.extensions import db
-from tests.e2e.conftest import assert_accessible
-from tests.helpers import PASSWORD
+from tests.support.axe import assert_accessible
+from tests.support.helpers import PASSWORD
 
 NEW_PASSWORD = "Quiet-Harbour-Lamp-91"
 

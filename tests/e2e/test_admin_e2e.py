@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
+from tests.support.axe import assert_accessible
+from tests.support.helpers import PASSWORD
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_forgotten_password_pages_are_accessible(page: Page) -> None:
 
 
 def test_bank_pages_are_accessible_and_upload_reports_problems(page: Page, signed_in_admin, load_catalog, tmp_path):
-    from tests.core.samples import BANK
+    from tests.support.samples import BANK
 
     load_catalog(("sample.yaml", BANK))
     for path, heading in [

@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 from certify.audit.models import AuditEvent
 from certify.extensions import db
 from certify.outbox.services import queue
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
+from tests.support.axe import assert_accessible
+from tests.support.helpers import PASSWORD
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from typing import Any
 from playwright.sync_api import Browser, Download, Locator, Page, expect
 
 from certify.auth.models import User
-from tests.certificate_support import Certification
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
+from tests.support.axe import assert_accessible
+from tests.support.certification import Certification
+from tests.support.helpers import PASSWORD
 
 REASON = "The exam attempt was taken by someone else."
 FORGER = "Mallory Forger"

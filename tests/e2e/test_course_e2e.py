@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.core.samples_course import MODULE
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
+from tests.support.axe import assert_accessible
+from tests.support.helpers import PASSWORD
+from tests.support.samples_course import MODULE
 
 
 def test_candidate_completes_a_module_with_the_keyboard_and_mouse(page: Page, make_user, load_catalog) -> None:

@@ -6,11 +6,11 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.core.samples import BANK
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.exams.conftest import QUIZ
-from tests.helpers import PASSWORD
+from tests.support.axe import assert_accessible
+from tests.support.exams import QUIZ
+from tests.support.helpers import PASSWORD
+from tests.support.samples import BANK
 
 
 def start_exam(page: Page, title: str) -> None:

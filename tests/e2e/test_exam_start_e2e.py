@@ -9,12 +9,12 @@ from playwright.sync_api import Page, expect
 
 from certify.course.models import CourseCompletion
 from certify.extensions import db
-from tests.core.samples import BANK
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
 from tests.e2e.test_exam_e2e import start_exam
-from tests.exams.conftest import EXAM, QUIZ
-from tests.helpers import PASSWORD
+from tests.support.axe import assert_accessible
+from tests.support.exams import EXAM, QUIZ
+from tests.support.helpers import PASSWORD
+from tests.support.samples import BANK
 
 ITEM_TYPES = {"single_choice", "multiple_response", "true_false", "matching", "ordering", "short_answer", "numeric"}
 

@@ -1,6 +1,6 @@
 """Hostile HTML through every rich-text surface, in Chromium: no dialog fires and no request leaves.
 
-The corpus (tests/security/hostile_html.py) goes in through the real ways content arrives:
+The corpus (tests/support/hostile_html.py) goes in through the real ways content arrives:
 an admin uploading a question bank, and bank, assessment and course sources loaded like
 `flask certify seed` does. Item stems, options, matching prompts and ordering steps, lesson
 bodies and the `markdown` / `inline_markdown` filters are then shown to admins and candidates
@@ -21,10 +21,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from certify.security import access
 from certify.security.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
-from tests.e2e.inert import assert_inert, inspect, visit, watch
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
-from tests.security.hostile_html import CORPUS, chunks, corpus_document
+from tests.support.helpers import PASSWORD
+from tests.support.hostile_html import CORPUS, chunks, corpus_document
+from tests.support.inert import assert_inert, inspect, visit, watch
 
 BANK_ID = "hostile"
 PER_ITEM = 7  # vectors per item: each is an option (or a prompt) and part of the stem

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.admin.outcomes_support import population  # noqa: F401 - the hand-worked population fixture
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
+from tests.support.axe import assert_accessible
+from tests.support.helpers import PASSWORD
+from tests.support.outcomes import population  # noqa: F401 - the hand-worked population fixture
 
 
 def test_outcome_and_cohort_pages_are_accessible(page: Page, population, make_user) -> None:  # noqa: F811

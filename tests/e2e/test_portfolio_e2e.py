@@ -17,8 +17,9 @@ from sqlalchemy import select
 from certify.extensions import db
 from certify.review.models import AnchorPortfolio
 from certify.review.services import get_rubric
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.portfolio_pages import (
+from tests.support.axe import assert_accessible
+from tests.support.planted_metadata import PLANTED, leaks, pdf_with_metadata
+from tests.support.portfolio_pages import (
     UPLOAD_NAME,
     browser_of,
     expect_absent,
@@ -29,8 +30,7 @@ from tests.e2e.portfolio_pages import (
     sign_in_user,
     the_version,
 )
-from tests.portfolio_support import World
-from tests.security.planted_metadata import PLANTED, leaks, pdf_with_metadata
+from tests.support.portfolios import World
 
 
 def test_portfolio_submitted_reviewed_blind_adjudicated_and_reported(

@@ -18,11 +18,11 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.portfolios.models import PortfolioVersion
 from certify.review import appeals
-from tests.e2e.inert import assert_inert, visit, watch
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD
-from tests.portfolio_support import calibrate
-from tests.security.hostile_html import CORPUS, corpus_document
+from tests.support.helpers import PASSWORD
+from tests.support.hostile_html import CORPUS, corpus_document
+from tests.support.inert import assert_inert, visit, watch
+from tests.support.portfolios import calibrate
 
 
 def _spread(codes: list[str]) -> dict[str, str]:

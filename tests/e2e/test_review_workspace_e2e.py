@@ -14,9 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 from certify.auth.models import User
 from certify.extensions import db
 from certify.review.models import Allocation
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.portfolio_pages import Criterion, browser_of, rubric_criteria, saved_with, the_version
-from tests.portfolio_support import World
+from tests.support.axe import assert_accessible
+from tests.support.portfolio_pages import Criterion, browser_of, rubric_criteria, saved_with, the_version
+from tests.support.portfolios import World
 
 WIDE = {"width": 1400, "height": 900}
 

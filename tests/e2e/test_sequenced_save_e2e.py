@@ -12,14 +12,14 @@ from playwright.sync_api import APIResponse, Page, Route, expect
 
 from certify.extensions import db
 from certify.portfolios.models import Portfolio
-from tests.core.samples import BANK
-from tests.e2e.portfolio_pages import section_text, sign_in_user
 from tests.e2e.test_accounts_e2e import sign_in
 from tests.e2e.test_exam_e2e import start_exam
 from tests.e2e.test_exam_start_e2e import _answer, _same
-from tests.exams.conftest import QUIZ
-from tests.helpers import PASSWORD
-from tests.portfolio_support import World
+from tests.support.exams import QUIZ
+from tests.support.helpers import PASSWORD
+from tests.support.portfolio_pages import section_text, sign_in_user
+from tests.support.portfolios import World
+from tests.support.samples import BANK
 
 
 def fail_twice(page: Page, pattern: str, *, first_reaches_server: bool = False) -> list[dict[str, Any]]:

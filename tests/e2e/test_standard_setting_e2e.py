@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.angoff_support import load_exam, make_study, rate, scored_attempts, signed_in, version_ids
-from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.helpers import PASSWORD, post_form
+from tests.support.angoff import load_exam, make_study, rate, scored_attempts, signed_in, version_ids
+from tests.support.axe import assert_accessible
+from tests.support.helpers import PASSWORD, post_form
 
 HOFSTEE = {"min_cut": 50, "max_cut": 70, "min_fail": 10, "max_fail": 40}
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from certify.database import utcnow
-from tests.certificate_support import Certification
-from tests.certificates.support import change, issue_now
-from tests.e2e.conftest import assert_accessible
+from tests.support.axe import assert_accessible
+from tests.support.certificates import change, issue_now
+from tests.support.certification import Certification
 
 REASON = "The exam attempt was taken by someone else."
 

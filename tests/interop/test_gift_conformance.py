@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from certify.interop.gift import GiftError, parse_gift
-from tests.shared_fixtures import SHARED_FIXTURES, require
+from tests.support.shared_fixtures import SHARED_FIXTURES, require
 
 FIXTURES = SHARED_FIXTURES / "gift-pegjs"
 # Without the fixtures one placeholder case stands for them, so the run reports the skip (or the CI failure).

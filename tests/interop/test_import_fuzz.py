@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from certify.assessments.formats import read_bank_file
 from certify.core.source import Problem, load_yaml
 from certify.interop.gift import GiftError, parse_gift
-from tests.core.samples import COMPETENCIES
-from tests.interop.fuzz_support import FUZZ, any_file, damaged, damaged_package, samples
+from tests.support.import_fuzz import FUZZ, any_file, damaged, damaged_package, samples
+from tests.support.samples import COMPETENCIES
 
 
 def assert_clear_answer(name: str, data: bytes) -> None:

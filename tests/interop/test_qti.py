@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.interop.qti_samples import (  # noqa: F401
+from tests.support.qti_samples import (  # noqa: F401
     COMPETENCIES,
     EXPECTED,
     HEAD,

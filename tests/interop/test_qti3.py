@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.interop.qti_samples import EXPECTED, check, read_one
+from tests.support.qti_samples import EXPECTED, check, read_one
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"

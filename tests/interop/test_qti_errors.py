@@ -6,8 +6,8 @@ import pytest
 
 from certify.interop.qti import read_qti_xml
 from certify.interop.qti_xml import REFUSED
-from tests.interop.qti_samples import COMPETENCIES, qti2, read_one
 from tests.interop.test_qti3 import ITEMS_3
+from tests.support.qti_samples import COMPETENCIES, qti2, read_one
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [

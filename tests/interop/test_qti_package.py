@@ -8,9 +8,9 @@ import zipfile
 import pytest
 
 from certify.interop.qti import read_qti_package, read_qti_xml
-from tests.interop.qti_samples import COMPETENCIES, EXPECTED, qti2
 from tests.interop.test_qti3 import ITEMS_3
 from tests.interop.test_qti_errors import BILLION_LAUGHS, HOTSPOT
+from tests.support.qti_samples import COMPETENCIES, EXPECTED, qti2
 
 MANIFEST_21 = """<?xml version="1.0" encoding="UTF-8"?>
 <manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"

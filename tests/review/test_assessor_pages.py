@@ -9,9 +9,9 @@ import re
 from certify.audit.models import AuditEvent
 from certify.extensions import db
 from certify.review.models import Allocation, CalibrationAttempt, ConflictOfInterest, Resolution, Review
-from tests.helpers import csrf_token, post_form, text
-from tests.portfolio_support import calibrate
 from tests.security.test_uploads import PDF
+from tests.support.helpers import csrf_token, post_form, text
+from tests.support.portfolios import calibrate
 
 LOCK = re.compile(r'name="lock" value="([^"]+)"')
 

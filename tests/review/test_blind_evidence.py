@@ -12,10 +12,10 @@ from certify.extensions import db
 from certify.portfolios.models import Attachment, PortfolioVersion
 from certify.review import appeals
 from certify.security.scrub import ScrubFailed, scrub
-from tests.helpers import post_form, text
-from tests.portfolio_support import calibrate
-from tests.security.planted_metadata import PLANTED, PLANTED_FILES, leaks
 from tests.security.test_uploads import PDF
+from tests.support.helpers import post_form, text
+from tests.support.planted_metadata import PLANTED, PLANTED_FILES, leaks
+from tests.support.portfolios import calibrate
 
 ORIGINALS = {name: make() for name, make in PLANTED_FILES.items()}
 
@@ -133,7 +133,7 @@ def test_a_file_uploaded_before_cleaning_existed_is_cleaned_on_first_download(wo
 def test_a_phone_photo_with_extra_frames_is_cleaned_as_a_jpeg():
     from PIL import Image
 
-    from tests.security.planted_metadata import WHO, _exif
+    from tests.support.planted_metadata import WHO, _exif
 
     out = io.BytesIO()
     first, depth = Image.new("RGB", (20, 10), (1, 2, 3)), Image.new("RGB", (20, 10), (9, 9, 9))
@@ -157,7 +157,7 @@ def test_an_image_too_large_to_decode_safely_is_refused_with_its_size():
 def test_pdf_metadata_packed_in_compressed_object_streams_is_removed_too():
     import pikepdf
 
-    from tests.security.planted_metadata import pdf_with_metadata
+    from tests.support.planted_metadata import pdf_with_metadata
 
     with pikepdf.open(io.BytesIO(pdf_with_metadata())) as pdf:
         packed = io.BytesIO()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from certify.audit.models import AuditEvent
 from certify.extensions import db
 from certify.review.models import ConflictDeclaration, ConflictOfInterest
-from tests.helpers import post_form, text
-from tests.portfolio_support import calibrate
+from tests.support.helpers import post_form, text
+from tests.support.portfolios import calibrate
 
 
 def _declare(client, email, reason="We worked together for years"):

@@ -7,8 +7,8 @@ from certify.audit.models import AuditEvent
 from certify.extensions import db
 from certify.review.models import Allocation, Review
 from certify.review.reviewing import criterion_titles
-from tests.helpers import post_form, text
 from tests.review.test_assessor_pages import LOCK, _autosave, _submitted_with_file, start
+from tests.support.helpers import post_form, text
 
 
 def _titles(world):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from certify.security.access import rules
-from tests.helpers import csrf_token, sign_in_directly
+from tests.support.helpers import csrf_token, sign_in_directly
 
 IDENTITIES = ("anonymous", "candidate", "assessor", "admin")
 

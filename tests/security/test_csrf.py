@@ -6,7 +6,7 @@ import time
 
 from certify.auth.models import User
 from certify.extensions import db
-from tests.helpers import csrf_token, text
+from tests.support.helpers import csrf_token, text
 
 
 def test_form_post_without_token_is_refused_and_changes_nothing(app, client):

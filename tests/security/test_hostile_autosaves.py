@@ -15,7 +15,7 @@ import pytest
 from certify.extensions import db
 from certify.portfolios.models import Portfolio
 from certify.review.models import Allocation, Review
-from tests.helpers import csrf_token
+from tests.support.helpers import csrf_token
 
 DEEP = "[" * 5000 + "]" * 5000
 HOSTILE = [

@@ -25,7 +25,7 @@ from certify.security.sanitize import (
     render_inline,
     render_markdown,
 )
-from tests.security.hostile_html import CORPUS, corpus_document
+from tests.support.hostile_html import CORPUS, corpus_document
 
 # Tags and attributes that run script, load something or restyle the page: none may ever be allowed.
 SCRIPTABLE_TAGS = frozenset(

@@ -1,3 +1,0 @@
-"""Fixtures for the verification tests: an issued certificate, an anonymous visitor, the issuing admin."""
-
-from tests.anonymous.verification_support import admin_client, issued, visitor  # noqa: F401 - fixtures

@@ -1,0 +1,95 @@
+"""The exams page (blueprints, plain counts, no pre-test after the course) and the instructions before a start."""
+
+from __future__ import annotations
+
+import re
+
+from certify.assessments.attempt_models import Accommodation, Attempt
+from certify.course.models import CourseCompletion
+from certify.extensions import db
+from tests.support.exams import EXAM, QUIZ
+from tests.support.helpers import post_form, text
+from tests.support.samples import BANK
+
+DIAGNOSTIC = """\
+assessment:
+  slug: pretest
+  title: Sample pre-test
+  kind: diagnostic
+  time_limit_minutes: 25
+  max_attempts: 1
+  review_policy: competencies_only
+  banks: [sample]
+  blueprint:
+    RA: {remember: 1, apply: 1}
+  cut_score: {percent: 70, method: informed_judgement, rationale: test}
+  mastery: {default: 50}
+"""
+
+
+def _attempts(app, user) -> int:
+    with app.app_context():
+        return db.session.query(Attempt).filter_by(user_id=user.id).count()
+
+
+def _complete_course(app, user) -> None:
+    with app.app_context():
+        db.session.add(CourseCompletion(user_id=user.id))
+        db.session.commit()
+
+
+def test_the_exams_page_shows_each_blueprint_and_counts_in_plain_words(client, load_catalog, make_user, auth):
+    load_catalog(("sample.yaml", BANK), ("quiz.yaml", QUIZ), ("exam.yaml", EXAM), ("pretest.yaml", DIAGNOSTIC))
+    auth.login_as(make_user(roles=("candidate",)))
+    body = text(client.get("/exams/"))
+    assert "Both exams" not in body and "Every exam is timed by the server" in body
+    assert not re.search(r"\b1 attempts", body) and re.search(r"\b1 attempt</p>", body)  # the pre-test allows one
+    assert "2 attempts" in body and "unlimited attempts" in body
+    assert body.count("<caption>Blueprint of the") == 3
+    assert re.search(r"\(RA\)</td><td>7</td>", body)  # the quiz: seven questions, all in one competency
+    assert re.search(r"Total, in 30 minutes</th><td>2</td>", body)
+
+
+def test_a_candidate_who_finished_the_course_is_not_offered_the_pre_test(app, client, load_catalog, make_user, auth):
+    load_catalog(("sample.yaml", BANK), ("pretest.yaml", DIAGNOSTIC))
+    user = make_user(roles=("candidate",))
+    auth.login_as(user)
+    assert "Start the exam" in text(client.get("/exams/"))
+    _complete_course(app, user)
+    body = text(client.get("/exams/"))
+    assert "Start the exam" not in body and "taken before the course" in body
+    assert post_form(client, "/exams/pretest/start").status_code == 302 and _attempts(app, user) == 0
+
+
+def test_the_instructions_come_before_any_attempt_and_only_the_explicit_start_creates_one(app, client, candidate):
+    _complete_course(app, candidate)
+    with app.app_context():
+        db.session.add(Accommodation(user_id=candidate.id, time_multiplier=1.5, notes="A screen reader is allowed."))
+        db.session.commit()
+    index = text(client.get("/exams/"))
+    assert 'href="/exams/exam/start"' in index
+    page = client.get("/exams/exam/start")
+    body = text(page)
+    assert page.status_code == 200 and _attempts(app, candidate) == 0
+    assert "Before you start: Sample certification exam" in body
+    assert "45 minutes" in body and "limit is 30 minutes" in body  # 30 x 1.5
+    assert "attempt 1 of 2" in body and "1 attempt left" in body and "14 days" in body
+    assert "A screen reader is allowed." in body and "1.5 times" in body
+    assert "closes itself at the deadline" in body and "grace period" in body
+    assert "<caption>Blueprint of the Sample certification exam" in body
+    started = post_form(client, "/exams/exam/start")
+    assert started.status_code == 302 and "/q/1" in started.headers["Location"] and _attempts(app, candidate) == 1
+    # An open attempt is resumed without the instructions.
+    again = client.get("/exams/exam/start")
+    assert again.status_code == 302 and again.headers["Location"] == started.headers["Location"]
+
+
+def test_the_instructions_say_why_an_exam_cannot_be_started(app, client, candidate):
+    body = text(client.get("/exams/exam/start"))
+    assert "You cannot start this exam now" in body and "Complete every module" in body
+    assert "Start the exam now" not in body and _attempts(app, candidate) == 0
+
+
+def test_the_api_still_starts_an_attempt_directly(app, api, candidate):
+    response = api.call("POST", "/api/v1/assessments/quiz/attempts")
+    assert response.status_code == 200 and _attempts(app, candidate) == 1

@@ -1,0 +1,205 @@
+"""Running the real app under gunicorn for load and fault tests: a prepared database, candidates, a server."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import flask_migrate
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert
+
+from certify import create_app
+from certify.assessments.sources import QUESTION_BANKS
+from certify.auth.models import ApiToken, User, UserRole
+from certify.database import utcnow, write_intent
+from certify.extensions import db
+from certify.seed import load_content
+from tests.support.catalogs import repository_catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+# The bench's baseline table (see bench/wsgi.py), created before any worker starts.
+BENCH_METADATA = MetaData()
+BENCH_INSERTS = Table(
+    "bench_inserts", BENCH_METADATA, Column("id", Integer, primary_key=True), Column("note", String(40))
+)
+
+
+def prepare_database(url: str, candidates: int, *, migrate: bool = True, bench_table: bool = False) -> list[str]:
+    """Migrate (optionally), load the repository's content and create candidates; returns their API tokens."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    tokens = ["cfy_" + secrets.token_urlsafe(24) for _ in range(candidates)]
+    with app.app_context(), write_intent():
+        if migrate:
+            flask_migrate.upgrade()
+        catalog = repository_catalog([QUESTION_BANKS])
+        load_content(catalog)
+        now = utcnow()
+        run = secrets.token_hex(4)
+        ids = (
+            db.session.execute(
+                insert(User).returning(User.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "email": f"load-{run}-{n}@example.org",
+                        "name": f"Load Candidate {n}",
+                        "password_hash": None,
+                        "active": True,
+                        "session_version": 1,
+                        "created_at": now,
+                    }
+                    for n in range(candidates)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        db.session.execute(insert(UserRole), [{"user_id": i, "role": "candidate", "granted_at": now} for i in ids])
+        db.session.execute(
+            insert(ApiToken),
+            [
+                {
+                    "user_id": i,
+                    "label": "load",
+                    "token_sha256": hashlib.sha256(t.encode()).hexdigest(),
+                    "created_at": now,
+                }
+                for i, t in zip(ids, tokens, strict=True)
+            ],
+        )
+        db.session.commit()
+        if bench_table:
+            BENCH_METADATA.create_all(db.engine, checkfirst=True)
+        db.engine.dispose()
+    return tokens
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(
+    url: str, *, workers: int, module: str = "wsgi:app", grace: int = 60, log_level: str = "warning"
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Serve the app with gunicorn on a free port; yields (base URL, master process)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CERTIFY_ENV": "production",
+        "CERTIFY_SECRET_KEY": "load-" + "k" * 40,
+        "CERTIFY_DATABASE_URL": url,
+        "CERTIFY_BASE_URL": f"http://127.0.0.1:{port}",
+        "CERTIFY_EXAM_GRACE_SECONDS": str(grace),
+        "CERTIFY_MAIL_BACKEND": "file",
+        "CERTIFY_MAIL_FILE_DIR": tempfile.mkdtemp(prefix="certify-load-mail-"),
+        "PYTHONPATH": str(ROOT),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            module,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--backlog",
+            "4096",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            log_level,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310 - our server
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield base, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def worker_pids(master: int) -> list[int]:
+    """The gunicorn workers of a master process (its children)."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    try:
+        return [int(pid) for pid in children.read_text().split()]
+    except OSError:
+        return []
+
+
+@contextmanager
+def temporary_postgres() -> Iterator[str | None]:
+    """A throwaway PostgreSQL cluster on loopback (needs the server binaries); yields its URL, or None."""
+    import glob
+    import shutil
+    import tempfile
+
+    if os.environ.get("CERTIFY_BENCH_DATABASE_URL"):
+        yield os.environ["CERTIFY_BENCH_DATABASE_URL"]
+        return
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
+    if not binaries:
+        yield None
+        return
+    bin_dir = Path(binaries[-1]).parent
+    root = Path(tempfile.mkdtemp(prefix="certify-bench-pg-"))
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(root, "postgres")
+    run = lambda *args: subprocess.run([*as_postgres, *args], check=True, capture_output=True)  # noqa: E731
+    try:
+        run(str(bin_dir / "initdb"), "-D", str(root / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        run(
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(root / "data"),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_connections=300 -c fsync=off "
+            "-c synchronous_commit=off",
+            "start",
+        )
+        run(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "certify_bench")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/certify_bench"
+    finally:
+        subprocess.run(
+            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(root, ignore_errors=True)
