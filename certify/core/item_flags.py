@@ -10,7 +10,9 @@ The codes are those of item_analysis.py; each fires only when the whole interval
   Discrimination is the corrected point-biserial with its Fisher z interval, or, when
   `Thresholds.discrimination` is "upper_lower", D = upper p - lower p with Newcombe's interval.
 * "distractor attracts high scorers"  Newcombe lower bound of (upper share - lower share) > 0 for a wrong option
-* "option never chosen"           a count, not an estimate: passed through as it is (no interval)
+* "option never chosen"           no one chose a wrong option, and n is large enough that the Wilson upper bound
+                                  of its share (0 of n) is below NEVER_CHOSEN_SHARE: a plausible distractor would
+                                  have drawn someone by then (about 74 candidates at 5 %)
 Upper and lower groups are taken to hold round(group_share * n) candidates each (at most n // 2), which
 is exact when every candidate was presented the item (one fixed form).
 Below the minimum n the answer is "insufficient_data" and no flags at all: "no responses" is that case.
@@ -23,6 +25,9 @@ from typing import Literal
 
 from certify.core.intervals import Interval, fisher_interval, newcombe_difference, wilson_interval
 from certify.core.item_analysis import EPS, ItemStats, Thresholds
+
+# A wrong option is "never chosen" once even this share of candidates choosing it would have shown by now.
+NEVER_CHOSEN_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,9 @@ def ci_flags(
                 flags.append(Flag(code, discrimination.n, discrimination.bounds))
                 break
     if any(row.never_chosen for row in stats.distractors):
-        flags.append(Flag("option never chosen", stats.n, None))
+        unseen = wilson_interval(0.0, stats.n, confidence)
+        if unseen.high < NEVER_CHOSEN_SHARE:
+            flags.append(Flag("option never chosen", stats.n, unseen.bounds))
     size = group_size(stats.n, limits.group_share)
     for row in stats.distractors:
         if row.is_key or row.upper_share is None or row.lower_share is None or size < 1:

@@ -93,6 +93,15 @@ def test_distractor_flags():
     assert ci_flags(_stats(distractors=(slightly,))).flags == ()
 
 
+def test_an_option_no_one_chose_is_flagged_only_once_the_sample_could_have_shown_it():
+    never = DistractorRow("E", False, 0, 0.0, 0.0, 0.0, True, False)
+    # Wilson upper bound of 0/n is z^2 / (n + z^2): below 5 % from n = 73 (3.8415 / 76.84 = 0.04999).
+    assert ci_flags(_stats(n=72, distractors=(never,))).flags == ()
+    flag = ci_flags(_stats(n=73, distractors=(never,))).flags[0]
+    assert flag.code == "option never chosen" and flag.ci[0] == 0.0
+    assert flag.ci[1] == pytest.approx(1.959964**2 / (73 + 1.959964**2), abs=1e-6)
+
+
 def _population_statistics(a, b, rng, size=40_000):
     """p and corrected point-biserial of every item in a very large sample: the values the flags estimate."""
     theta = rng.standard_normal(size)

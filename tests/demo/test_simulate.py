@@ -127,11 +127,18 @@ def test_simulate_is_refused_in_production(database_url):
 
 @pytest.mark.committing  # on PostgreSQL, 150 simulated candidates in one rolled-back transaction crawl
 def test_faulty_items_are_flagged_in_a_larger_cohort(app, runner):
-    result = runner.invoke(args=["certify", "seed", "--demo", "--simulate", "150"])
+    """300 candidates (about 57 per item): the planted faults are found and few sound items are flagged."""
+    result = runner.invoke(args=["certify", "seed", "--demo", "--simulate", "300"])
     assert result.exit_code == 0, result.output
     items = {i["item_ref"]: i for i in _analysis(runner, "mid-certification")["items"]}
     for ref, flag in FAULTY_ITEMS.items():
-        assert flag in items[ref]["flags"], (ref, items[ref])
+        assert flag in [f["code"] for f in items[ref]["flags"]], (ref, items[ref])
+    # The simulation plants no other fault: a key, discrimination or distractor flag elsewhere is a false alarm.
+    # (Difficulty flags are not: some simulated items really are easy for this population.)
+    judged = [i for ref, i in items.items() if ref not in FAULTY_ITEMS and i["interpretable"] and i["scored"]]
+    alarms = [i for i in judged if any(f["code"] not in ("too easy", "too hard") for f in i["flags"])]
+    print(f"false alarms: {len(alarms)} of {len(judged)} sound items", [(i["item_ref"], i["flags"]) for i in alarms])
+    assert len(judged) > 200 and len(alarms) / len(judged) < 0.05
     miskeyed = next(ref for ref, flag in FAULTY_ITEMS.items() if flag == "check the key")
     assert items[miskeyed]["point_biserial"] < 0
     with app.app_context():
