@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from certify.core.dif import MIN_GROUP as DIF_MIN_GROUP
 from certify.core.rubrics import COMBINE_RULES
 
 ENVIRONMENTS = ("production", "development", "testing")
@@ -110,6 +111,7 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         ("CERTIFY_CALIBRATION_SHARE_PERCENT", 1, 100),
         ("CERTIFY_ANALYSIS_MIN_ATTEMPTS", 2, 100_000),
         ("CERTIFY_ANALYSIS_MIN_ITEM_N", 2, 100_000),
+        ("CERTIFY_DIF_MIN_GROUP", 2, 100_000),
     ):
         if not low <= _int(env, name, low) <= high:
             raise ConfigError(f"{name} must be between {low} and {high}")
@@ -169,6 +171,8 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         # Measurement reports: below these many attempts reliability figures and item flags are not yet judged.
         "ANALYSIS_MIN_ATTEMPTS": _int(env, "CERTIFY_ANALYSIS_MIN_ATTEMPTS", 30),
         "ANALYSIS_MIN_ITEM_N": _int(env, "CERTIFY_ANALYSIS_MIN_ITEM_N", 30),
+        # Differential item functioning: candidates needed in each group before an item gets an ETS class.
+        "DIF_MIN_GROUP": _int(env, "CERTIFY_DIF_MIN_GROUP", DIF_MIN_GROUP),
         # Certificates.
         "CERTIFICATE_VALIDITY_YEARS": _int(env, "CERTIFY_CERTIFICATE_VALIDITY_YEARS", 3),
         "RECERTIFICATION_POINTS": _int(env, "CERTIFY_RECERTIFICATION_POINTS", 40),

@@ -7,7 +7,7 @@ admin_bp = FeatureBlueprint(
     "reports_admin",
     __name__,
     url_prefix="/admin",
-    routes=("admin_views", "agreement_views", "outcome_views"),
+    routes=("admin_views", "agreement_views", "outcome_views", "dif_views"),
     access={
         # Assessor agreement and each assessor's statistics
         "agreement": ADMIN,
@@ -28,5 +28,8 @@ admin_bp = FeatureBlueprint(
         "promote_item": ADMIN,
         "item_report_csv": ADMIN,
         "item_report_xlsx": ADMIN,
+        # Differential item functioning
+        "dif_report_page": ADMIN,
+        "dif_report_csv": ADMIN,
     },
 )

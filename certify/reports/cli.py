@@ -1,4 +1,5 @@
-"""`flask analysis …`: measurement reports; `raters` (assessor agreement) here, `items` and `refresh` in item_cli.py."""
+"""`flask analysis …`: measurement reports; `raters` (assessor agreement) here, `items` and `refresh` in item_cli.py,
+`dif` in dif_cli.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from certify.core.psychometrics import AgreementSummary
+from certify.reports.dif_cli import dif_command
 from certify.reports.item_cli import items_command, refresh_command
 from certify.reports.rater_model import RaterModel, rater_model
 from certify.reports.text_tables import format_table, number, percent
@@ -17,6 +19,7 @@ from certify.review.agreement import AgreementReport, rater_report
 analysis_cli = AppGroup("analysis", help="Measurement quality: item statistics and assessor agreement.")
 analysis_cli.add_command(items_command)
 analysis_cli.add_command(refresh_command)
+analysis_cli.add_command(dif_command)
 
 NO_DATA = "no double-marked portfolios yet"
 ERRATIC = 1.3  # infit mean square above this reads as inconsistent marking
