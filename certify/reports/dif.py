@@ -230,7 +230,7 @@ def _pass(sittings: list[_Sitting], version_ids: list[int], left_out: set[int], 
 
 def _item_dict(names: tuple[str, int, str], result: DifResult) -> dict[str, Any]:
     ref, number, code = names
-    status = result.status
+    status: str = result.status
     if status == "ok" and result.category is None:
         status = NOT_ESTIMABLE
     return {
