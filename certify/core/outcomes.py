@@ -11,7 +11,10 @@ Conventions (so every figure can be checked by hand):
   undefined (and skipped) when pre is 100, since there was nothing left to gain. The summary gives
   the mean of the per-candidate g and also the gain of the means,
       <g> = (mean post - mean pre) / (100 - mean pre),
-  both over the same candidates (those with pre below 100).
+  both over the same candidates (those with pre below 100). It is kept as a legacy figure: skipping
+  everyone at the ceiling overstates gain; `certify.core.gain` has the figures the reports lead with.
+* Retake change: among candidates with two or more scored certification attempts, the mean of
+  (latest percent - first percent), beside the two means it is the difference of.
 """
 
 from __future__ import annotations
@@ -138,6 +141,24 @@ def summarise_gain(pairs: Sequence[tuple[float, float]]) -> GainSummary:
     if mean_pre is not None and mean_post is not None:
         of_means = normalised_gain(mean_pre, mean_post)
     return GainSummary(len(counted), len(pairs) - len(counted), mean_pre, mean_post, mean(gains), of_means)
+
+
+@dataclass(frozen=True)
+class RetakeChange:
+    n: int  # candidates who retook (one (first, latest) pair each)
+    mean_first: float | None
+    mean_latest: float | None
+    mean_change: float | None  # mean of latest - first, in percentage points
+
+
+def summarise_retakes(pairs: Sequence[tuple[float, float]]) -> RetakeChange:
+    """(first, latest) percents of the candidates who retook, one pair per candidate."""
+    return RetakeChange(
+        len(pairs),
+        mean([first for first, _ in pairs]),
+        mean([latest for _, latest in pairs]),
+        mean([latest - first for first, latest in pairs]),
+    )
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,19 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar], maximum
     return _svg(chart_id, title, desc, 16 + len(bars) * row_h, body, "bar-chart")
 
 
-def gain_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar]) -> Markup:
-    """Bars left (loss) or right (gain) of a zero line, on a scale from -1 to 1; longer values are cut at the edge."""
+def gain_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    bars: Sequence[Bar],
+    markers: Sequence[float | None] = (),
+    legend: str = "",
+) -> Markup:
+    """Bars left (loss) or right (gain) of a zero line, on a scale from -1 to 1; longer values are cut at the edge.
+
+    `markers` (one per bar, None for none) draws a second figure of the same row as a dark tick across
+    the bar, e.g. the mean normalised change beside the gain of the means; `legend` is printed below.
+    """
     label_w, half, row_h = 170, 150, 36
     zero = label_w + half
     body = [_text(label_w, 14, "\u22121", "chart-axis"), _text(zero, 14, "0", "chart-axis chart-middle")]
@@ -83,9 +94,15 @@ def gain_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar]) -> Mar
             length = half * min(abs(bar.value), 1.0)
             x = zero if bar.value >= 0 else zero - length
             body.append(_rect(x, y, length, 24, "chart-gain-up" if bar.value >= 0 else "chart-gain-down"))
+        mark = markers[n] if n < len(markers) else None
+        if mark is not None:
+            body.append(_rect(zero + half * max(-1.0, min(mark, 1.0)) - 2, y - 3, 4, 30, "chart-marker"))
         body.append(_text(label_w + 2 * half + 10, y + 17, bar.text, "chart-value"))
     height = 32 + len(bars) * row_h
     body.append(_rect(zero - 1, 18, 2, height - 22, "chart-zero"))
+    if legend:
+        body.append(_text(0, height + 14, legend, "chart-axis"))
+        height += 22
     return _svg(chart_id, title, desc, height, body, "gain-chart")
 
 

@@ -14,6 +14,7 @@ from certify.reports import cohorts as cohort_service
 from certify.reports.charts import Bar, HeatCell, bar_chart, gain_chart, heatmap_chart
 from certify.reports.export import csv_response, xlsx_response
 from certify.reports.models import Cohort
+from certify.reports.outcome_gain import GainRow
 from certify.reports.outcome_tables import LONG_HEADERS, Table, long_rows, percent, report_tables
 from certify.security.access import acting_user
 
@@ -96,14 +97,7 @@ def report_charts(report: outcomes.OutcomeReport) -> dict[str, Markup]:
         [HeatCell(c.share_met, NO_DATA if c.share_met is None else f"{percent(c.share_met):.0f}%") for c in row.cells]
         for row in heat.rows
     ]
-    gains = [
-        Bar(
-            g.code,
-            g.summary.mean_gain,
-            "no data" if g.summary.mean_gain is None else f"{g.summary.mean_gain:+.2f} (n={g.summary.n})",
-        )
-        for g in report.gains
-    ]
+    gains = [_gain_bar(row) for row in report.gain.rows]
     rows_are = "candidates" if heat.by == "candidate" else "groups of candidates"
     return {
         "funnel": bar_chart(
@@ -126,11 +120,27 @@ def report_charts(report: outcomes.OutcomeReport) -> dict[str, Markup]:
         "gain": gain_chart(
             "gain-chart",
             "Learning gain per competency",
-            "Mean normalised gain from the diagnostic pre-test to the first certification attempt, on a scale "
-            "from \u22121 to +1: bars to the right of the zero line are gains, to the left losses.",
+            "For each competency and the whole exam, from each candidate's first pre-test to their first "
+            "certification attempt: the bar is the gain of the means, (mean exam % \u2212 mean pre-test %) "
+            "\u00f7 (100 \u2212 mean pre-test %), on a scale from \u22121 to +1, right of the zero line a gain, "
+            "left a loss; the dark tick is the mean normalised change c (Marx\u2013Cummings). The printed "
+            "figures give both, with the candidates paired and those counted in c.",
             gains,
+            [row.change.mean_change for row in report.gain.rows],
+            "Bar: gain of the means (the figure to read). Tick: mean normalised change c.",
         ),
     }
+
+
+def _signed(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.2f}"
+
+
+def _gain_bar(row: GainRow) -> Bar:
+    c = row.change
+    if not c.n:
+        return Bar(row.code, None, "no data")
+    return Bar(row.code, c.gain_of_means, f"{_signed(c.gain_of_means)}; c {_signed(c.mean_change)} (n={c.n})")
 
 
 def _cohort_form() -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 The population is every account holding the candidate role, optionally narrowed to one cohort and to
 a range of registration dates (inclusive, whole UTC days). Everything is gathered in a handful of
-queries over that population; the arithmetic lives in `certify.core.outcomes`.
+queries over that population; the arithmetic lives in `certify.core.outcomes`, and the learning gain
+(how pre-tests and exams are paired, the pre-test's reliability, retakes) in `outcome_gain`.
 """
 
 from __future__ import annotations
@@ -20,20 +21,13 @@ from certify.assessments.attempt_models import Attempt, AttemptScore
 from certify.assessments.models import Assessment
 from certify.auth.models import User, UserRole
 from certify.certificates.models import Certificate
-from certify.core.outcomes import (
-    FunnelStep,
-    GainSummary,
-    MasteryCell,
-    funnel,
-    mastery_cell,
-    share,
-    summarise_gain,
-)
+from certify.core.outcomes import FunnelStep, MasteryCell, funnel, mastery_cell, share
 from certify.course.models import CourseCompletion
 from certify.extensions import db
 from certify.params import whole_number
 from certify.portfolios.models import Portfolio, PortfolioVersion
 from certify.reports.models import Cohort, CohortMember
+from certify.reports.outcome_gain import GainReport, Sitting, gain_report
 from certify.review.models import Resolution
 
 EXPIRING_DAYS = 90
@@ -114,13 +108,6 @@ class Heatmap:
 
 
 @dataclass(frozen=True)
-class GainRow:
-    code: str
-    title: str
-    summary: GainSummary
-
-
-@dataclass(frozen=True)
 class FirstAttempts:
     n: int
     passed: int
@@ -145,7 +132,7 @@ class OutcomeReport:
     candidates: int
     funnel: list[FunnelStep]
     heatmap: Heatmap
-    gains: list[GainRow]
+    gain: GainReport  # learning gain (first pre-test to first exam), pre-test alpha, retake change
     first_attempts: FirstAttempts
     certificates: CertificateCounts
     notes: list[str] = field(default_factory=list)
@@ -182,21 +169,30 @@ def outcome_report(filters: OutcomeFilters, now: datetime) -> OutcomeReport:
     )
     first_exam: dict[int, Any] = {}  # first scored certification attempt
     latest_exam: dict[int, Any] = {}
-    first_diagnostic: dict[int, Any] = {}
+    first_diagnostic: dict[int, Sitting] = {}
+    exam_sittings: dict[int, list[Sitting]] = defaultdict(list)  # oldest first
     exam_passed: dict[int, datetime] = {}
     attempts = db.session.execute(
-        select(Attempt.user_id, Assessment.kind, AttemptScore)
+        select(Attempt.user_id, Attempt.assessment_id, Attempt.started_at, Assessment.kind, AttemptScore)
         .join(AttemptScore, AttemptScore.attempt_id == Attempt.id)
         .join(Assessment, Assessment.id == Attempt.assessment_id)
         .where(Attempt.user_id.in_(ids), Assessment.kind.in_(("certification", "diagnostic")))
         .order_by(Attempt.started_at, Attempt.id)
     ).all()
-    for user_id, kind, score in attempts:
+    for user_id, assessment_id, started_at, kind, score in attempts:
+        sitting = Sitting(
+            assessment_id,
+            started_at,
+            score.scored_at,
+            float(score.percent),
+            {code: percent for code, (percent, _) in _results(score).items()},
+        )
         if kind == "diagnostic":
-            first_diagnostic.setdefault(user_id, score)
+            first_diagnostic.setdefault(user_id, sitting)
             continue
         first_exam.setdefault(user_id, score)
         latest_exam[user_id] = score
+        exam_sittings[user_id].append(sitting)
         if score.passed and (user_id not in exam_passed or score.scored_at < exam_passed[user_id]):
             exam_passed[user_id] = score.scored_at
     portfolio_passed: dict[int, datetime] = {}
@@ -226,7 +222,7 @@ def outcome_report(filters: OutcomeFilters, now: datetime) -> OutcomeReport:
         candidates=len(people),
         funnel=funnel(journeys),
         heatmap=_heatmap(filters, people, latest_exam, competencies, ids),
-        gains=_gains(first_diagnostic, first_exam, competencies),
+        gain=gain_report(first_diagnostic, exam_sittings, competencies),
         first_attempts=FirstAttempts(len(firsts), sum(firsts), share(sum(firsts), len(firsts))),
         certificates=_count_certificates(certificates, now),
     )
@@ -302,15 +298,3 @@ def _heatmap(
     rows = [row(ALL_CANDIDATES, [uid for uid, _, _ in people])]
     rows += [row(name, members) for name, members in groups.items()]
     return Heatmap("cohort", competencies, rows)
-
-
-def _gains(diagnostics: dict[int, Any], exams: dict[int, Any], competencies: list[tuple[str, str]]) -> list[GainRow]:
-    """Normalised gain from the diagnostic pre-test to the first scored certification attempt."""
-    pairs: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for uid, diagnostic in diagnostics.items():
-        if uid not in exams:
-            continue
-        pre, post = _results(diagnostic), _results(exams[uid])
-        for code in pre.keys() & post.keys():
-            pairs[code].append((pre[code][0], post[code][0]))
-    return [GainRow(code, title, summarise_gain(pairs.get(code, []))) for code, title in competencies]

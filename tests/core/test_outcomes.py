@@ -16,6 +16,7 @@ from certify.core.outcomes import (
     reached_dates,
     share,
     summarise_gain,
+    summarise_retakes,
 )
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -92,6 +93,12 @@ def test_gain_summary_skips_a_perfect_pre_test_and_reports_both_means():
     assert summary.mean_post == 60.0
     assert summary.mean_gain == pytest.approx(0.425)  # (0.6 + 0.25) / 2
     assert summary.gain_of_means == pytest.approx(25.0 / 65.0)  # (60 - 35) / (100 - 35)
+
+
+def test_retake_change_is_the_mean_difference_latest_minus_first():
+    summary = summarise_retakes([(40.0, 70.0), (60.0, 55.0)])  # +30 and -5
+    assert (summary.n, summary.mean_first, summary.mean_latest, summary.mean_change) == (2, 50.0, 62.5, 12.5)
+    assert summarise_retakes([]).mean_change is None
 
 
 def test_gain_summary_without_candidates_is_empty():

@@ -47,12 +47,15 @@ def test_first_attempt_pass_rate_and_certificates(client, signed_in_admin, popul
 
 
 def test_learning_gain_per_competency(client, signed_in_admin, population):
+    # Changed with the gain of issue 13: Ben's 100 on the PA pre-test now counts in the means and the gain of the
+    # means; Hake's g moves to the two legacy columns. Independent figures: tests/reports/test_outcome_gain.py.
     rows = {row[0]: row[1:] for row in section_rows(client, "gain")[1:]}
-    # RA: g = 30/60, 40/80, 30/50 -> mean 0.533; means 36.7 -> 70.0, (70 - 36.67) / 63.33 = 0.526
-    assert rows["RA"] == ["3", "0", "36.7", "70.0", "0.533", "0.526"]
-    # PA: Ada (50 -> 40) -0.2, Eve (50 -> 50) 0; Ben's 100 has nothing left to gain
-    assert rows["PA"] == ["2", "1", "50.0", "45.0", "-0.1", "-0.1"]
-    assert rows["EV"] == ["0", "0", "", "", "", ""]
+    # RA: means 36.7 -> 70.0, (70 - 36.67) / 63.33 = 0.526; c = 30/60, 40/80, 30/50 -> 0.533 (= Hake's g here)
+    assert rows["RA"] == ["3", "36.7", "70.0", "0.526", "0.533", "3", "0", "0", "", "", "0.533", "0"]
+    # PA: Ada (50 -> 40), Ben (100 -> 100), Eve (50 -> 50): means 66.7 -> 63.3, gain of means -0.1;
+    # c: Ada -10/50 = -0.2, Eve 0, Ben left out (100 on both); Hake skips Ben
+    assert rows["PA"] == ["3", "66.7", "63.3", "-0.1", "-0.1", "2", "1", "0", "", "", "-0.1", "1"]
+    assert rows["EV"] == ["0", "", "", "", "", "0", "0", "0", "", "", "", "0"]
 
 
 def test_mastery_heatmap_by_cohort_uses_the_latest_attempt(client, signed_in_admin, population):
@@ -107,7 +110,7 @@ def test_the_page_shows_charts_beside_tables_with_the_same_figures(client, signe
     assert ">4 (80.0%)</text>" in body  # the funnel bar prints its figure
     assert "<td>4</td><td>80.0</td><td>15.0</td>" in body  # and the table beside it agrees
     assert "75.0% (3 of 4; mean 65.0%)" in body
-    assert ">+0.53 (n=3)</text>" in body
+    assert ">+0.53; c +0.53 (n=3)</text>" in body  # the gain of the means, then c
     assert "<dt>First-attempt pass rate</dt><dd>50.0%</dd>" in body
 
 
@@ -120,7 +123,8 @@ def test_xlsx_holds_the_same_numbers_as_the_csv(client, signed_in_admin, populat
         "Filters",
         "Certification funnel",
         "Competency mastery (latest cert",
-        "Learning gain (diagnostic pre-t",
+        "Learning gain (first pre-test t",
+        "Retakes (first to latest certif",
         "First-attempt pass rate (certif",
         "Certificates",
     ]
@@ -129,7 +133,7 @@ def test_xlsx_holds_the_same_numbers_as_the_csv(client, signed_in_admin, populat
     assert funnel[0] == ["Step", "Candidates", "% of registered", "Median days from previous step"]
     assert funnel[1] == ["Registered", 2.0, 100.0]  # an empty cell is left out
     assert funnel[2] == ["Course complete", 2.0, 100.0, 25.0]  # numbers are numeric cells
-    sections = ["funnel", "mastery", "gain", "first_attempt", "certificates"]
+    sections = ["funnel", "mastery", "gain", "retakes", "first_attempt", "certificates"]
     for section, rows in zip(sections, list(sheets.values())[1:], strict=True):
         assert [typed(r) for r in section_rows(client, section, cohort=population.acme)] == rows, section
     if importlib.util.find_spec("openpyxl"):  # not a dependency; a second opinion when it happens to be there

@@ -35,6 +35,18 @@ def test_charts_are_labelled_escaped_and_free_of_inline_style():
         ElementTree.fromstring(chart)  # noqa: S314 - well-formed XML
 
 
+def test_the_gain_chart_draws_a_tick_per_marker_clipped_to_the_scale():
+    bars = [Bar("RA", 0.5, "+0.50"), Bar("PA", -0.2, "-0.20"), Bar("EV", None, "no data")]
+    svg = str(gain_chart("gain", "T", "D", bars, [0.25, -3.0, None], legend="Bar: <g>. Tick: c."))
+    ElementTree.fromstring(svg)  # noqa: S314 - well-formed XML
+    # zero at x = 320, 150 px per unit: c = 0.25 at 357.5 and -3 cut at -1 (x = 170), each tick 4 px wide
+    assert '<rect x="355.5" y="21" width="4.0" height="30" class="chart-marker">' in svg
+    assert '<rect x="168" y="57" width="4.0" height="30" class="chart-marker">' in svg
+    assert svg.count("chart-marker") == 2
+    assert ">Bar: &lt;g&gt;. Tick: c.</text>" in svg
+    assert "chart-marker" not in str(gain_chart("gain", "T", "D", bars))
+
+
 def test_csv_cells_that_look_like_formulas_are_defused():
     assert [csv_cell(v) for v in ("=1+1", "+1", "-x", "@SUM(A1)", "\tx", "plain", -0.5, 3, None)] == [
         "'=1+1",

@@ -187,9 +187,9 @@ def section_rows(client, section: str, **filters) -> list[list[str]]:
 
 
 def typed(row: list[str]) -> list[object]:
-    """A CSV row as the XLSX holds it: numbers as floats, trailing empty cells dropped."""
-    values: list[object] = [float(v) if re.fullmatch(r"-?\d+(\.\d+)?", v) else v for v in row]
-    while values and values[-1] == "":
+    """A CSV row as the XLSX holds it: numbers as floats, empty cells as None (none at the end of a row)."""
+    values: list[object] = [float(v) if re.fullmatch(r"-?\d+(\.\d+)?", v) else None if v == "" else v for v in row]
+    while values and values[-1] is None:
         values.pop()
     return values
 
