@@ -112,8 +112,10 @@ def adopt(actor: User, study: AngoffStudy) -> CutScore:
             "se_percent": angoff.se_percent,
             "se_raters_items_percent": final.precision.observed.se_percent if final.precision else None,
             "se_raters_only_percent": final.precision.observed.se_raters_only_percent if final.precision else None,
+            "d_study": (precision_record(final.precision) or {}).get("d_study"),
+            "ratings_vs_p_r": final.vs_p.r if final.vs_p else None,
         },
-        note=rationale,
+        note=rationale,  # the audit keeps its first 500 characters; the cut score keeps it whole
     )
     return cut
 
