@@ -50,15 +50,10 @@ def seed_angoff_demo() -> list[str]:
     if exam is None or any(p is None for p in people):
         return []
     panel = [p for p in people if p is not None]
-    by_competency: dict[str, list[int]] = {}
-    refs: dict[int, str] = {}
-    for version in angoff_study.live_pool(exam):
-        chosen = by_competency.setdefault(version.competency_code, [])
-        if len(chosen) < 2:
-            chosen.append(version.id)
-            refs[version.id] = f"{version.item_id}:{version.version}"
-    items = [vid for ids in by_competency.values() for vid in ids]
-    study, _warnings = angoff_changes.create_study(panel[0], exam, TITLE, [p.id for p in panel], items)
+    # Two items per competency, drawn at random across the blueprint (seeded from the study)
+    study, _warnings = angoff_changes.create_study(panel[0], exam, TITLE, [p.id for p in panel], size=16)
+    items = list(study.item_version_ids)
+    refs = {v.id: f"{v.item_id}:{v.version}" for v in angoff_study.items_of(study)}
     for round_number in (1, 2):
         for person, lean, hofstee in zip(panel, LEANING, HOFSTEE, strict=True):
             spread = lean if round_number == 1 else lean / 3  # discussion narrows the panel's spread

@@ -13,7 +13,15 @@ from certify.auth.forms import ConfirmForm
 from certify.core.standard_setting import MIN_PANEL, HofsteeResult
 from certify.extensions import db
 from certify.security.access import acting_user
-from certify.standard_setting import admin_bp, angoff_adoption, angoff_changes, angoff_results, angoff_study
+from certify.standard_setting import (
+    admin_bp,
+    angoff_adoption,
+    angoff_changes,
+    angoff_export,
+    angoff_quality,
+    angoff_results,
+    angoff_study,
+)
 from certify.standard_setting.forms import AdoptForm, CreateStudyForm
 from certify.standard_setting.models import AngoffStudy
 
@@ -36,8 +44,9 @@ def standard_setting() -> Response | tuple[str, int]:
         assessment = next(a for a in assessment_service.assessments() if a.id == form.assessment.data)
         try:
             chosen = angoff_study.versions_for_refs(assessment, form.item_refs.data) if form.item_refs.data else None
+            size = int(form.draw.data) if form.draw.data else None
             study, warnings = angoff_changes.create_study(
-                acting_user(), assessment, form.title.data or "", form.panel.data or [], chosen
+                acting_user(), assessment, form.title.data or "", form.panel.data or [], chosen, size=size
             )
         except angoff_study.StudyError as exc:
             db.session.rollback()
@@ -151,6 +160,7 @@ def _render_study(
             adopted=adopted,
             kept=angoff_study.attempts_before(adopted) if adopted else 0,
             adopt_form=adopt_form or AdoptForm(),
+            coverage=angoff_quality.coverage(assessment, angoff_study.items_of(study)),
             error=error,
         ),
         status,
@@ -217,50 +227,11 @@ def standard_setting_adopt(study_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("standard_setting_admin.standard_setting_study", study_id=study.id))
 
 
-def study_sheets(study: AngoffStudy) -> list[tuple[str, list[str], list[list[object]]]]:
-    """The study's results as tables: one row per round, then every item's ratings per round."""
-    found = angoff_results.results(study)
-    summary = [
-        [r.number, r.angoff.panel, r.angoff.cut, r.angoff.cut_percent, r.angoff.sd, r.angoff.se, len(r.missing)]
-        for r in found.rounds
-    ]
-    items = [
-        [
-            r.number,
-            row.version.item_id,
-            row.version.version,
-            row.version.competency_code,
-            row.ratings.mean if row.ratings else None,
-            row.ratings.sd if row.ratings else None,
-            row.ratings.minimum if row.ratings else None,
-            row.ratings.maximum if row.ratings else None,
-            row.p_value,
-            row.attempts,
-        ]
-        for r in found.rounds
-        for row in r.items
-    ]
-    check = found.hofstee
-    hofstee = [
-        ["cut (percent)", check.cut if check else None],
-        ["fail rate at that cut", check.fail_rate if check else None],
-    ]
-    return [
-        ("Rounds", ["round", "panellists", "cut (raw)", "cut (percent)", "SD", "SE", "incomplete"], summary),
-        (
-            "Items",
-            ["round", "item id", "version", "competency", "mean", "SD", "lowest", "highest", "p-value", "attempts"],
-            items,
-        ),
-        ("Hofstee", ["measure", "value"], hofstee),
-    ]
-
-
 @admin_bp.route("/standard-setting/<int:study_id>.csv")
 def standard_setting_csv(study_id: int) -> Response:
     from certify.reports.export import csv_response
 
-    sheets = study_sheets(_study_or_404(study_id))
+    sheets = angoff_export.study_sheets(_study_or_404(study_id))
     wanted = request.args.get("section", "Items")
     title, headers, rows = next((s for s in sheets if s[0].lower() == wanted.lower()), sheets[1])
     return csv_response(f"angoff-study-{study_id}-{title.lower()}.csv", headers, rows)
@@ -270,4 +241,4 @@ def standard_setting_csv(study_id: int) -> Response:
 def standard_setting_xlsx(study_id: int) -> Response:
     from certify.reports.export import xlsx_response
 
-    return xlsx_response(f"angoff-study-{study_id}.xlsx", study_sheets(_study_or_404(study_id)))
+    return xlsx_response(f"angoff-study-{study_id}.xlsx", angoff_export.study_sheets(_study_or_404(study_id)))

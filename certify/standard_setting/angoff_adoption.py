@@ -12,6 +12,7 @@ from certify.audit import services as audit
 from certify.auth.models import User
 from certify.core.standard_setting import MIN_PANEL, HofsteeResult
 from certify.extensions import db
+from certify.standard_setting.angoff_quality import precision_record
 from certify.standard_setting.angoff_results import RoundResult, adoption_preview, results
 from certify.standard_setting.angoff_study import METHOD, StudyError, assessment_of
 from certify.standard_setting.models import AngoffStudy
@@ -66,6 +67,17 @@ def adopt(actor: User, study: AngoffStudy) -> CutScore:
             "sd_percent": angoff.sd_percent,
             "se_percent": angoff.se_percent,
             "panellist_scores": dict(angoff.panellist_scores),
+            # The cut's SE from the raters x items G study (the one to quote) and the D study
+            "g_study": precision_record(final.precision),
+            "ratings_vs_p": None
+            if final.vs_p is None
+            else {
+                "r": final.vs_p.r,
+                "items": final.vs_p.items,
+                "items_with_first_attempt_p": final.vs_p.from_first,
+                "responses": final.vs_p.responses,
+                "reading": final.vs_p.reading,
+            },
             "hofstee": None
             if check is None
             else {
@@ -92,8 +104,18 @@ def adopt(actor: User, study: AngoffStudy) -> CutScore:
         "assessment",
         assessment.slug,
         before={"version": current.version, "percent": current.percent, "method": current.method} if current else None,
-        after={"version": cut.version, "percent": cut.percent, "method": METHOD, "study_id": study.id},
-        note=rationale,
+        after={
+            "version": cut.version,
+            "percent": cut.percent,
+            "method": METHOD,
+            "study_id": study.id,
+            "se_percent": angoff.se_percent,
+            "se_raters_items_percent": final.precision.observed.se_percent if final.precision else None,
+            "se_raters_only_percent": final.precision.observed.se_raters_only_percent if final.precision else None,
+            "d_study": (precision_record(final.precision) or {}).get("d_study"),
+            "ratings_vs_p_r": final.vs_p.r if final.vs_p else None,
+        },
+        note=rationale,  # the audit keeps its first 500 characters; the cut score keeps it whole
     )
     return cut
 
@@ -108,6 +130,18 @@ def _rationale(
         f"Cut {_number(a.cut)} of {int(a.max_score)} points ({_number(a.cut_percent)} %, adopted as {percent:.2f} %);"
         f" SD {_number(a.sd)} ({_number(a.sd_percent)} %), SE {_number(a.se)} ({_number(a.se_percent)} %).",
     ]
+    g = final.precision
+    if g is not None:
+        o = g.observed
+        parts.append(
+            f"Raters x items G study: SE generalising over panellists and items {o.se:.2f} ({o.se_percent:.2f} %),"
+            f" the one to quote; over panellists only {o.se_raters_only:.2f} ({o.se_raters_only_percent:.2f} %)."
+            f" D study: with {g.added_items} more items rated the SE would be {g.more_items.se_percent:.2f} %;"
+            f" with {g.added_raters} more panellists, {g.more_raters.se_percent:.2f} %."
+        )
+    if final.vs_p is not None:
+        r = "n/a" if final.vs_p.r is None else f"{final.vs_p.r:.2f}"
+        parts.append(f"Mean ratings vs observed p over {final.vs_p.items} items: r = {r}. {final.vs_p.reading}")
     if a.panel < MIN_PANEL:
         parts.append(f"The panel is below the recommended minimum of {MIN_PANEL}.")
     if check is None:

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from certify.assessments.models import Assessment
 from certify.audit import services as audit
 from certify.auth.models import User
+from certify.core.angoff_sampling import SamplingError, allocate
 from certify.core.standard_setting import MIN_PANEL
 from certify.extensions import db
+from certify.standard_setting.angoff_quality import blueprint_shares, draw, study_seed
 from certify.standard_setting.angoff_results import round_result
 from certify.standard_setting.angoff_study import (
     HOFSTEE_FIELDS,
@@ -40,8 +42,15 @@ def create_study(
     title: str,
     panel_ids: Sequence[int],
     item_version_ids: Sequence[int] | None = None,
+    *,
+    size: int | None = None,
 ) -> tuple[AngoffStudy, list[str]]:
-    """Start a study in round 1; returns it and warnings (a small panel is allowed, with a warning)."""
+    """Start a study in round 1; returns it and warnings (a small panel is allowed, with a warning).
+
+    Without `item_version_ids` the items are a stratified random sample of the live pool across the
+    blueprint's competencies, in the blueprint's proportions: `size` items (default: one form's worth),
+    drawn with a seed made from the study's id so the draw can be repeated.
+    """
     title = title.strip()
     if not title:
         raise StudyError("Give the study a title.")
@@ -55,16 +64,27 @@ def create_study(
             "Panellists must be active assessors, adjudicators or admins; "
             f"{len(unknown)} of those chosen {'is' if len(unknown) == 1 else 'are'} not."
         )
+    if item_version_ids is not None and size is not None:
+        raise StudyError("Either list the items to rate or give how many to draw, not both.")
     pool = live_pool(assessment)
+    versions: list[int] = []
     if item_version_ids is None:
-        versions = [v.id for v in pool]
+        shares = blueprint_shares(assessment)
+        size = sum(shares.values()) if size is None else size
+        if not shares:
+            raise StudyError(f"{assessment.title} has no blueprint to draw the items from; list the items to rate.")
+        if size < max(2, len(shares)):
+            raise StudyError(
+                f"Draw at least {max(2, len(shares))} items, so that every competency of the blueprint"
+                f" ({', '.join(shares)}) is rated."
+            )
     else:
         allowed = {v.id for v in pool}
         versions = list(dict.fromkeys(item_version_ids))
         if any(v not in allowed for v in versions):
             raise StudyError("Every item rated must be a live item in the assessment's pool.")
-    if not versions:
-        raise StudyError(f"{assessment.title} has no live items to rate.")
+        if not versions:
+            raise StudyError(f"{assessment.title} has no live items to rate.")
     study = AngoffStudy(
         assessment_id=assessment.id,
         title=title[:200],
@@ -75,6 +95,20 @@ def create_study(
     )
     db.session.add(study)
     db.session.flush()
+    selection: dict[str, object] = {"method": "listed"}
+    if item_version_ids is None:
+        assert size is not None
+        try:
+            study.item_version_ids = draw(assessment, pool, size, study_seed(study.id))
+        except SamplingError as exc:
+            raise StudyError(f"Cannot draw {size} items from {assessment.title}: {exc}.") from None
+        db.session.flush()
+        selection = {
+            "method": "stratified random sample across the blueprint's competencies",
+            "seed": study_seed(study.id),
+            "size": size,
+            "allocation": allocate(blueprint_shares(assessment), size),
+        }
     warnings = []
     if len(chosen) < MIN_PANEL:
         warnings.append(
@@ -86,7 +120,13 @@ def create_study(
         "angoff.created",
         "angoff_study",
         study.id,
-        after={"assessment": assessment.slug, "title": study.title, "panel": chosen, "items": len(versions)},
+        after={
+            "assessment": assessment.slug,
+            "title": study.title,
+            "panel": chosen,
+            "items": len(study.item_version_ids),
+            "selection": selection,
+        },
         note="; ".join(warnings),
     )
     return study, warnings

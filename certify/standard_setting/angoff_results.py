@@ -24,6 +24,14 @@ from certify.core.standard_setting import (
     hofstee,
 )
 from certify.extensions import db
+from certify.standard_setting.angoff_quality import (
+    RatingsVsP,
+    RoundPrecision,
+    first_attempt_p_values,
+    first_attempts,
+    precision,
+    ratings_vs_p,
+)
 from certify.standard_setting.angoff_study import HOFSTEE_FIELDS, ROUNDS, assessment_of, items_of, panel_of
 from certify.standard_setting.models import AngoffPanellist, AngoffRating, AngoffStudy
 
@@ -67,12 +75,14 @@ def p_values(study: AngoffStudy) -> dict[int, tuple[float, int]]:
 
 
 def observed_percents(assessment_id: int) -> list[float]:
-    """Percent scores of the assessment's scored attempts (the distribution the Hofstee check reads)."""
+    """Percent scores of each candidate's FIRST scored attempt at the assessment (what the Hofstee check reads).
+
+    Retakes are left out: a candidate who fails and sits again would otherwise count twice, and the
+    fail rate the panel judges is the one of candidates sitting the exam, not of attempts.
+    """
     return list(
         db.session.scalars(
-            select(AttemptScore.percent)
-            .join(Attempt, Attempt.id == AttemptScore.attempt_id)
-            .where(Attempt.assessment_id == assessment_id, Attempt.status == "scored")
+            select(AttemptScore.percent).where(AttemptScore.attempt_id.in_(first_attempts(assessment_id)))
         )
     )
 
@@ -103,6 +113,8 @@ class ItemRow:
     ratings: ItemRatings | None
     p_value: float | None
     attempts: int
+    first_p: float | None = None  # over candidates' first scored attempts
+    first_attempts: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,8 @@ class RoundResult:
     complete: list[User]
     missing: list[User]
     items: list[ItemRow]
+    precision: RoundPrecision | None = None  # the raters x items G study
+    vs_p: RatingsVsP | None = None  # the items' mean ratings against their observed p-values
 
 
 @dataclass(frozen=True)
@@ -124,9 +138,13 @@ class StudyResults:
 
 
 def round_result(
-    study: AngoffStudy, round_number: int, *, pvalues: dict[int, tuple[float, int]] | None = None
+    study: AngoffStudy,
+    round_number: int,
+    *,
+    pvalues: dict[int, tuple[float, int]] | None = None,
+    first: dict[int, tuple[float, int]] | None = None,
 ) -> RoundResult:
-    """One round's Angoff summary over the panellists who rated every item in it."""
+    """One round's Angoff summary over the panellists who rated every item in it, with its G study and p check."""
     versions = items_of(study)
     keys = [str(v.id) for v in versions]
     given = ratings(study, round_number)
@@ -137,11 +155,23 @@ def round_result(
     )
     per_item = {row.item_key: row for row in summary.items}
     pvalues = p_values(study) if pvalues is None else pvalues
+    first = first_attempt_p_values(study.assessment_id, study.item_version_ids) if first is None else first
     items = []
     for version in versions:
         p, n = pvalues.get(version.id, (None, 0))
-        items.append(ItemRow(version, per_item.get(str(version.id)), p, n))
-    return RoundResult(round_number, summary, complete, [u for u in panel if u not in complete], items)
+        first_p, first_n = first.get(version.id, (None, 0))
+        items.append(ItemRow(version, per_item.get(str(version.id)), p, n, first_p, first_n))
+    matrix = [[given[u.id][v.id] for v in versions] for u in complete]
+    means = {v.id: per_item[str(v.id)].mean for v in versions if str(v.id) in per_item}
+    return RoundResult(
+        round_number,
+        summary,
+        complete,
+        [u for u in panel if u not in complete],
+        items,
+        precision(matrix) if matrix else None,
+        ratings_vs_p(means, first, pvalues) if means else None,
+    )
 
 
 def _judgement(data: Mapping[str, Any] | None) -> HofsteeJudgement | None:
@@ -155,7 +185,8 @@ def _judgement(data: Mapping[str, Any] | None) -> HofsteeJudgement | None:
 def results(study: AngoffStudy) -> StudyResults:
     """Every round's result, and the Hofstee check beside the latest round's cut."""
     pvalues = p_values(study)
-    rounds = [round_result(study, n, pvalues=pvalues) for n in ROUNDS]
+    first = first_attempt_p_values(study.assessment_id, study.item_version_ids)
+    rounds = [round_result(study, n, pvalues=pvalues, first=first) for n in ROUNDS]
     final = next((r for r in reversed(rounds) if r.angoff.panel), None)
     judgements = [j for j in (_judgement(p.hofstee) for p in study.panellists) if j is not None]
     scores = observed_percents(study.assessment_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from certify.auth.forms import TRIM
 
@@ -27,6 +27,11 @@ class CreateStudyForm(FlaskForm):
     )
     item_refs = TextAreaField(
         "Items to rate (optional)", validators=[Length(max=5000, message="List fewer items.")], filters=TRIM
+    )
+    draw = StringField(
+        "Number of items to draw (optional)",
+        validators=[Regexp(r"^\d{0,4}$", message="Enter a whole number of items, such as 64, or leave it empty.")],
+        filters=TRIM,
     )
     submit = SubmitField("Create the study and open round 1")
 

@@ -55,11 +55,13 @@ def version_of(ref: str) -> ItemVersion:
 
 
 def make_study(app: Flask, admin: User, panel: list[User], *, title: str = "Spring panel") -> int:
-    """A study of the whole live pool, made through the service."""
+    """A study of the whole live pool (listed explicitly, so no sample is drawn), made through the service."""
     with app.app_context():
         actor = db.session.get(User, admin.id)
         assert actor is not None
-        study, _warnings = angoff_changes.create_study(actor, exam(app), title, [u.id for u in panel])
+        assessment = exam(app)
+        pool = [v.id for v in angoff_study.live_pool(assessment)]
+        study, _warnings = angoff_changes.create_study(actor, assessment, title, [u.id for u in panel], pool)
         db.session.commit()
         return study.id
 
@@ -79,8 +81,15 @@ def rate(
     return post_form(client, f"/standard-setting/{study_id}", data, **kwargs)
 
 
-def scored_attempts(app: Flask, candidate: User, percents: list[float], sc_credits: list[float]) -> list[int]:
-    """Scored attempts at the exam on its current cut: the given percent scores, S-SC answered with the credits."""
+def scored_attempts(
+    app: Flask, candidate: User | list[User], percents: list[float], sc_credits: list[float]
+) -> list[int]:
+    """Scored attempts at the exam on its current cut: the given percent scores, S-SC answered with the credits.
+
+    With a list of candidates, attempt n is by candidates[n - 1] (numbered after that candidate's earlier ones).
+    """
+    people = candidate if isinstance(candidate, list) else [candidate] * len(percents)
+    numbers: dict[int, int] = {}
     made = []
     with app.app_context():
         assessment = exam(app)
@@ -88,11 +97,12 @@ def scored_attempts(app: Flask, candidate: User, percents: list[float], sc_credi
         assert cut is not None
         sc = version_of("S-SC")
         now = utcnow()
-        for number, percent in enumerate(percents, start=1):
+        for number, (person, percent) in enumerate(zip(people, percents, strict=True), start=1):
+            numbers[person.id] = numbers.get(person.id, 0) + 1
             attempt = Attempt(
-                user_id=candidate.id,
+                user_id=person.id,
                 assessment_id=assessment.id,
-                number=number,
+                number=numbers[person.id],
                 seed=f"seed-{number}",
                 status="scored",
                 started_at=now - timedelta(hours=1),
