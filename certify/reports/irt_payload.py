@@ -31,6 +31,7 @@ from sqlalchemy import select
 from certify.assessments.models import AT_CURRENT_VERSION, Assessment, Bank, Item, ItemVersion
 from certify.core.decision import Classification, decision_quality, mastery_items_needed
 from certify.core.irt import ItemParameters, category_probabilities
+from certify.core.irt.model import category_moments, pack
 from certify.extensions import db
 from certify.reports.calibration import latest, parameters
 from certify.reports.models import IrtCalibration
@@ -89,9 +90,22 @@ def expected_form(
     return slots, codes, missing
 
 
-def _expected_percent(slots: list[np.ndarray], theta: np.ndarray) -> np.ndarray:
-    credit = [probs @ (np.arange(probs.shape[1]) / (probs.shape[1] - 1)) for probs in slots]
-    return 100.0 * np.mean(credit, axis=0)
+def _pool_tcc(assessment: Assessment, live_ids: dict[tuple[str, str], list[int]], params: Params) -> Any:
+    """theta -> the expected percent on the expected form: blueprint-weighted means of items' expected credit."""
+    cells = []
+    for cell in assessment.blueprint:
+        items = [params[v][0] for v in live_ids.get((cell["competency"], cell["bloom"]), []) if v in params]
+        if items:
+            packed = pack(items)
+            cells.append((int(cell["count"]), packed, packed.max_score.astype(np.float64)))
+    slots = sum(count for count, _, _ in cells)
+
+    def curve(theta: float) -> float:
+        at = np.array([theta])
+        total = sum(count * float(np.mean(category_moments(p, at)[1][:, 0] / m)) for count, p, m in cells)
+        return 100.0 * total / slots
+
+    return curve
 
 
 def theta_at_percent(curve: Any, percent: float) -> float | None:
@@ -139,11 +153,7 @@ def decision_block(
         block["decision"] = {"rule": "conjunctive", "available": False, "reason": reason}
         return block
 
-    def pool_tcc(t: float) -> float:
-        probs, _, _ = expected_form(assessment, live_ids, params, np.array([t]))
-        return float(_expected_percent(probs, np.array([t]))[0])
-
-    theta_cut = theta_at_percent(pool_tcc, cut)
+    theta_cut = theta_at_percent(_pool_tcc(assessment, live_ids, params), cut)
     counts = {c: codes.count(c) for c in dict.fromkeys(codes)}
     report = decision_quality(
         slots,
@@ -196,8 +206,8 @@ def _note(weak: list[tuple[str, dict[str, Any]]]) -> str | None:
     for code, row in weak:
         need = f"about {row['items_needed']} items" if row["items_needed"] else f"more than {MAX_SECTION} items"
         parts.append(
-            f"{code} (consistency {row['consistency']:.2f}, kappa "
-            f"{'n/a' if row['kappa'] is None else format(row['kappa'], '.2f')}) would need {need} "
+            f"{code} (consistency {row['consistency']:.3f}, kappa "
+            f"{'n/a' if row['kappa'] is None else format(row['kappa'], '.3f')}) would need {need} "
             f"like its current ones instead of {row['items']}"
         )
     return (
@@ -212,14 +222,15 @@ def _forms(forms: list[frozenset[int]], params: Params, theta_cut: float | None)
     """The distinct forms drawn, and the range of their TCC expected percent at the cut-level ability."""
     if theta_cut is None or not forms:
         return {"n": len(set(forms)), "expected_score_at_cut": None}
-    at = np.array([theta_cut])
+    ids = list(params)
+    packed = pack([params[v][0] for v in ids])
+    expected = category_moments(packed, np.array([theta_cut]))[1][:, 0] / packed.max_score
+    credit_at_cut = dict(zip(ids, expected.tolist(), strict=True))  # each item's expected credit, computed once
     values = []
     for form in set(forms):
-        items = [params[v][0] for v in form if v in params]
-        if not items:
-            continue
-        credit = [float(category_probabilities(i, at)[0] @ (np.arange(i.max_score + 1) / i.max_score)) for i in items]
-        values.append(100.0 * sum(credit) / len(credit))
+        credits = [credit_at_cut[v] for v in form if v in credit_at_cut]
+        if credits:
+            values.append(100.0 * sum(credits) / len(credits))
     return {
         "n": len(set(forms)),
         "expected_score_at_cut": {"min": _r(min(values), 2), "max": _r(max(values), 2)} if values else None,
