@@ -142,6 +142,7 @@ def item_report(slug: str) -> tuple[str, int]:
         typed=typed_filters(),
         query={k: v for k, v in typed_filters().items() if v and not error},
         test=payload.get("test", {}),
+        payload_calibration=payload.get("calibration"),
         test_note=test_note(payload.get("test", {})),
         items=_filtered(items),
         total_items=len(items),

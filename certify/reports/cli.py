@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from certify.core.psychometrics import AgreementSummary
 from certify.reports.dif_cli import dif_command
-from certify.reports.item_cli import items_command, refresh_command
+from certify.reports.item_cli import calibrate_command, items_command, refresh_command
 from certify.reports.rater_model import RaterModel, rater_model
 from certify.reports.text_tables import format_table, number, percent
 from certify.review.agreement import AgreementReport, rater_report
@@ -20,6 +20,7 @@ analysis_cli = AppGroup("analysis", help="Measurement quality: item statistics a
 analysis_cli.add_command(items_command)
 analysis_cli.add_command(refresh_command)
 analysis_cli.add_command(dif_command)
+analysis_cli.add_command(calibrate_command)
 
 NO_DATA = "no double-marked portfolios yet"
 ERRATIC = 1.3  # infit mean square above this reads as inconsistent marking

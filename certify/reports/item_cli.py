@@ -1,6 +1,7 @@
-"""`flask analysis items ASSESSMENT [--json]` (item and test statistics) and `flask analysis refresh` (stale ones).
+"""`flask analysis items ASSESSMENT [--json] [--all-attempts]` (item and test statistics),
+`flask analysis calibrate ASSESSMENT [--rasch] [--all-attempts]` (IRT, stored) and `flask analysis refresh`.
 
-Both join the `analysis` group in cli.py, beside its `raters` report.
+They join the `analysis` group in cli.py, beside its `raters` report.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from certify.assessments.models import Assessment
 from certify.core.sample_size import sample_note
 from certify.database import write_intent
 from certify.extensions import db
-from certify.reports.items import flag_codes, snapshot
+from certify.reports.calibration import CalibrationError, latest, run
+from certify.reports.items import compute, flag_codes, snapshot, state
 from certify.reports.text_tables import format_table, number
 
 
@@ -25,16 +27,14 @@ from certify.reports.text_tables import format_table, number
 @click.argument("assessment")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--refresh", is_flag=True, help="Recompute even if no attempt was scored since the last analysis.")
-def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
-    """Item analysis and test reliability of ASSESSMENT (its slug), from every scored attempt."""
+@click.option("--all-attempts", is_flag=True, help="Include retakes (default: each candidate's first attempt).")
+def items_command(assessment: str, as_json: bool, refresh: bool, all_attempts: bool) -> None:
+    """Item analysis and test reliability of ASSESSMENT (its slug), from each candidate's first scored attempt."""
     with write_intent():
-        found = bank_service.assessment_by_slug(assessment)
-        if found is None:
-            known = ", ".join(db.session.scalars(select(Assessment.slug).order_by(Assessment.slug)))
-            raise click.ClickException(f"no assessment {assessment!r}; known: {known or 'none (run certify seed)'}")
-        result = snapshot(found, refresh=refresh)
+        found = _assessment(assessment)
+        # With retakes it is not the cached analysis: computed for this run only.
+        payload = compute(found, all_attempts=True) if all_attempts else dict(snapshot(found, refresh=refresh).payload)
         db.session.commit()
-        payload = dict(result.payload)
     if as_json:
         payload["test"] = {k: v for k, v in payload["test"].items() if k != "percents"}
         click.echo(json.dumps(payload, indent=2))
@@ -68,19 +68,64 @@ def items_command(assessment: str, as_json: bool, refresh: bool) -> None:
         click.echo(line)
 
 
+def _assessment(slug: str) -> Assessment:
+    found = bank_service.assessment_by_slug(slug)
+    if found is None:
+        known = ", ".join(db.session.scalars(select(Assessment.slug).order_by(Assessment.slug)))
+        raise click.ClickException(f"no assessment {slug!r}; known: {known or 'none (run certify seed)'}")
+    return found
+
+
+@click.command("calibrate")
+@with_appcontext
+@click.argument("assessment")
+@click.option("--rasch", is_flag=True, help="Rasch/PCM (common slope) instead of 2PL/GPCM.")
+@click.option("--all-attempts", is_flag=True, help="Calibrate from every attempt (default: each candidate's first).")
+def calibrate_command(assessment: str, rasch: bool, all_attempts: bool) -> None:
+    """Calibrate ASSESSMENT's items (IRT) and store the result; the item report then shows it."""
+    with write_intent():
+        found = _assessment(assessment)
+        try:
+            stored = run(found, model="rasch" if rasch else "2pl", all_attempts=all_attempts)
+        except CalibrationError as exc:
+            raise click.ClickException(str(exc)) from None
+        snapshot(found, refresh=True)  # the analysis reads the new calibration
+        db.session.commit()
+        items = stored.payload["items"]
+        flagged = sum(1 for i in items if i["flags"])
+        click.echo(
+            f"{assessment}: {stored.model} calibration of {len(items)} item versions from {stored.attempts_used} "
+            f"{'attempts' if all_attempts else 'first attempts'}; "
+            f"{'converged' if stored.converged else 'did NOT converge'}; {flagged} item(s) with cautions"
+        )
+
+
+def _needs_calibration(assessment: Assessment) -> bool:
+    count, scored_at = state(assessment)
+    stored = latest(assessment)
+    return count > 0 and (stored is None or (scored_at is not None and stored.computed_at < scored_at))
+
+
 @click.command("refresh")
 @with_appcontext
 def refresh_command() -> None:
-    """Recompute every analysis that attempts scored since have made stale (run it from cron, off the request path)."""
+    """Recalibrate and recompute what attempts scored since have made stale (cron: off the request path)."""
     from certify.reports.items import is_stale
 
     done = []
     with write_intent():
         for assessment in db.session.scalars(select(Assessment).order_by(Assessment.slug)):
+            if _needs_calibration(assessment):
+                stored = run(assessment, model=(latest(assessment) or _Default).model)
+                done.append(f"{assessment.slug}: calibrated ({stored.model}) from {stored.attempts_used} attempts")
             if is_stale(assessment):
                 result = snapshot(assessment, refresh=True)
                 done.append(f"{assessment.slug}: {result.scored_attempts} attempts in {result.seconds:.2f} s")
         db.session.commit()
     for line in done:
         click.echo(line)
-    click.echo(f"{len(done)} analysis(es) refreshed")
+    click.echo(f"{sum(1 for line in done if 'calibrated' not in line)} analysis(es) refreshed")
+
+
+class _Default:
+    model = "2pl"

@@ -29,11 +29,15 @@ from certify.core.scoring import is_omitted
 from certify.core.test_analysis import analyse_test
 from certify.database import utcnow
 from certify.extensions import db
+from certify.reports.attempt_sets import ALL, FIRST, chosen_attempt_ids, retakes
+from certify.reports.calibration import latest as latest_stored
+from certify.reports.irt_payload import irt_parts, item_irt
 from certify.reports.models import AnalysisSnapshot
 
 CHOICE_TYPES = ("single_choice", "multiple_response", "true_false")
-# The payload's shape: 2 = flags as {code, n, ci} objects resting on confidence intervals, `alpha` beside `kr20`.
-PAYLOAD_FORMAT = 2
+# The payload's shape: 2 = flags as {code, n, ci} objects resting on confidence intervals, `alpha` beside `kr20`;
+# 3 = first attempts by default (`test.attempts`, `test.retakes`), `items[].irt`, `test.decision/forms/scale`.
+PAYLOAD_FORMAT = 3
 INSUFFICIENT_DATA = "insufficient_data"
 
 
@@ -79,13 +83,17 @@ def configured_thresholds() -> Thresholds:
     )
 
 
-def compute(assessment: Assessment, limits: Thresholds | None = None, *, people: Any = None) -> dict[str, Any]:
+def compute(
+    assessment: Assessment, limits: Thresholds | None = None, *, people: Any = None, all_attempts: bool = False
+) -> dict[str, Any]:
     """The full analysis as a JSON-ready dict (the shape `flask analysis items --json` prints).
 
+    Each candidate's first scored attempt is analysed unless `all_attempts` (attempt_sets says why).
     `people` (a subquery of user ids, from the report filters) restricts it to those candidates' attempts.
+    IRT parameters and decision quality come from the stored calibration (calibration.py), never made here.
     """
     limits = limits or configured_thresholds()
-    only = [Attempt.user_id.in_(people)] if people is not None else []
+    chosen = chosen_attempt_ids(assessment, all_attempts=all_attempts, people=people)
     rows = db.session.execute(
         select(
             AttemptItem.attempt_id,
@@ -101,7 +109,7 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .join(AttemptScore, AttemptScore.attempt_id == Attempt.id)
         .outerjoin(AnswerRow, AnswerRow.attempt_item_id == AttemptItem.id)
-        .where(Attempt.assessment_id == assessment.id, *only)
+        .where(Attempt.id.in_(chosen))
         .order_by(AttemptItem.attempt_id, AttemptItem.position)
     ).all()
     version_ids = {row.item_version_id for row in rows}
@@ -120,6 +128,7 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
         infos[vid] = ItemInfo(f"{ref}@v{version.version}", version.competency_code, scored, options, key)
     responses, slots, slot_info = [], [], {}
     slot_count: dict[tuple[int, str], int] = defaultdict(int)
+    forms: dict[int, set[int]] = defaultdict(set)
     for row in rows:
         version, _ref = versions[row.item_version_id]
         omitted = is_omitted(row.answer)
@@ -133,6 +142,7 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
         info = infos[row.item_version_id]
         responses.append(Response(str(row.attempt_id), info.item_key, credit, choice, seconds))
         if row.scored and info.scored:
+            forms[row.attempt_id].add(row.item_version_id)
             slot_count[(row.attempt_id, info.competency)] += 1
             slot = f"{info.competency}#{slot_count[(row.attempt_id, info.competency)]}"
             slot_info.setdefault(slot, ItemInfo(slot, info.competency))
@@ -143,16 +153,20 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
     slot_matrix = build_matrix(slots, sorted(slot_info.values(), key=lambda i: i.item_key))
     test = analyse_test(slot_matrix, cut_percent=cut, min_n=limits.min_attempts)
     decisions = db.session.execute(
-        select(AttemptScore.passed, AttemptScore.percent)
-        .join(Attempt, Attempt.id == AttemptScore.attempt_id)
-        .where(Attempt.assessment_id == assessment.id, *only)
+        select(AttemptScore.passed, AttemptScore.percent).where(AttemptScore.attempt_id.in_(chosen))
     ).all()
     by_key = {info.item_key: vid for vid, info in infos.items()}
+    irt_test, params, calibration = irt_parts(assessment, [frozenset(f) for f in forms.values()])
     return {
         "format": PAYLOAD_FORMAT,
         "assessment": assessment.slug,
         "computed_at": utcnow().isoformat(),
+        "calibration": None
+        if calibration is None
+        else {"id": calibration.id, "model": calibration.model, "computed_at": calibration.computed_at.isoformat()},
         "test": {
+            "attempts": ALL if all_attempts else FIRST,
+            "retakes": retakes(assessment, people=people),
             "n": test.n,
             "items": test.items,
             "mean": _round(test.mean),
@@ -175,8 +189,15 @@ def compute(assessment: Assessment, limits: Thresholds | None = None, *, people:
             "interpretable": test.interpretable,
             "min_n": test.min_n,
             "percents": [round(float(p), 2) for _, p in decisions],
+            **irt_test,
         },
-        "items": [_item_dict(s, versions[by_key[s.item_key]][0], limits) for s in item_stats],
+        "items": [
+            {
+                **_item_dict(s, versions[by_key[s.item_key]][0], limits),
+                "irt": item_irt(params[by_key[s.item_key]][1] if by_key[s.item_key] in params else None),
+            }
+            for s in item_stats
+        ],
     }
 
 
@@ -254,11 +275,19 @@ def snapshot(assessment: Assessment, *, refresh: bool = False) -> AnalysisSnapsh
     return current
 
 
+def latest_calibration(current: AnalysisSnapshot) -> Any:
+    """The stored calibration a fresh snapshot must have been computed with (a newer one makes it stale)."""
+    assessment = db.session.get(Assessment, current.assessment_id)
+    return None if assessment is None else latest_stored(assessment)
+
+
 def _fresh(current: AnalysisSnapshot, count: int, latest: datetime | None) -> bool:
     # A snapshot stored in an earlier shape (string flags, no min_n) is recomputed rather than misread.
     payload = current.payload
     current_shape = payload.get("format") == PAYLOAD_FORMAT and "min_n" in payload.get("test", {})
-    return current_shape and current.scored_attempts == count and current.latest_scored_at == latest
+    stored = latest_calibration(current)
+    calibrated = (payload.get("calibration") or {}).get("id") == (stored.id if stored is not None else None)
+    return current_shape and calibrated and current.scored_attempts == count and current.latest_scored_at == latest
 
 
 def stale_analyses_count() -> int:

@@ -45,3 +45,24 @@ class CohortMember(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
+
+
+class IrtCalibration(db.Model):
+    """An IRT calibration of an assessment's items (2PL/GPCM or Rasch/PCM), kept with the data it came from.
+
+    `payload` holds one entry per item version: {item_version_id, item_ref, version, model, a, b, steps,
+    se_a, se_b, n, infit, outfit, flags}. Made off the request path (`flask analysis calibrate`, `refresh`).
+    """
+
+    __tablename__ = "irt_calibrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    model: Mapped[str] = mapped_column(String(10))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attempts_used: Mapped[int] = mapped_column(default=0)
+    first_attempts_only: Mapped[bool] = mapped_column(default=True)
+    converged: Mapped[bool] = mapped_column(default=False)
+    ability_sd: Mapped[float] = mapped_column(default=1.0)
+    log_likelihood: Mapped[float] = mapped_column(default=0.0)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
