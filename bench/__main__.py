@@ -107,8 +107,10 @@ if __name__ == "__main__":
     from bench.analysis import main as analysis_main
     from bench.certificates import main as certificates_main
     from bench.exams import main as exams_main
+    from bench.irt import main as irt_main
 
     exams_ok = exams_main()
     certificates_ok = certificates_main()
     analysis_ok = analysis_main()
-    sys.exit(0 if pages_ok and exams_ok and certificates_ok and analysis_ok else 1)
+    irt_ok = irt_main()
+    sys.exit(0 if pages_ok and exams_ok and certificates_ok and analysis_ok and irt_ok else 1)
