@@ -84,16 +84,26 @@ def rater_model(names: dict[int, str], candidates: Any = None) -> RaterModel:
     ]
     if not ratings:
         return RaterModel("no_data", "No submitted reviews yet.", decisions=decisions)
+    unlinked: list[Any] = []
     try:
         fit = facets.fit_facets(ratings, levels=len(levels), min_portfolios=MIN_PORTFOLIOS)
     except DisconnectedDesign as exc:
-        return RaterModel(
-            "not_estimable", f"The assessors cannot be compared on one scale yet: {exc}", [], [], decisions
-        )
+        # Assessors who never shared a portfolio with the rest, directly or through others, cannot be put on
+        # their scale: measure the largest linked group and name the others.
+        groups = sorted(exc.rater_subsets, key=len, reverse=True)
+        main = set(groups[0]) if groups and len(groups[0]) > 1 else set()
+        unlinked = sorted((r for group in groups[1:] for r in group), key=str)
+        linked = [rating for rating in ratings if rating[2] in main]
+        try:
+            if not linked:
+                raise ValueError("no two assessors have rated the same portfolios") from exc
+            fit = facets.fit_facets(linked, levels=len(levels), min_portfolios=MIN_PORTFOLIOS)
+        except ValueError as inner:
+            why = f"The assessors cannot be compared on one scale yet: {inner}"
+            return RaterModel("not_estimable", why, decisions=decisions)
     except ValueError as exc:
-        return RaterModel(
-            "not_estimable", f"The model cannot be estimated from these reviews yet: {exc}", [], [], decisions
-        )
+        why = f"The model cannot be estimated from these reviews yet: {exc}"
+        return RaterModel("not_estimable", why, decisions=decisions)
     raters = [
         {
             "id": rater,
@@ -114,5 +124,12 @@ def rater_model(names: dict[int, str], candidates: Any = None) -> RaterModel:
         {"code": code, "difficulty": _rounded(m.difficulty), "se": _rounded(m.se), "infit": _rounded(m.infit, 2)}
         for code, m in sorted(fit.criteria.items(), key=lambda kv: str(kv[0]))
     ]
-    message = "" if fit.converged else "The estimation did not converge; read the measures with care."
+    notes = [] if fit.converged else ["The estimation did not converge; read the measures with care."]
+    if unlinked:
+        who = ", ".join(names.get(int(str(r)), f"User {r}") for r in unlinked)
+        notes.append(
+            f"Not measured: {who}, who share no portfolios with the other assessors (directly or through others); "
+            "allocate some portfolios across the groups to link them."
+        )
+    message = " ".join(notes)
     return RaterModel("ok", message, raters, criteria, decisions)

@@ -103,3 +103,14 @@ def test_too_little_marking_is_said_not_estimated(runner, app, make_user):
     payload = _raters(runner)
     assert payload["raters"] == [] and payload["rater_model"]["status"] == "no_data"
     assert payload["decision_agreement"]["portfolios"] == 0
+
+
+def test_assessors_linked_to_no_one_else_are_named_not_measured(app, runner, marked, make_user):
+    """A pair who only ever marked each other's portfolios cannot be put on the others' scale."""
+    apart = [make_user(roles=("assessor",), name=name) for name in ("Otto Apart", "Pia Apart")]
+    for n in range(2):
+        double_mark(app, make_user(), *apart, [3] * len(CODES), [2 + n] * len(CODES), BASE + timedelta(days=60 + n))
+    payload = _raters(runner)
+    assert payload["rater_model"]["status"] == "ok"
+    assert {r["name"] for r in payload["raters"]} == set(PLANTED)
+    assert "Not measured: Otto Apart, Pia Apart" in payload["rater_model"]["message"]
