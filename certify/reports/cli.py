@@ -133,7 +133,7 @@ def _echo_model(model: RaterModel) -> None:
         return
     _echo_table(
         "Rater model (many-facet Rasch; severity in logits, positive = severe)",
-        ["Assessor", "Severity", "SE", "Infit", "Outfit", "Portfolios", "Note"],
+        ["Assessor", "Severity", "SE", "Infit", "Outfit", "Drift/30 d", "Portfolios", "Note"],
         [
             [
                 r["name"],
@@ -141,12 +141,13 @@ def _echo_model(model: RaterModel) -> None:
                 number(r["severity_se"]),
                 number(r["infit"]),
                 number(r["outfit"]),
+                number(r["drift_per_30_days"], signed=True),
                 str(r["portfolios"]),
                 "tentative" if r["tentative"] else ("erratic" if (r["infit"] or 0) > ERRATIC else ""),
             ]
             for r in model.raters
         ],
-        "lrrrrrl",
+        "lrrrrrrl",
     )
     if model.message:
         click.echo(model.message)

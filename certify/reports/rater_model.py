@@ -14,13 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from certify.core import facets, rater_agreement
+from certify.core import facets, facets_drift, rater_agreement
 from certify.core.facets_design import DisconnectedDesign
 from certify.core.rubrics import passes
 from certify.review.ratings import SubmittedReview, rating_levels, submitted_reviews
 from certify.review.services import get_rubric
 
 MIN_PORTFOLIOS = 10  # below this many portfolios an assessor's measure is shown as tentative
+DRIFT_WINDOW_DAYS = 90  # severity is re-estimated per window of this many days; the trend is per 30 days
 INDEPENDENT_ROLES = ("first", "second")
 
 
@@ -85,6 +86,7 @@ def rater_model(names: dict[int, str], candidates: Any = None) -> RaterModel:
     if not ratings:
         return RaterModel("no_data", "No submitted reviews yet.", decisions=decisions)
     unlinked: list[Any] = []
+    used = ratings
     try:
         fit = facets.fit_facets(ratings, levels=len(levels), min_portfolios=MIN_PORTFOLIOS)
     except DisconnectedDesign as exc:
@@ -98,12 +100,17 @@ def rater_model(names: dict[int, str], candidates: Any = None) -> RaterModel:
             if not linked:
                 raise ValueError("no two assessors have rated the same portfolios") from exc
             fit = facets.fit_facets(linked, levels=len(levels), min_portfolios=MIN_PORTFOLIOS)
+            used = linked
         except ValueError as inner:
             why = f"The assessors cannot be compared on one scale yet: {inner}"
             return RaterModel("not_estimable", why, decisions=decisions)
     except ValueError as exc:
         why = f"The model cannot be estimated from these reviews yet: {exc}"
         return RaterModel("not_estimable", why, decisions=decisions)
+    try:
+        drift = facets_drift.severity_drift(used, fit, window_days=DRIFT_WINDOW_DAYS)
+    except ValueError:  # e.g. a window where the model cannot place a rater: report no trend rather than fail
+        drift = {}
     raters = [
         {
             "id": rater,
@@ -116,6 +123,9 @@ def rater_model(names: dict[int, str], candidates: Any = None) -> RaterModel:
             "portfolios": m.portfolios,
             "tentative": m.tentative,
             "extreme": m.extreme,
+            # Change in severity per 30 days, from the linked model (windows of DRIFT_WINDOW_DAYS); None: too few.
+            "drift_per_30_days": _rounded(drift[rater].slope_per_30_days) if rater in drift else None,
+            "drift_se": _rounded(drift[rater].slope_se) if rater in drift else None,
         }
         for rater, m in fit.raters.items()
     ]

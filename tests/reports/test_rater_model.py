@@ -114,3 +114,31 @@ def test_assessors_linked_to_no_one_else_are_named_not_measured(app, runner, mar
     assert payload["rater_model"]["status"] == "ok"
     assert {r["name"] for r in payload["raters"]} == set(PLANTED)
     assert "Not measured: Otto Apart, Pia Apart" in payload["rater_model"]["message"]
+
+
+def test_a_rater_who_grows_severe_shows_drift_the_others_do_not(app, runner, make_user):
+    """Over 360 days one assessor goes from lenient to severe (planted +2 logits, +0.167 per 30 days)."""
+    seed_rubric(runner)
+    names = ("Dora Drifting", "Stan Steady", "Tess Steady")
+    people = {name: make_user(roles=("assessor",), name=name) for name in names}
+    rng = random.Random(11)
+    pairs = [(names[0], names[1]), (names[1], names[2]), (names[0], names[2])]
+    for n in range(72):
+        day = n * 5
+        severity = {names[0]: -1.0 + 2.0 * day / 360, names[1]: 0.0, names[2]: 0.0}
+        ability = rng.gauss(0.5, 1.2)
+        first, second = pairs[n % 3]
+        levels = {
+            name: [_level(rng, ability - 0.3 * (c % 3 - 1) - severity[name]) for c in range(len(CODES))]
+            for name in (first, second)
+        }
+        double_mark(
+            app, make_user(), people[first], people[second], levels[first], levels[second], BASE + timedelta(days=day)
+        )
+    raters = {r["name"]: r for r in _raters(runner)["raters"]}
+    drifting = raters["Dora Drifting"]
+    assert drifting["drift_per_30_days"] > 2 * drifting["drift_se"] > 0  # clearly upwards
+    assert 0.08 < drifting["drift_per_30_days"] < 0.3
+    # Severities are centred on the panel, so the steady pair take a share of her drift with the opposite sign.
+    for steady in ("Stan Steady", "Tess Steady"):
+        assert abs(raters[steady]["drift_per_30_days"]) < drifting["drift_per_30_days"]

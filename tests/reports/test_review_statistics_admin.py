@@ -100,7 +100,7 @@ def test_assessors_page_shows_calibration_load_and_reviews(app, client, admin, m
         "+0.250 (lenient)",
     ]
     assert _row(body, "Cy Calder")[:7] == ["Cy Calder", "No", "Not attempted", "0", "1", "0", "n/a"]
-    assert _row(body, "Cy Calder")[7:] == ["n/a", "n/a"]  # no ratings: no rater-model measure
+    assert _row(body, "Cy Calder")[7:] == ["n/a", "n/a", "n/a"]  # no ratings: no rater-model measure or drift
     assert f'href="/admin/users/{cy.id}"' in body and f'href="/admin/users/{ada.id}"' in body
     assert "Pat Candidate" not in body and "Quinn Candidate" not in body and "Dana Okafor" not in body
 
