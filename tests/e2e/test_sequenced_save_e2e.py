@@ -58,7 +58,9 @@ def test_the_runner_retries_a_failed_save_until_the_answer_is_stored(page: Page,
     expect(page.locator("#save-status")).to_contain_text("Retrying in 2 s", timeout=10_000)
     expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
 
-    assert len(sent) == 3 and all(_same(kind, body["answer"], answer) for body in sent)
+    # Two failures, then success. Answering a multiple-response item takes two clicks, and the first click's
+    # save may go out before the second: each later try sends the newest answer, so the last one is complete.
+    assert len(sent) >= 3 and _same(kind, sent[-1]["answer"], answer), sent
     seqs = [body["seq"] for body in sent]
     assert seqs == sorted(set(seqs)), seqs  # every try a newer save
     stored = next(
