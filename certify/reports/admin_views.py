@@ -36,7 +36,8 @@ COLUMNS = [
 ]
 
 
-def _assessment_or_404(slug: str) -> Assessment:
+def assessment_or_404(slug: str) -> Assessment:
+    """The assessment a report page is about, or 404 (shared by the report pages of this feature)."""
     found = bank_service.assessment_by_slug(slug)
     if found is None:
         abort(404)
@@ -54,9 +55,9 @@ def _payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool]:
         slug = assessment.slug
         db.session.rollback()
         with write_intent():
-            current = snapshot(_assessment_or_404(slug), refresh=True)
+            current = snapshot(assessment_or_404(slug), refresh=True)
             db.session.commit()
-        assessment = _assessment_or_404(slug)
+        assessment = assessment_or_404(slug)
     return current, is_stale(assessment)
 
 
@@ -127,7 +128,7 @@ def _filtered_payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool, d
 def item_report(slug: str) -> tuple[str, int]:
     from certify.reports.cohorts import cohort_list
 
-    assessment = _assessment_or_404(slug)
+    assessment = assessment_or_404(slug)
     current, stale, payload, filters, error = _filtered_payload(assessment)
     items = with_notes(payload.get("items", []))
     flags = sorted({f for i in items if not i["note"] for f in i["codes"]})
@@ -156,7 +157,7 @@ def item_report(slug: str) -> tuple[str, int]:
 
 @admin_bp.route("/reports/<slug>/refresh", methods=["POST"])
 def refresh_report(slug: str) -> Response:
-    assessment = _assessment_or_404(slug)
+    assessment = assessment_or_404(slug)
     current = snapshot(assessment, refresh=True)
     db.session.commit()
     flash(f"Analysis recomputed from {current.scored_attempts} attempts in {current.seconds:.2f} s.", "success")
@@ -172,7 +173,7 @@ def _item_or_404(payload: dict[str, Any], ref: str, version: int) -> dict[str, A
 
 @admin_bp.route("/reports/<slug>/items/<ref>/<int:version>")
 def item_report_detail(slug: str, ref: str, version: int) -> str:
-    assessment = _assessment_or_404(slug)
+    assessment = assessment_or_404(slug)
     current, stale = _payload(assessment)
     stats = with_notes([_item_or_404(current.payload, ref, version)])[0]
     stored = db.session.scalar(
@@ -188,7 +189,7 @@ def item_report_detail(slug: str, ref: str, version: int) -> str:
 @admin_bp.route("/reports/<slug>/items/<ref>/<int:version>/promote", methods=["POST"])
 def promote_item(slug: str, ref: str, version: int) -> Response:
     """A pilot item whose statistics are sound goes live: it is scored from the next attempt on."""
-    _assessment_or_404(slug)
+    assessment_or_404(slug)
     stored = db.session.scalar(
         select(ItemVersion)
         .join(Item, Item.id == ItemVersion.item_id)
@@ -231,7 +232,7 @@ def test_rows(payload: dict[str, Any]) -> list[list[Any]]:
 def item_report_csv(slug: str) -> Response:
     from certify.reports.export import csv_response
 
-    _current, _stale, payload, _filters, _error = _filtered_payload(_assessment_or_404(slug))
+    _current, _stale, payload, _filters, _error = _filtered_payload(assessment_or_404(slug))
     headers, rows = table(payload)
     return csv_response(f"{slug}-item-analysis.csv", headers, rows)
 
@@ -240,7 +241,7 @@ def item_report_csv(slug: str) -> Response:
 def item_report_xlsx(slug: str) -> Response:
     from certify.reports.export import xlsx_response
 
-    _current, _stale, payload, _filters, _error = _filtered_payload(_assessment_or_404(slug))
+    _current, _stale, payload, _filters, _error = _filtered_payload(assessment_or_404(slug))
     headers, rows = table(payload)
     return xlsx_response(
         f"{slug}-item-analysis.xlsx",

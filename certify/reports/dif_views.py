@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from werkzeug.wrappers import Response
 
-from certify.assessments import services as bank_service
 from certify.assessments.models import Assessment
 from certify.reports import admin_bp
+from certify.reports.admin_views import assessment_or_404
 from certify.reports.dif import DifReport, GroupingError, dif_report, grouping_choices, grouping_syntax, parse_grouping
 
 GROUP_MAX = 200  # characters of the `group` parameter read
@@ -29,13 +29,6 @@ COLUMNS = [
     ("n_focal", "n focal"),
     ("n_reference", "n reference"),
 ]
-
-
-def _assessment_or_404(slug: str) -> Assessment:
-    found = bank_service.assessment_by_slug(slug)
-    if found is None:
-        abort(404)
-    return found
 
 
 def _chosen(assessment: Assessment) -> tuple[DifReport | None, str | None, str, bool]:
@@ -58,7 +51,7 @@ def _page_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @admin_bp.route("/reports/<slug>/dif")
 def dif_report_page(slug: str) -> tuple[str, int]:
-    assessment = _assessment_or_404(slug)
+    assessment = assessment_or_404(slug)
     report, error, typed, all_attempts = _chosen(assessment)
     page = render_template(
         "reports/admin/dif.html",
@@ -78,7 +71,7 @@ def dif_report_page(slug: str) -> tuple[str, int]:
 def dif_report_csv(slug: str) -> Response:
     from certify.reports.export import csv_response
 
-    report, error, _typed, _all = _chosen(_assessment_or_404(slug))
+    report, error, _typed, _all = _chosen(assessment_or_404(slug))
     if report is None:
         message = error or f"Choose a grouping with ?group= ({grouping_syntax()})."
         return Response(message + "\n", status=400, mimetype="text/plain")

@@ -1,14 +1,11 @@
-"""The quality of an Angoff study's evidence: the G-study SE of the cut, the blueprint draw, ratings vs p, Hofstee.
+"""An Angoff study's evidence: the G-study SE of the cut, ratings vs p, Hofstee (the item draw: test_study_draw.py).
 
 Every figure is recomputed here independently: sums of squares written out cell by cell, a
-largest-remainder allocation by hand, `statistics.correlation`, and percent scores listed directly.
+`statistics.correlation`, and percent scores listed directly.
 """
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import math
 import random
 import statistics
@@ -22,21 +19,10 @@ from certify.assessments.models import CutScore
 from certify.audit.models import AuditEvent
 from certify.database import utcnow
 from certify.extensions import db
-from certify.standard_setting import angoff_quality, angoff_results, angoff_study
+from certify.standard_setting import angoff_results
 from certify.standard_setting.models import AngoffStudy
-from tests.support.angoff import exam, load_exam, make_study, rate, signed_in, version_ids
-from tests.support.helpers import post_form, text
-
-
-def _page(client, study_id):
-    return html.unescape(text(client.get(f"/admin/standard-setting/{study_id}")))
-
-
-def _csv(client, study_id, section):
-    body = client.get(f"/admin/standard-setting/{study_id}.csv?section={section}").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-
+from tests.support.angoff import exam, load_exam, make_study, rate, signed_in, study_csv, study_page, version_ids
+from tests.support.helpers import post_form
 
 # --- 1. The G-study SE ----------------------------------------------------------------------------
 
@@ -100,8 +86,8 @@ def test_g_study_se_on_the_page_in_the_csv_and_in_the_adopted_cut(app, panel_stu
         if number == 1:
             assert post_form(office, f"/admin/standard-setting/{study_id}/round2").status_code == 302
 
-    page = _page(office, study_id)
-    rounds = {row["round"]: row for row in _csv(office, study_id, "rounds")}
+    page = study_page(office, study_id)
+    rounds = {row["round"]: row for row in study_csv(office, study_id, "rounds")}
     for number, e in expected.items():
         # the G-study components reproduce the core on this matrix, not a copy of it
         with app.app_context():
@@ -153,129 +139,10 @@ def test_no_g_study_for_a_single_panellist(app, panel_study):
     admin, panel, study_id = panel_study
     items = version_ids(app, study_id)
     rate(signed_in(app, panel[0]), study_id, dict.fromkeys(items, 60))
-    page = _page(signed_in(app, admin), study_id)
+    page = study_page(signed_in(app, admin), study_id)
     assert "SE over panellists and items" not in page and "1 of 7 points" not in page
-    row = _csv(signed_in(app, admin), study_id, "rounds")[0]
+    row = study_csv(signed_in(app, admin), study_id, "rounds")[0]
     assert row["panellists"] == "1" and row["SE over raters and items (percent)"] == ""
-
-
-# --- 2. The items drawn to represent the blueprint ------------------------------------------------
-
-SIZES = {"RA": 12, "PA": 10, "SS": 8}  # live items per competency in the pool
-BLUEPRINT = {"RA": 6, "PA": 3, "SS": 3}  # the blueprint's items per competency: shares 50, 25, 25 %
-
-
-def _bank(code, count):
-    lines = [f"bank:\n  id: bank-{code.lower()}\n  title: Bank {code}\n  competency: {code}\nitems:"]
-    for n in range(1, count + 1):
-        lines.append(
-            f"  - id: {code}-{n:02d}\n    type: true_false\n    bloom: remember\n"
-            f"    stem: Statement {n} about {code}.\n    key: true\n    rationale: Because {n}."
-        )
-    return "\n".join(lines) + "\n"
-
-
-WIDE_EXAM = (
-    "assessment:\n  slug: wide\n  title: Wide exam\n  kind: certification\n  time_limit_minutes: 30\n"
-    "  review_policy: competencies_only\n  banks: [bank-ra, bank-pa, bank-ss]\n  blueprint:\n"
-    + "".join(f"    {code}: {{remember: {count}}}\n" for code, count in BLUEPRINT.items())
-    + "  cut_score: {percent: 60, method: informed_judgement, rationale: test}\n  mastery: {default: 50}\n"
-)
-
-
-@pytest.fixture
-def wide(app, make_user, load_catalog):
-    load_catalog(*[(f"{code}.yaml", _bank(code, n)) for code, n in SIZES.items()], ("wide.yaml", WIDE_EXAM))
-    admin = make_user(roles=("admin",))
-    panel = [make_user(roles=("assessor",)) for _ in range(6)]
-    with app.app_context():
-        from certify.assessments.models import Assessment
-
-        assessment_id = db.session.scalar(select(Assessment.id).where(Assessment.slug == "wide"))
-    return signed_in(app, admin), panel, assessment_id
-
-
-def _create(office, assessment_id, panel, **extra):
-    data = {"assessment": assessment_id, "title": "Drawn", "panel": [u.id for u in panel], "item_refs": ""}
-    return post_form(office, "/admin/standard-setting", {**data, **extra})
-
-
-def _hamilton(size):
-    """Largest remainder by hand: floors first, then one more to the biggest remainders (first listed on ties)."""
-    total = sum(BLUEPRINT.values())
-    quota = {c: size * n / total for c, n in BLUEPRINT.items()}
-    parts = {c: math.floor(q) for c, q in quota.items()}
-    for code in sorted(BLUEPRINT, key=lambda c: -(quota[c] - parts[c]))[: size - sum(parts.values())]:
-        parts[code] += 1
-    return parts
-
-
-@pytest.mark.parametrize(("draw", "size"), [("", 12), ("8", 8), ("10", 10), ("24", 24)])
-def test_the_default_draw_follows_the_blueprint_and_can_be_repeated(app, wide, draw, size):
-    office, panel, assessment_id = wide
-    response = _create(office, assessment_id, panel, draw=draw)
-    assert response.status_code == 302, text(response)
-    study_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    with app.app_context():
-        study = db.session.get(AngoffStudy, study_id)
-        drawn = angoff_study.items_of(study)
-        counts = {code: sum(1 for v in drawn if v.competency_code == code) for code in BLUEPRINT}
-        assert len(drawn) == size and counts == _hamilton(size)
-        for code, n in counts.items():  # within rounding of the blueprint's share
-            assert abs(n - size * BLUEPRINT[code] / sum(BLUEPRINT.values())) < 1
-        # reproducible: drawing again with the study's seed gives the same items
-        pool = angoff_study.live_pool(study_assessment := angoff_study.assessment_of(study))
-        again = angoff_quality.draw(study_assessment, pool, size, angoff_quality.study_seed(study_id))
-        assert again == study.item_version_ids
-        assert angoff_quality.draw(study_assessment, pool, size, "another seed") != again
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "angoff.created"))
-        assert event.after["selection"]["seed"] == f"angoff-study-{study_id}"
-        assert event.after["selection"]["allocation"] == _hamilton(size)
-    page = _page(office, study_id)
-    for code, n in counts.items():
-        share = 100 * n / size
-        blueprint_share = 100 * BLUEPRINT[code] / 12
-        assert (
-            f'<th scope="row">{code}</th><td>{n}</td><td>{share:.1f} %</td>'
-            f"<td>{BLUEPRINT[code]}</td><td>{blueprint_share:.1f} %</td><td>{n}</td>"
-        ) in page
-    blueprint = {row["competency"]: row for row in _csv(office, study_id, "blueprint")}
-    assert {c: int(row["items rated"]) for c, row in blueprint.items()} == counts
-
-
-def test_two_studies_draw_independently_and_listed_items_show_their_imbalance(app, wide):
-    office, panel, assessment_id = wide
-    first = _create(office, assessment_id, panel)
-    second = _create(office, assessment_id, panel)
-    listed = _create(office, assessment_id, panel, item_refs="RA-01 RA-02 PA-01")
-    ids = [int(r.headers["Location"].rsplit("/", 1)[1]) for r in (first, second, listed)]
-    with app.app_context():
-        studies = [db.session.get(AngoffStudy, i) for i in ids]
-        assert studies[0].item_version_ids != studies[1].item_version_ids  # different seeds
-        assert [v.item.ref for v in angoff_study.items_of(studies[2])] == ["RA-01", "RA-02", "PA-01"]
-    page = _page(office, ids[2])
-    assert '<th scope="row">SS</th><td>0</td><td>0.0 %</td><td>3</td><td>25.0 %</td><td>1</td>' in page
-
-
-@pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        ({"draw": "abc"}, "Enter a whole number of items, such as 64, or leave it empty."),
-        ({"draw": "-4"}, "Enter a whole number of items"),
-        ({"draw": "2"}, "Draw at least 3 items, so that every competency of the blueprint (RA, PA, SS) is rated."),
-        ({"draw": "40"}, "Cannot draw 40 items from Wide exam: the live pool cannot fill a sample of that size:"),
-        ({"draw": "5", "item_refs": "RA-01"}, "Either list the items to rate or give how many to draw, not both."),
-    ],
-)
-def test_a_bad_draw_is_refused_and_nothing_is_stored(app, wide, extra, message):
-    office, panel, assessment_id = wide
-    response = _create(office, assessment_id, panel, **extra)
-    assert response.status_code == 400
-    assert message in html.unescape(text(response))
-    if extra.get("draw") == "40":
-        assert "RA needs 20, the pool has 12" in html.unescape(text(response))
-    with app.app_context():
-        assert db.session.scalar(select(AngoffStudy)) is None
 
 
 # --- 3. Ratings against observed p, and 4. Hofstee on first attempts ------------------------------
@@ -365,7 +232,7 @@ def test_ratings_track_first_attempt_p_values(app, observed):
             found = angoff_results.round_result(db.session.get(AngoffStudy, study_id), number).vs_p
         assert found.r == pytest.approx(expected_r) and found.items == 7 and found.from_first == 6
         assert found.responses == 6 * 4 + 1
-        page = _page(signed_in(app, admin), study_id)
+        page = study_page(signed_in(app, admin), study_id)
         section = page.split(f'<h3 id="round-{number}">')[1].split("</section>")[0]
         assert (
             f"r = {expected_r:.2f} over 7 items (6 with p from candidates\u2019 first attempts, 25 responses in all)"
@@ -376,12 +243,12 @@ def test_ratings_track_first_attempt_p_values(app, observed):
         else:
             assert expected_r < -0.9
             assert "<strong>Warning: the panel rates the items candidates find hard as easier" in section
-        row = next(r for r in _csv(signed_in(app, admin), study_id, "rounds") if r["round"] == str(number))
+        row = next(r for r in study_csv(signed_in(app, admin), study_id, "rounds") if r["round"] == str(number))
         assert float(row["r (mean rating, observed p)"]) == pytest.approx(expected_r)
         assert row["items correlated"] == "7" and row["items with first-attempt p"] == "6"
     # the first-attempt p-values in the items table: item 1 right in all four first attempts
     assert "<td>1.00 (4)</td>" in page
-    items_csv = _csv(signed_in(app, admin), study_id, "items")
+    items_csv = study_csv(signed_in(app, admin), study_id, "items")
     first_rows = [r for r in items_csv if r["round"] == "2"]
     assert [r["first attempts"] for r in first_rows] == ["4"] * 6 + ["0"]
     assert float(first_rows[3]["p-value (first attempts)"]) == pytest.approx(0.5)
@@ -391,7 +258,7 @@ def test_too_few_items_with_data_give_no_correlation(app, panel_study):
     admin, panel, study_id = panel_study
     for user in panel:
         rate(signed_in(app, user), study_id, dict.fromkeys(version_ids(app, study_id), 60))
-    page = _page(signed_in(app, admin), study_id)
+    page = study_page(signed_in(app, admin), study_id)
     assert "No correlation: only 0 items with observed data." in page
 
 
@@ -413,10 +280,10 @@ def test_hofstee_reads_each_candidates_first_scored_attempt(app, observed, make_
     for user in panel:
         rate(signed_in(app, user), study_id, dict.fromkeys(items, 60), hofstee=hofstee)
     office = signed_in(app, admin)
-    page = _page(office, study_id)
+    page = study_page(office, study_id)
     assert "each candidate\u2019s <strong>first scored attempt</strong> at Sample certification exam" in page
     assert "Candidates (first scored attempt each; retakes left out)</th><td>5</td>" in page
     # At the Angoff cut of 60 %, 2 of the 5 first attempts (30, 55) fail: 40 %; with the retake it would be 2 of 6
     assert "60.0 %, failing 40.0 %" in page
-    hofstee_rows = {r["measure"]: r["value"] for r in _csv(office, study_id, "hofstee")}
+    hofstee_rows = {r["measure"]: r["value"] for r in study_csv(office, study_id, "hofstee")}
     assert hofstee_rows["candidates (first scored attempt each)"] == "5"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +20,7 @@ from certify.extensions import db
 from certify.standard_setting import angoff_changes, angoff_study
 from certify.standard_setting.models import AngoffStudy
 from tests.support.exams import EXAM
-from tests.support.helpers import post_form, sign_in_directly
+from tests.support.helpers import post_form, sign_in_directly, text
 from tests.support.samples import BANK
 
 ITEM_REFS = ("S-SC", "S-MR", "S-TF", "S-MA", "S-OR", "S-SA", "S-NU")  # the sample bank's live items, authored order
@@ -132,3 +135,15 @@ def scored_attempts(
             made.append(attempt.id)
         db.session.commit()
     return made
+
+
+def study_page(client: FlaskClient, study_id: int) -> str:
+    """The admin's study page, as text with entities decoded."""
+    return html.unescape(text(client.get(f"/admin/standard-setting/{study_id}")))
+
+
+def study_csv(client: FlaskClient, study_id: int, section: str) -> list[dict[str, str]]:
+    """One section of the study's CSV export, as rows keyed by header."""
+    body = client.get(f"/admin/standard-setting/{study_id}.csv?section={section}").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
