@@ -48,11 +48,12 @@ def test_the_runner_retries_a_failed_save_until_the_answer_is_stored(page: Page,
     load_catalog(("sample.yaml", BANK), ("quiz.yaml", QUIZ))
     user = make_user(name="Ana Lima")
     sign_in(page, user.email, PASSWORD)
+    # The failures are in place before the runner page loads, so its first save cannot slip past them.
+    sent = fail_twice(page, "**/api/v1/attempts/*/responses/1")
     page.goto("/exams/")
     start_exam(page, "Sample quiz")
     found = re.search(r"/exams/attempts/(\d+)/q/1$", page.url)
     assert found is not None
-    sent = fail_twice(page, "**/api/v1/attempts/*/responses/1")
 
     kind, answer = _answer(page)
     expect(page.locator("#save-status")).to_contain_text("Retrying in 2 s", timeout=10_000)
