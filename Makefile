@@ -29,9 +29,11 @@ run: $(VENV)/.installed-runtime
 	@echo "Serving Certify on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/flask --app wsgi run
 
-## test: lint, type-check certify/core, then every test (unit, feature, end-to-end, and the `slow` fault test)
+## test: lint, type-check certify/core, then every test (unit, feature, end-to-end, and the `slow` fault test),
+## spread over one worker per core (TEST_WORKERS=0 runs them in this one process, as a debugger wants)
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -17,7 +17,7 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from certify import create_app
 from certify.auth import services as accounts
@@ -57,6 +57,26 @@ def pytest_terminal_summary(terminalreporter: Any) -> Iterator[None]:
         terminalreporter.write_line(missing_summary(len(skipped)), yellow=True, bold=True)
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own, created beside the one configured."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+            if exists.first() is None:
+                conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    except Exception as exc:  # pragma: no cover - a broken CI setup
+        pytest.exit(f"cannot create the worker database {own.database}: {exc}", returncode=3)
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     try:
@@ -83,8 +103,8 @@ def _question_banks_parsed_once() -> Iterator[None]:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database with the full schema, built once per session by `db upgrade`; empty again at the end."""
     if POSTGRES_URL:
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+        url = _worker_database(POSTGRES_URL)
+        _reset_postgres(url)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'certify.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
