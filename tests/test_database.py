@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, event, text
 
-from certify.assessments.attempt_models import ATTEMPT_STATUSES
+from certify.assessments.attempt_models import ATTEMPT_STATUSES, DECISION_RULES
 from certify.auth.models import ROLES
 from certify.certificates.models import RENEWAL_STATUSES, STATUSES
 from certify.database import one_of
@@ -39,6 +39,7 @@ def test_naming_convention_names_constraints(app):
 KNOWN_VALUES = {
     ("user_roles", "role"): ROLES,
     ("attempts", "status"): ATTEMPT_STATUSES,
+    ("attempt_scores", "decision_rule"): DECISION_RULES,
     ("portfolio_versions", "state"): VERSION_STATES,
     ("allocations", "role"): ALLOCATION_ROLES,
     ("appeals", "status"): APPEAL_STATES,
