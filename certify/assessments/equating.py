@@ -191,6 +191,7 @@ class CutStatus:
     rule: CutEquating | None
     equated: int  # scored attempts on this cut version decided on the equated cut
     raw: int  # ... and on the raw cut
+    form_cuts: tuple[float, float] | None = None  # lowest and highest pass mark (percent) of those equated forms
 
 
 @dataclass(frozen=True)
@@ -218,8 +219,23 @@ def status(assessment: Assessment) -> EquatingStatus:
             .group_by(Attempt.cut_score_id, AttemptScore.decision_rule)
         )
     }
+    ranges = {
+        cut_id: (low, high)
+        for cut_id, low, high in db.session.execute(
+            select(Attempt.cut_score_id, func.min(AttemptScore.cut_percent), func.max(AttemptScore.cut_percent))
+            .join(AttemptScore, AttemptScore.attempt_id == Attempt.id)
+            .where(Attempt.assessment_id == assessment.id, AttemptScore.decision_rule == "equated")
+            .group_by(Attempt.cut_score_id)
+        )
+    }
     cuts = [
-        CutStatus(cut, rule_in_force(cut.id), counts.get((cut.id, "equated"), 0), counts.get((cut.id, "raw"), 0))
+        CutStatus(
+            cut,
+            rule_in_force(cut.id),
+            counts.get((cut.id, "equated"), 0),
+            counts.get((cut.id, "raw"), 0),
+            ranges.get(cut.id),
+        )
         for cut in assessment.cut_scores
     ]
     first = int(
