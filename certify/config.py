@@ -111,6 +111,7 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         ("CERTIFY_CALIBRATION_SHARE_PERCENT", 1, 100),
         ("CERTIFY_ANALYSIS_MIN_ATTEMPTS", 2, 100_000),
         ("CERTIFY_ANALYSIS_MIN_ITEM_N", 2, 100_000),
+        ("CERTIFY_EQUATING_MIN_ATTEMPTS", 2, 1_000_000),
         ("CERTIFY_DIF_MIN_GROUP", 2, 100_000),
     ):
         if not low <= _int(env, name, low) <= high:
@@ -171,6 +172,8 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         # Measurement reports: below these many attempts reliability figures and item flags are not yet judged.
         "ANALYSIS_MIN_ATTEMPTS": _int(env, "CERTIFY_ANALYSIS_MIN_ATTEMPTS", 30),
         "ANALYSIS_MIN_ITEM_N": _int(env, "CERTIFY_ANALYSIS_MIN_ITEM_N", 30),
+        # Equated pass marks: a calibration from fewer attempts is not used to decide results (the raw cut is).
+        "EQUATING_MIN_ATTEMPTS": _int(env, "CERTIFY_EQUATING_MIN_ATTEMPTS", 200),
         # Differential item functioning: candidates needed in each group before an item gets an ETS class.
         "DIF_MIN_GROUP": _int(env, "CERTIFY_DIF_MIN_GROUP", DIF_MIN_GROUP),
         # Certificates.

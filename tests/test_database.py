@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, event, text
 
-from certify.assessments.attempt_models import ATTEMPT_STATUSES
+from certify.assessments.attempt_models import ATTEMPT_STATUSES, DECISION_RULES
 from certify.auth.models import ROLES
 from certify.certificates.models import RENEWAL_STATUSES, STATUSES
 from certify.database import one_of
@@ -39,6 +39,7 @@ def test_naming_convention_names_constraints(app):
 KNOWN_VALUES = {
     ("user_roles", "role"): ROLES,
     ("attempts", "status"): ATTEMPT_STATUSES,
+    ("attempt_scores", "decision_rule"): DECISION_RULES,
     ("portfolio_versions", "state"): VERSION_STATES,
     ("allocations", "role"): ALLOCATION_ROLES,
     ("appeals", "status"): APPEAL_STATES,
@@ -116,3 +117,56 @@ def test_state_changing_requests_begin_immediate_and_reads_do_not(app, client, m
 def test_database_is_reachable_through_session(app):
     with app.app_context():
         assert db.session.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_migration_0014_upgrades_and_downgrades_keeping_earlier_scores(tmp_path):
+    """0014 both ways on a database of its own: earlier scores read as decided on the raw cut, in points too."""
+    import sqlite3
+
+    import flask_migrate
+    from sqlalchemy import inspect
+
+    from certify import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrate.sqlite3'}"})
+    added = {"decision_rule", "cut_points", "cut_equating_id", "theta", "scaled_score", "decision_note"}
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(db.engine).get_columns("attempt_scores")}
+
+    with app.app_context():
+        flask_migrate.upgrade(revision="0013")
+        assert not added & columns() and not inspect(db.engine).has_table("cut_equatings")
+        bare = sqlite3.connect(tmp_path / "migrate.sqlite3")  # a scored attempt as 0013 stored it
+        when = "'2026-01-01 00:00:00'"
+        for statement in (
+            "INSERT INTO users (id, email, name, active, session_version, created_at)"
+            f" VALUES (1, 'a@x.org', 'A', 1, 1, {when})",
+            "INSERT INTO assessments (id, slug, title, description, kind, time_limit_minutes, cooldown_days,"
+            " requires_course_completion, review_policy, pilot_items, banks, blueprint, mastery, spec_hash, updated_at)"
+            f" VALUES (1, 'x', 'X', '', 'practice', 30, 0, 0, 'full', 0, '[]', '[]', '{{}}', 'h', {when})",
+            "INSERT INTO cut_scores (id, assessment_id, version, method, percent, rationale, adopted_at)"
+            f" VALUES (1, 1, 1, 'informed_judgement', 60.0, 'r', {when})",
+            "INSERT INTO attempts (id, user_id, assessment_id, number, seed, status, started_at, deadline,"
+            f" time_multiplier, cut_score_id) VALUES (1, 1, 1, 1, 's', 'scored', {when}, {when}, 1.0, 1)",
+            "INSERT INTO attempt_scores (attempt_id, points, max_points, percent, cut_percent, passed,"
+            f" competencies, scored_at, finalised_by) VALUES (1, 9, 12, 75.0, 60.0, 1, '[]', {when}, 'candidate')",
+        ):
+            bare.execute(statement)
+        bare.commit()
+        bare.close()
+        flask_migrate.upgrade(revision="0014")
+        assert added <= columns() and inspect(db.engine).has_table("cut_equatings")
+        row = db.session.execute(
+            text("SELECT decision_rule, cut_points, cut_equating_id, scaled_score FROM attempt_scores")
+        ).one()
+        assert tuple(row) == ("raw", pytest.approx(7.2), None, None)  # 60 % of 12 points
+        db.session.rollback()
+        flask_migrate.downgrade(revision="0013")
+        assert not added & columns() and not inspect(db.engine).has_table("cut_equatings")
+        assert db.session.execute(text("SELECT points, passed FROM attempt_scores")).one() == (9, 1)
+        db.session.rollback()
+        flask_migrate.upgrade(revision="0014")
+        assert added <= columns()
+        db.session.remove()
+        db.engine.dispose()

@@ -38,5 +38,7 @@ admin_bp = FeatureBlueprint(
         "export": ADMIN,
         "regrade": ADMIN,
         "accept_answers": ADMIN,
+        # Each assessment's equated pass marks: their state, and re-deciding earlier results
+        "equating_page": ADMIN,
     },
 )

@@ -1,4 +1,5 @@
-"""Administration of question banks: browse and search items, see versions, import and export."""
+"""Administration of question banks (browse and search items, versions, import, export, regrade) and of each
+assessment's equated pass marks (their state, and re-deciding earlier results)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from wtforms.fields.choices import SelectChoice
 
 from certify.admin.forms import ImportBankForm
-from certify.assessments import admin_bp
+from certify.assessments import admin_bp, equating, redecide
 from certify.assessments import regrade as regrading
 from certify.assessments import services as bank_service
 from certify.assessments.formats import EXPORT_FORMATS, export_bank
 from certify.assessments.importer import import_file
 from certify.audit import services as audit
 from certify.auth.forms import ConfirmForm
+from certify.core.irt import MID_SCALE
 from certify.core.items import ITEM_TYPES, REGISTRY, STATUSES
 from certify.extensions import db
 from certify.security.access import acting_user
@@ -148,3 +150,29 @@ def accept_answers(ref: str) -> Response:
         db.session.commit()
         flash(f"Version {version.version} accepts the new answers. Review the regrade below, then apply it.", "success")
     return redirect(url_for("assessments_admin.regrade", ref=ref))
+
+
+@admin_bp.route("/assessments/<slug>/equating", methods=["GET", "POST"])
+def equating_page(slug: str) -> Response | str:
+    assessment = bank_service.assessment_by_slug(slug)
+    if assessment is None:
+        abort(404)
+    confirm = ConfirmForm()
+    if request.method == "POST" and confirm.validate_on_submit():
+        done = redecide.apply(acting_user(), assessment)
+        db.session.commit()
+        flash(
+            f"Re-decided {len(done.changes)} result{'s' if len(done.changes) != 1 else ''} by the equating rule in "
+            f"force; {len(done.outcome_changes)} outcome{'s' if len(done.outcome_changes) != 1 else ''} changed and "
+            "those candidates have been told by email.",
+            "success",
+        )
+        return redirect(url_for("assessments_admin.equating_page", slug=slug))
+    return render_template(
+        "exams/admin/equating.html",
+        assessment=assessment,
+        status=equating.status(assessment),
+        preview=redecide.preview(assessment),
+        scale=MID_SCALE,
+        confirm=confirm,
+    )

@@ -13,6 +13,8 @@ from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 ATTEMPT_STATUSES = ("in_progress", "submitted", "expired", "scored")
+# Which cut decided the total: the cut-score percent as it stands, or its equated cut on the drawn form.
+DECISION_RULES = ("raw", "equated")
 
 
 class Accommodation(db.Model):
@@ -89,9 +91,15 @@ class Response(db.Model):
 
 
 class AttemptScore(db.Model):
-    """The result of scoring an attempt; the primary key makes scoring happen once."""
+    """The result of scoring an attempt; the primary key makes scoring happen once.
+
+    `cut_percent` and `cut_points` are the pass mark this form was held to: the cut-score version's percent
+    under the raw rule, its equated cut under the equated rule (`cut_equating_id`, with the ability `theta`
+    and the scaled score). `decision_note` says why the raw rule decided when equating was not possible.
+    """
 
     __tablename__ = "attempt_scores"
+    __table_args__ = (one_of("decision_rule", DECISION_RULES, "decision_rule_known"),)
 
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
     points: Mapped[float]
@@ -102,5 +110,11 @@ class AttemptScore(db.Model):
     competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     scored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finalised_by: Mapped[str] = mapped_column(String(20), default="candidate")  # candidate | deadline | regrade
+    decision_rule: Mapped[str] = mapped_column(String(10), default="raw", server_default="raw")
+    cut_points: Mapped[float | None]
+    cut_equating_id: Mapped[int | None] = mapped_column(ForeignKey("cut_equatings.id"), index=True)
+    theta: Mapped[float | None]
+    scaled_score: Mapped[int | None]
+    decision_note: Mapped[str | None] = mapped_column(String(300))
 
     attempt: Mapped[Attempt] = relationship(back_populates="score")

@@ -12,7 +12,7 @@ from typing import Any
 from flask import abort, current_app
 from sqlalchemy import select, update
 
-from certify.assessments import score_audit
+from certify.assessments import decisions, equating, score_audit
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.models import Assessment, ItemVersion
 from certify.auth.models import User
@@ -197,7 +197,8 @@ def _score(attempt: Attempt, by: str) -> None:
     for item in attempt.items:
         item.credit = score_item(item.version.content, internal_answer(attempt, item))
     result = result_from_credits(attempt, {item.id: item.credit for item in attempt.items})
-    db.session.add(AttemptScore(attempt_id=attempt.id, finalised_by=by, **score_columns(result)))
+    decision = decisions.decide(result, decisions.form_of(attempt), equating.rule_in_force(attempt.cut_score_id))
+    db.session.add(AttemptScore(attempt_id=attempt.id, finalised_by=by, **score_columns(result, decision)))
     attempt.status = "scored"
     db.session.flush()
     score_audit.record_scored(attempt, by)
@@ -214,14 +215,13 @@ def result_from_credits(attempt: Attempt, credits: dict[int, float]) -> AttemptR
     )
 
 
-def score_columns(result: AttemptResult) -> dict[str, Any]:
-    """An AttemptScore's values for a result."""
+def score_columns(result: AttemptResult, decision: decisions.Decision) -> dict[str, Any]:
+    """An AttemptScore's values for a result and the decision made on it (raw or equated cut)."""
     return {
         "points": result.points,
         "max_points": result.max_points,
         "percent": result.percent,
-        "cut_percent": result.cut_percent,
-        "passed": result.passed,
+        **decision.columns(),
         "competencies": [
             {
                 "code": c.code,

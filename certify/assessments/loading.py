@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict
 
+from certify.assessments.equating import equate_new_cut
 from certify.assessments.models import Assessment, Competency, CutScore
 from certify.assessments.services import assessment_by_slug, competencies
 from certify.audit import services as audit
@@ -78,6 +79,7 @@ def load_assessment(spec: AssessmentSpec) -> str:
         )
         db.session.add(cut)
         db.session.flush()
+        equate_new_cut(cut)  # on the calibration the assessment's forms are equated on, if any
         audit.record(
             None,
             "cut_score.loaded",

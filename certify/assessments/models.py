@@ -1,4 +1,4 @@
-"""Competencies, banks, items with immutable versions, assessments and their cut-score versions."""
+"""Competencies, banks, items with immutable versions, assessments, their cut-score versions and equating rules."""
 
 from __future__ import annotations
 
@@ -134,3 +134,30 @@ class CutScore(db.Model):
     adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     assessment: Mapped[Assessment] = relationship(back_populates="cut_scores")
+
+
+class CutEquating(db.Model):
+    """A cut-score version placed on one IRT calibration's ability scale: the rule equated decisions rest on.
+
+    Made when a calibration is stored or a cut adopted (equating.py), never changed afterwards; results record
+    which rule decided them. `theta_cut` is the cut-level ability on the blueprint's expected form
+    (`reference_items` calibrated live items); `parameters` keeps the calibration's item parameters that the
+    rule may use, {item version id: [a, [step thresholds]]}, so every decision can be recomputed from this row.
+    """
+
+    __tablename__ = "cut_equatings"
+    __table_args__ = (
+        UniqueConstraint("cut_score_id", "calibration_id", name="uq_cut_equatings_cut_score_calibration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cut_score_id: Mapped[int] = mapped_column(ForeignKey("cut_scores.id"), index=True)
+    calibration_id: Mapped[int]  # the irt_calibrations row (reports) its parameters were copied from
+    model: Mapped[str] = mapped_column(String(10))
+    attempts_used: Mapped[int]
+    theta_cut: Mapped[float]
+    reference_items: Mapped[int]
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    cut_score: Mapped[CutScore] = relationship()

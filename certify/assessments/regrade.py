@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from certify.assessments import attempts as runner
-from certify.assessments import score_audit
+from certify.assessments import decisions, score_audit
 from certify.assessments.attempt_models import Attempt, AttemptItem
 from certify.assessments.importer import import_bank
 from certify.assessments.models import Item, ItemVersion
@@ -63,8 +64,8 @@ def preview(item: Item) -> list[Change]:
         if abs(new_credit - (row.credit or 0.0)) < 1e-9:
             continue
         credits = {i.id: (new_credit if i.id == row.id else (i.credit or 0.0)) for i in attempt.items}
-        result = runner.result_from_credits(attempt, credits)
         assert attempt.score is not None
+        result = _decided(attempt, credits)
         changes.append(
             Change(
                 attempt,
@@ -80,6 +81,24 @@ def preview(item: Item) -> list[Change]:
     return changes
 
 
+@dataclass(frozen=True)
+class _Rescored:
+    percent: float
+    passed: bool
+    columns: dict[str, Any]
+
+
+def _decided(attempt: Attempt, credits: dict[int, float]) -> _Rescored:
+    """New credits scored, decided by the rule that decided the recorded result (a key change is not a new rule)."""
+    assert attempt.score is not None
+    result = runner.result_from_credits(attempt, credits)
+    rule = decisions.recorded_rule(attempt.score)
+    decision = decisions.decide(result, decisions.form_of(attempt), rule)
+    if rule is None:  # raw before, raw again: keep the reason it was raw
+        decision = decisions.raw(result, attempt.score.decision_note)
+    return _Rescored(result.percent, decision.passed, runner.score_columns(result, decision))
+
+
 def apply(actor: User, item: Item) -> list[Change]:
     """Re-score the affected attempts with the current key; audited, candidates told by mail."""
     changes = preview(item)
@@ -89,8 +108,8 @@ def apply(actor: User, item: Item) -> list[Change]:
         assert score is not None
         before = score_audit.score_record(attempt)
         change.attempt_item.credit = change.new_credit
-        result = runner.result_from_credits(attempt, {i.id: i.credit or 0.0 for i in attempt.items})
-        for column, value in runner.score_columns(result).items():
+        result = _decided(attempt, {i.id: i.credit or 0.0 for i in attempt.items})
+        for column, value in result.columns.items():
             setattr(score, column, value)
         db.session.flush()
         audit.record(

@@ -9,6 +9,7 @@ from certify.assessments import attempts as runner
 from certify.assessments import services as bank_service
 from certify.assessments.attempt_models import Attempt
 from certify.core.feedback import feedback
+from certify.core.irt import MID_SCALE
 
 CHART_ROW = 36  # px per competency in the SVG chart
 
@@ -59,4 +60,5 @@ def result_view(attempt: Attempt) -> dict[str, Any]:
         "review": review,
         "work_on": [row for row in rows if not row.met],
         "scored_items": sum(1 for item in attempt.items if item.scored),
+        "scale": MID_SCALE,  # shown beside the raw score when the result was decided on an equated cut
     }

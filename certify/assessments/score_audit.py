@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from certify.assessments.attempt_models import Attempt, AttemptScore
+from certify.assessments.models import CutEquating
 from certify.audit import services as audit
 from certify.auth.models import User
 from certify.extensions import db
@@ -29,6 +30,7 @@ def score_record(attempt: Attempt) -> dict[str, Any]:
         "competencies": [dict(c) for c in score.competencies],
         "cut_score": {"id": cut.id, "version": cut.version, "method": cut.method, "percent": cut.percent},
         "scoring_rule": {"pass": OUTCOME_RULE, "mastery": dict(attempt.assessment.mastery)},
+        "decision": decision_record(score),
         "items": [
             {
                 "position": row.position,
@@ -43,6 +45,26 @@ def score_record(attempt: Attempt) -> dict[str, Any]:
         ],
         "finalised_by": score.finalised_by,
     }
+
+
+def decision_record(score: AttemptScore) -> dict[str, Any]:
+    """Which cut decided the total: the rule, the form's pass mark and, when equated, the rule's ability and scale."""
+    record: dict[str, Any] = {
+        "rule": score.decision_rule,
+        "cut_percent": score.cut_percent,
+        "cut_points": score.cut_points,
+        "note": score.decision_note,
+    }
+    rule = None if score.cut_equating_id is None else db.session.get(CutEquating, score.cut_equating_id)
+    if rule is not None:
+        record |= {
+            "cut_equating_id": rule.id,
+            "calibration_id": rule.calibration_id,
+            "theta_cut": rule.theta_cut,
+            "theta": score.theta,
+            "scaled_score": score.scaled_score,
+        }
+    return record
 
 
 def record_scored(attempt: Attempt, by: str) -> None:

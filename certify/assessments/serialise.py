@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from certify.assessments import attempts as runner
 from certify.assessments.attempt_models import Attempt, AttemptItem
 from certify.assessments.models import ItemVersion
+from certify.core.irt import MID_SCALE
 from certify.extensions import db
 from certify.security.sanitize import render_inline, render_markdown
 
@@ -67,7 +68,14 @@ def attempt_result(attempt: Attempt) -> dict[str, Any]:
     return {
         "passed": score.passed,
         "score": score.percent,
-        "cut_score": score.cut_percent,
+        "cut_score": score.cut_percent,  # the pass mark this form was held to (equated when decision_rule is)
+        "points": score.points,
+        "max_points": score.max_points,
+        "cut_points": score.cut_points,
+        "standard_percent": attempt.cut_score.percent,  # the adopted cut-score version's percent
+        "decision_rule": score.decision_rule,
+        "scaled_score": score.scaled_score,
+        "scale": MID_SCALE.as_dict() if score.scaled_score is not None else None,
         "competencies": [
             {"code": c["code"], "score": c["percent"], "mastery": c["mastery"], "met": c["met"]}
             for c in score.competencies

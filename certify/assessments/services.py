@@ -108,5 +108,20 @@ def pool_counts(assessment: Assessment) -> Counter[tuple[str, str]]:
     return Counter({(c, b): n for c, b, n in rows})
 
 
+def live_pool_ids(assessment: Assessment) -> dict[tuple[str, str], list[int]]:
+    """The live current item version ids the blueprint draws from, by (competency, Bloom level), in id order."""
+    rows = db.session.execute(
+        select(ItemVersion.id, ItemVersion.competency_code, ItemVersion.bloom)
+        .join(Item, AT_CURRENT_VERSION)
+        .join(Bank)
+        .where(Bank.slug.in_(assessment.banks), ItemVersion.status == "live")
+        .order_by(ItemVersion.id)
+    ).all()
+    pool: dict[tuple[str, str], list[int]] = {}
+    for vid, code, bloom in rows:
+        pool.setdefault((code, bloom), []).append(vid)
+    return pool
+
+
 def assessments() -> list[Assessment]:
     return list(db.session.scalars(select(Assessment).order_by(Assessment.kind, Assessment.title)))

@@ -86,5 +86,15 @@ def score_attempt(
         )
     total = sum(item.credit for item in scored)
     percent = _percent(total, len(scored))
-    passed = bool(scored) and percent + 1e-9 >= cut_percent and all(r.met for r in results)
+    passed = passes_on_percent(bool(scored), percent, cut_percent, [r.met for r in results])
     return AttemptResult(round(total, 4), float(len(scored)), percent, cut_percent, passed, tuple(results))
+
+
+def passes_on_percent(scored: bool, percent: float, cut_percent: float, competencies_met: Sequence[bool]) -> bool:
+    """The pass rule on the cut-score percent: total at the cut AND every competency at mastery."""
+    return scored and percent + 1e-9 >= cut_percent and all(competencies_met)
+
+
+def passes_on_points(points: float, max_points: float, cut_points: float, competencies_met: Sequence[bool]) -> bool:
+    """The pass rule on a cut in points (an equated form's own cut): total at the cut AND every competency met."""
+    return max_points > 0 and points + 1e-9 >= cut_points and all(competencies_met)

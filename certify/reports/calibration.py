@@ -14,6 +14,9 @@ common denominator (at most MAX_STEPS).
 Model: "2pl" (2PL for 0/1 items, GPCM for partial credit; abilities N(0, 1)) or "rasch" (Rasch/PCM,
 ability SD estimated) by marginal maximum likelihood (certify.core.irt.calibrate); infit and outfit at
 each person's EAP ability (certify.core.irt.item_fit).
+
+Each stored calibration is handed to the assessments feature (`equating.equate_calibration`), which places
+every cut-score version on it when it is sound enough to decide results (equated pass marks per form).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from certify.assessments import equating
 from certify.assessments.attempt_models import Attempt, AttemptItem
 from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.core import irt
@@ -125,8 +129,10 @@ def _number(value: float | None, places: int = 4) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), places)
 
 
-def run(assessment: Assessment, *, model: str = "2pl", all_attempts: bool = False) -> IrtCalibration:
-    """Calibrate from the chosen attempts and store the result (flushed, not committed)."""
+def run(
+    assessment: Assessment, *, model: str = "2pl", all_attempts: bool = False
+) -> tuple[IrtCalibration, equating.EquatingOutcome]:
+    """Calibrate from the chosen attempts, store the result and equate the cut on it (flushed, not committed)."""
     data = responses(assessment, all_attempts=all_attempts)
     try:
         result = irt.calibrate(data.person, data.item, data.score, data.max_score, model=model)
@@ -164,7 +170,18 @@ def run(assessment: Assessment, *, model: str = "2pl", all_attempts: bool = Fals
     )
     db.session.add(stored)
     db.session.flush()
-    return stored
+    return stored, equating.equate_calibration(assessment, facts(stored))
+
+
+def facts(stored: IrtCalibration) -> equating.CalibrationFacts:
+    """A stored calibration as the equating service takes it."""
+    return equating.CalibrationFacts(
+        id=stored.id,
+        model=stored.model,
+        attempts_used=stored.attempts_used,
+        converged=stored.converged,
+        items={vid: (params, int(entry.get("n") or 0)) for vid, (params, entry) in parameters(stored).items()},
+    )
 
 
 def latest(assessment: Assessment) -> IrtCalibration | None:

@@ -11,12 +11,14 @@ The rule is the one scoring.py applies: total percent >= the cut AND every compe
 mastery threshold (certify.core.decision.decision_quality), beside the total alone and each competency.
 
 Cut-level ability: the theta at which the pool-average TCC (the expected percent on the expected form:
-blueprint-weighted means of the live calibrated items' expected credit) equals the cut percent, found
-by bisection. Each distinct form drawn in the analysed attempts is then read at that theta: its TCC
-expected percent is what a candidate exactly at the standard would expect on it (`test.forms`).
+blueprint-weighted means of the live calibrated items' expected credit) equals the cut percent; the
+reference and its inverse are certify.core.irt.equating's (the assessments feature builds the expected
+form, and equated scoring places the cut with the same two functions). Each distinct form drawn in the
+analysed attempts is then read at that theta: its TCC expected percent is what a candidate exactly at the
+standard would expect on it (`test.forms`), and under the equated rule that is the form's pass mark.
 
-Reporting scale ("MID scaled score", 100-300): scaled = 200 + SCALE_PER_LOGIT * (theta - theta_cut),
-clamped to [100, 300], so the cut is always 200. Declared here; scoring attempts on it is not done yet.
+Reporting scale: certify.core.irt.MID_SCALE (MID scaled score 100-300, the cut at 200), on which equated
+results are recorded.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 
-from certify.assessments.models import AT_CURRENT_VERSION, Assessment, Bank, Item, ItemVersion
+from certify.assessments.equating import expected_form as expected_reference
+from certify.assessments.models import Assessment
+from certify.assessments.services import live_pool_ids
 from certify.core.decision import Classification, decision_quality, mastery_items_needed
-from certify.core.irt import ItemParameters, category_probabilities
+from certify.core.irt import MID_SCALE, EquatingError, ItemParameters, category_probabilities
+from certify.core.irt import theta_cut as ability_at_cut
 from certify.core.irt.model import category_moments, pack
-from certify.extensions import db
 from certify.reports.calibration import latest, parameters
 from certify.reports.models import IrtCalibration
 
@@ -41,8 +44,6 @@ QUAD_POINTS = 61
 QUAD_BOUND = 5.0
 CONSISTENCY_TARGET, KAPPA_TARGET = 0.8, 0.4
 MAX_SECTION = 120
-SCALE = {"name": "MID scaled score", "min": 100, "max": 300, "cut": 200}
-SCALE_PER_LOGIT = 40.0
 
 Params = dict[int, tuple[ItemParameters, dict[str, Any]]]
 
@@ -90,35 +91,6 @@ def expected_form(
     return slots, codes, missing
 
 
-def _pool_tcc(assessment: Assessment, live_ids: dict[tuple[str, str], list[int]], params: Params) -> Any:
-    """theta -> the expected percent on the expected form: blueprint-weighted means of items' expected credit."""
-    cells = []
-    for cell in assessment.blueprint:
-        items = [params[v][0] for v in live_ids.get((cell["competency"], cell["bloom"]), []) if v in params]
-        if items:
-            packed = pack(items)
-            cells.append((int(cell["count"]), packed, packed.max_score.astype(np.float64)))
-    slots = sum(count for count, _, _ in cells)
-
-    def curve(theta: float) -> float:
-        at = np.array([theta])
-        total = sum(count * float(np.mean(category_moments(p, at)[1][:, 0] / m)) for count, p, m in cells)
-        return 100.0 * total / slots
-
-    return curve
-
-
-def theta_at_percent(curve: Any, percent: float) -> float | None:
-    """Bisection on an increasing curve(theta) -> percent; None when the cut lies outside +/-10 logits."""
-    low, high = -10.0, 10.0
-    if not curve(low) < percent < curve(high):
-        return None
-    for _ in range(60):
-        middle = (low + high) / 2
-        low, high = (middle, high) if curve(middle) < percent else (low, middle)
-    return (low + high) / 2
-
-
 def _classification(c: Classification) -> dict[str, Any]:
     return {
         "consistency": _r(c.consistency),
@@ -153,7 +125,7 @@ def decision_block(
         block["decision"] = {"rule": "conjunctive", "available": False, "reason": reason}
         return block
 
-    theta_cut = theta_at_percent(_pool_tcc(assessment, live_ids, params), cut)
+    theta_cut = _cut_ability(assessment, params, cut)
     counts = {c: codes.count(c) for c in dict.fromkeys(codes)}
     report = decision_quality(
         slots,
@@ -195,7 +167,7 @@ def decision_block(
         "note": _note(weak),
     }
     block["forms"] = _forms(forms, params, theta_cut)
-    block["scale"] = {**SCALE, "theta_cut": _r(theta_cut), "per_logit": SCALE_PER_LOGIT}
+    block["scale"] = {**MID_SCALE.as_dict(), "theta_cut": _r(theta_cut), "per_logit": MID_SCALE.per_logit}
     return block
 
 
@@ -237,19 +209,15 @@ def _forms(forms: list[frozenset[int]], params: Params, theta_cut: float | None)
     }
 
 
-def live_pool(assessment: Assessment) -> dict[tuple[str, str], list[int]]:
-    """The live current item versions the blueprint draws from, by (competency, Bloom level)."""
-    rows = db.session.execute(
-        select(ItemVersion.id, ItemVersion.competency_code, ItemVersion.bloom)
-        .join(Item, AT_CURRENT_VERSION)
-        .join(Bank)
-        .where(Bank.slug.in_(assessment.banks), ItemVersion.status == "live")
-        .order_by(ItemVersion.id)
-    ).all()
-    pool: dict[tuple[str, str], list[int]] = {}
-    for vid, code, bloom in rows:
-        pool.setdefault((code, bloom), []).append(vid)
-    return pool
+def _cut_ability(assessment: Assessment, params: Params, cut: float) -> float | None:
+    """The cut-level ability on the blueprint's expected form (None when the cut lies beyond the scale)."""
+    reference, _count, _missing = expected_reference(assessment, {vid: p for vid, (p, _entry) in params.items()})
+    if reference is None:
+        return None
+    try:
+        return ability_at_cut(reference, cut)
+    except EquatingError:
+        return None
 
 
 def irt_parts(
@@ -263,4 +231,4 @@ def irt_parts(
     if stored is None:
         return {"decision": None, "forms": None, "scale": None}, {}, None
     params = parameters(stored)
-    return decision_block(assessment, stored, live_pool(assessment), params, forms), params, stored
+    return decision_block(assessment, stored, live_pool_ids(assessment), params, forms), params, stored

@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from certify.assessments import services as bank_service
+from certify.assessments.equating import EquatingOutcome
 from certify.assessments.models import Assessment
 from certify.core.sample_size import sample_note
 from certify.database import write_intent
@@ -86,7 +87,7 @@ def calibrate_command(assessment: str, rasch: bool, all_attempts: bool) -> None:
     with write_intent():
         found = _assessment(assessment)
         try:
-            stored = run(found, model="rasch" if rasch else "2pl", all_attempts=all_attempts)
+            stored, equated = run(found, model="rasch" if rasch else "2pl", all_attempts=all_attempts)
         except CalibrationError as exc:
             raise click.ClickException(str(exc)) from None
         snapshot(found, refresh=True)  # the analysis reads the new calibration
@@ -98,6 +99,16 @@ def calibrate_command(assessment: str, rasch: bool, all_attempts: bool) -> None:
             f"{'attempts' if all_attempts else 'first attempts'}; "
             f"{'converged' if stored.converged else 'did NOT converge'}; {flagged} item(s) with cautions"
         )
+        click.echo(_equating_line(equated))
+
+
+def _equating_line(equated: EquatingOutcome) -> str:
+    placed = ", ".join(
+        f"cut version {rule.cut_score.version} at ability {rule.theta_cut:+.3f}" for rule in equated.rules
+    )
+    if not equated.rules:
+        return f"forms not equated (new results are decided on the raw cut): {equated.reason}"
+    return f"forms equated: {placed}" + (f" (not placed: {equated.reason})" if equated.reason else "")
 
 
 def _needs_calibration(assessment: Assessment) -> bool:
@@ -116,8 +127,11 @@ def refresh_command() -> None:
     with write_intent():
         for assessment in db.session.scalars(select(Assessment).order_by(Assessment.slug)):
             if _needs_calibration(assessment):
-                stored = run(assessment, model=(latest(assessment) or _Default).model)
-                done.append(f"{assessment.slug}: calibrated ({stored.model}) from {stored.attempts_used} attempts")
+                stored, equated = run(assessment, model=(latest(assessment) or _Default).model)
+                done.append(
+                    f"{assessment.slug}: calibrated ({stored.model}) from {stored.attempts_used} attempts; "
+                    + _equating_line(equated)
+                )
             if is_stale(assessment):
                 result = snapshot(assessment, refresh=True)
                 done.append(f"{assessment.slug}: {result.scored_attempts} attempts in {result.seconds:.2f} s")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from certify.assessments.equating import equate_new_cut
 from certify.assessments.models import CutScore
 from certify.audit import services as audit
 from certify.auth.models import User
@@ -97,6 +98,7 @@ def adopt(actor: User, study: AngoffStudy) -> CutScore:
     db.session.add(cut)
     db.session.flush()
     study.adopted_cut_score_id = cut.id
+    rule = equate_new_cut(cut)  # each form's pass mark follows at once when the forms are equated
     db.session.flush()
     audit.record(
         actor,
@@ -114,6 +116,7 @@ def adopt(actor: User, study: AngoffStudy) -> CutScore:
             "se_raters_only_percent": final.precision.observed.se_raters_only_percent if final.precision else None,
             "d_study": (precision_record(final.precision) or {}).get("d_study"),
             "ratings_vs_p_r": final.vs_p.r if final.vs_p else None,
+            "equated": None if rule is None else {"theta_cut": rule.theta_cut, "calibration_id": rule.calibration_id},
         },
         note=rationale,  # the audit keeps its first 500 characters; the cut score keeps it whole
     )

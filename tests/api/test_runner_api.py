@@ -121,7 +121,15 @@ def test_submit_is_idempotent_and_result_has_the_contract_shape(app, api, candid
     second = api.call("POST", f"/api/v1/attempts/{state['attempt_id']}/submit").get_json()
     assert first == second == {"status": "scored", "result_url": f"/exams/attempts/{state['attempt_id']}/result"}
     result = api.call("GET", f"/api/v1/attempts/{state['attempt_id']}/result").get_json()
-    assert set(result) == {"passed", "score", "cut_score", "competencies"} and result["cut_score"] == 60
+    assert {"passed", "score", "cut_score", "competencies"} <= set(result) and result["cut_score"] == 60
+    # Fields added for equated decisions; without a calibration the raw cut decides and there is no scaled score.
+    assert set(result) - {"passed", "score", "cut_score", "competencies"} == {
+        "points", "max_points", "cut_points", "standard_percent", "decision_rule", "scaled_score", "scale",
+    }  # fmt: skip
+    assert (result["decision_rule"], result["standard_percent"], result["scaled_score"], result["scale"]) == (
+        "raw", 60, None, None,
+    )  # fmt: skip
+    assert result["cut_points"] == pytest.approx(0.6 * result["max_points"])
     assert [set(c) for c in result["competencies"]] == [{"code", "score", "mastery", "met"}]
     with app.app_context():
         assert db.session.query(AttemptScore).count() == 1

@@ -74,13 +74,17 @@ def pack(items: Sequence[ItemParameters]) -> PackedItems:
     if not items:
         raise ValueError("a form needs at least one item")
     width = 1 + max(item.max_score for item in items)
+    rows = []
+    for item in items:  # plain floats, one array at the end: scoring packs a form per attempt
+        total, row = 0.0, [0.0]
+        for b in item.steps:
+            total += b
+            row.append(-item.a * total)
+        rows.append(row + [0.0] * (width - len(row)))
     a = np.array([item.a for item in items], dtype=np.float64)
-    d = np.zeros((len(items), width), dtype=np.float64)
-    valid = np.zeros((len(items), width), dtype=np.bool_)
-    for j, item in enumerate(items):
-        m = item.max_score
-        d[j, 1 : m + 1] = -item.a * np.cumsum(item.steps)
-        valid[j, : m + 1] = True
+    d = np.array(rows, dtype=np.float64)
+    max_score = np.array([item.max_score for item in items], dtype=np.int64)
+    valid = np.arange(width)[None, :] <= max_score[:, None]
     return PackedItems(a=a, d=d, valid=valid)
 
 
