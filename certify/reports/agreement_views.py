@@ -89,14 +89,32 @@ def agreement_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:
     ]
 
 
+def _refused(message: str) -> Response:
+    return Response(message + "\n", status=400, mimetype="text/plain")
+
+
+def _filter_error() -> str | None:
+    from certify.reports.admin_views import chosen_people, typed_filters
+
+    return chosen_people(typed_filters())[1]
+
+
 @admin_bp.route("/agreement.csv")
 def agreement_csv() -> Response:
+    """?section=criteria (the default), pairs, assessors or rater_model; the page's cohort and date filters."""
+    if error := _filter_error():
+        return _refused(error)
     sheets = agreement_sheets()
-    wanted = request.args.get("section", "Criteria")
-    title, headers, rows = next((s for s in sheets if s[0].lower() == wanted.lower()), sheets[0])
-    return csv_response(f"assessor-agreement-{title.lower()}.csv", headers, rows)
+    by_name = {title.lower().replace(" ", "_"): (title, headers, rows) for title, headers, rows in sheets}
+    wanted = request.args.get("section", "criteria").strip().lower().replace(" ", "_").replace("-", "_")
+    if wanted not in by_name:
+        return _refused(f"There is no section {wanted[:40]!r}; choose one of {', '.join(by_name)}.")
+    title, headers, rows = by_name[wanted]
+    return csv_response(f"assessor-agreement-{title.lower().replace(' ', '-')}.csv", headers, rows)
 
 
 @admin_bp.route("/agreement.xlsx")
 def agreement_xlsx() -> Response:
+    if error := _filter_error():
+        return _refused(error)
     return xlsx_response("assessor-agreement.xlsx", agreement_sheets())

@@ -9,20 +9,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certify.assessments.models import Assessment
 from certify.extensions import db
+from certify.reports.attempt_sets import chosen_attempt_ids
 from certify.reports.calibration import latest
-from certify.reports.items import flag_codes, state
+from certify.reports.items import configured_thresholds, flag_codes, state
 from certify.reports.models import AnalysisSnapshot
 
 
 @dataclass(frozen=True)
 class CalibrationState:
-    """The latest stored calibration of an assessment, or none (`computed_at` None)."""
+    """The latest stored calibration of an assessment, or none (`computed_at` None).
+
+    `min_attempts` is the analysis minimum (ANALYSIS_MIN_ATTEMPTS, 30 by default): below it the calibration's
+    figures, like reliability and decision consistency, swing too much to be read.
+    """
 
     scored_attempts: int  # scored attempts of the assessment now
+    first_attempts: int  # of which candidates' first scored attempts (what a calibration reads by default)
+    min_attempts: int
     model: str | None = None
     computed_at: datetime | None = None
     attempts_used: int = 0
@@ -33,6 +40,11 @@ class CalibrationState:
     @property
     def calibrated(self) -> bool:
         return self.computed_at is not None
+
+    @property
+    def attempts_short(self) -> int:
+        """How many more first attempts are needed before a calibration can be read (0: enough)."""
+        return max(0, self.min_attempts - self.first_attempts)
 
 
 @dataclass(frozen=True)
@@ -62,11 +74,16 @@ class AssessmentReports:
 
 def calibration_state(assessment: Assessment) -> CalibrationState:
     count, scored_at = state(assessment)
+    firsts = chosen_attempt_ids(assessment).subquery()
+    first = int(db.session.scalar(select(func.count()).select_from(firsts)) or 0)
+    minimum = configured_thresholds().min_attempts
     stored = latest(assessment)
     if stored is None:
-        return CalibrationState(scored_attempts=count)
+        return CalibrationState(scored_attempts=count, first_attempts=first, min_attempts=minimum)
     return CalibrationState(
         scored_attempts=count,
+        first_attempts=first,
+        min_attempts=minimum,
         model=stored.model,
         computed_at=stored.computed_at,
         attempts_used=stored.attempts_used,

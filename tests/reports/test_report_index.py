@@ -7,10 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from certify.assessments.attempt_models import Attempt, AttemptScore
 from certify.extensions import db
 from certify.reports.models import IrtCalibration
-from tests.reports.test_item_report_admin import quiz  # noqa: F401 - the quiz fixture
+from tests.reports.test_item_report_admin import quiz, take_quiz  # noqa: F401 - the quiz fixture
 from tests.support.helpers import text
 from tests.support.irt_population import SOURCES, populate
 
@@ -34,28 +36,41 @@ def test_the_index_says_how_to_calibrate_then_when_it_was_done(app, client, runn
     with app.app_context():
         populate(150)
         db.session.commit()
+        # Counted plainly: candidates with at least one scored attempt (each one's first is what is calibrated).
+        firsts = len({a.user_id for a in db.session.scalars(select(Attempt).join(AttemptScore))})
+        retakes = db.session.query(AttemptScore).count() - firsts
+    assert firsts == 150 and retakes > 0
     body = text(client.get(INDEX))
-    assert "Not yet calibrated: run <code>flask analysis calibrate irt</code>" in _row(body, "IRT exam")
-    assert "Needs a calibration" in _row(body, "IRT exam")
-    assert "Not yet calibrated: no scored attempts yet" in _row(body, "Sample quiz")
+    row = _row(body, "IRT exam")
+    assert "Not calibrated yet: 150 first attempts scored, enough (at least 30 needed); " in row
+    assert "run <code>flask analysis calibrate irt</code>" in row and "Needs a calibration" in row
+    assert "Not calibrated yet: 0 first attempts scored, at least 30 needed (30 more)" in _row(body, "Sample quiz")
 
     assert runner.invoke(args=["analysis", "calibrate", "irt"]).exit_code == 0
     decision = json.loads(runner.invoke(args=["analysis", "items", "irt", "--json"]).output)["test"]["decision"]
     with app.app_context():
         stored = db.session.query(IrtCalibration).one()
-        when, used = stored.computed_at, stored.attempts_used
+        when, used, converged = stored.computed_at, stored.attempts_used, stored.converged
     row = _row(text(client.get(INDEX)), "IRT exam")
-    assert f"2PL/GPCM, {when:%d %b %Y %H:%M} UTC, from {used} first attempts" in row and used == 150
+    assert converged and used == firsts
+    assert f"2PL/GPCM, {when:%d %b %Y %H:%M} UTC, from 150 first attempts, converged" in row
     assert f"{decision['consistency']:.3f} (kappa {decision['kappa']:.3f})" in row
-    assert "mastery not dependable in every competency" in row and "Not yet calibrated" not in row
-    assert "150 (first attempts, of " in row  # retakes are scored but not analysed
+    assert "mastery not dependable in every competency" in row and "Not calibrated yet" not in row
+    assert f"150 (first attempts, of {150 + retakes} scored)" in row  # retakes are scored but not analysed
 
     with app.app_context():  # a calibration older than the latest scored attempt asks to be run again
-        db.session.query(IrtCalibration).update({"computed_at": when - timedelta(days=3650)})
+        db.session.query(IrtCalibration).update({"computed_at": when - timedelta(days=3650), "converged": False})
         db.session.commit()
-    assert "Attempts scored since: run <code>flask analysis calibrate irt</code>" in _row(
-        text(client.get(INDEX)), "IRT exam"
-    )
+    row = _row(text(client.get(INDEX)), "IRT exam")
+    assert "did not converge: read with care" in row
+    assert "Attempts scored since: run <code>flask analysis calibrate irt</code>" in row
+
+
+def test_a_few_attempts_say_how_many_more_are_needed(app, client, make_user, quiz, admin):  # noqa: F811
+    take_quiz(app, make_user, 7)
+    row = _row(text(client.get(INDEX)), "Sample quiz")
+    assert "Not calibrated yet: 7 first attempts scored, at least 30 needed (23 more)" in row
+    assert "flask analysis calibrate" not in row
 
 
 def test_every_report_is_listed_and_every_link_leads_to_it(app, client, load_catalog, quiz, admin):  # noqa: F811
