@@ -66,11 +66,17 @@ def test_the_index_says_how_to_calibrate_then_when_it_was_done(app, client, runn
     assert "Attempts scored since: run <code>flask analysis calibrate irt</code>" in row
 
 
-def test_a_few_attempts_say_how_many_more_are_needed(app, client, make_user, quiz, admin):  # noqa: F811
+def test_a_few_attempts_say_how_many_more_are_needed(app, client, runner, make_user, quiz, admin):  # noqa: F811
     take_quiz(app, make_user, 7)
     row = _row(text(client.get(INDEX)), "Sample quiz")
     assert "Not calibrated yet: 7 first attempts scored, at least 30 needed (23 more)" in row
     assert "flask analysis calibrate" not in row
+    # Calibrated anyway (the command does not refuse): the index says its figures are not read yet.
+    result = runner.invoke(args=["analysis", "calibrate", "quiz", "--rasch"])
+    assert result.exit_code == 0, result.output
+    row = _row(text(client.get(INDEX)), "Sample quiz")
+    assert "Rasch/PCM, " in row and "from 7 first attempts" in row
+    assert "(at least 30 needed before its figures are read)" in row
 
 
 def test_every_report_is_listed_and_every_link_leads_to_it(app, client, load_catalog, quiz, admin):  # noqa: F811
