@@ -7,7 +7,7 @@ admin_bp = FeatureBlueprint(
     "reports_admin",
     __name__,
     url_prefix="/admin",
-    routes=("admin_views", "agreement_views", "outcome_views", "dif_views"),
+    routes=("admin_views", "item_download_views", "agreement_views", "outcome_views", "dif_views"),
     access={
         # Assessor agreement and each assessor's statistics
         "agreement": ADMIN,

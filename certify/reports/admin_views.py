@@ -15,25 +15,9 @@ from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N, sample_note
 from certify.database import write_intent
 from certify.extensions import db
 from certify.reports import admin_bp, charts_items
-from certify.reports.items import flag_codes, flags_text, is_stale, snapshot
+from certify.reports.items import flag_codes, is_stale, snapshot
 from certify.reports.models import AnalysisSnapshot
 from certify.security.access import acting_user
-
-COLUMNS = [
-    ("item_ref", "Item"),
-    ("version", "Version"),
-    ("competency", "Competency"),
-    ("status", "Status"),
-    ("n", "n"),
-    ("p", "Difficulty p"),
-    ("point_biserial", "Point-biserial (corrected)"),
-    ("discrimination_27", "D (27 %)"),
-    ("omit_rate", "Omit rate"),
-    ("median_seconds", "Median seconds"),
-    ("flags", "Flags"),
-    ("interpretable", "Interpretable (enough attempts)"),
-    ("min_n", "Attempts needed"),
-]
 
 
 def assessment_or_404(slug: str) -> Assessment:
@@ -63,12 +47,10 @@ def _payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool]:
 
 @admin_bp.route("/reports")
 def reports() -> str:
-    rows = []
-    for assessment in db.session.scalars(select(Assessment).order_by(Assessment.kind, Assessment.title)):
-        current = db.session.get(AnalysisSnapshot, assessment.id)
-        rows.append((assessment, current, test_note(current.payload.get("test", {})) if current else ""))
+    from certify.reports.report_index import assessment_reports
     from certify.review.agreement import rater_report
 
+    rows = [(entry, test_note(entry.test)) for entry in assessment_reports()]
     return render_template("reports/admin/index.html", rows=rows, agreement=rater_report())
 
 
@@ -113,7 +95,7 @@ def chosen_people(typed: dict[str, str]) -> tuple[Any, str | None, Any]:
     return candidate_ids(filters), None, filters
 
 
-def _filtered_payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool, dict[str, Any], Any, str | None]:
+def filtered_payload(assessment: Assessment) -> tuple[AnalysisSnapshot, bool, dict[str, Any], Any, str | None]:
     """The cached analysis, or (with cohort or date filters) one computed now for those candidates only."""
     current, stale = _payload(assessment)
     people, error, filters = chosen_people(typed_filters())
@@ -129,7 +111,7 @@ def item_report(slug: str) -> tuple[str, int]:
     from certify.reports.cohorts import cohort_list
 
     assessment = assessment_or_404(slug)
-    current, stale, payload, filters, error = _filtered_payload(assessment)
+    current, stale, payload, filters, error = filtered_payload(assessment)
     items = with_notes(payload.get("items", []))
     flags = sorted({f for i in items if not i["note"] for f in i["codes"]})
     page = render_template(
@@ -213,37 +195,3 @@ def promote_item(slug: str, ref: str, version: int) -> Response:
         db.session.commit()
         flash(f"{ref} version {version} is live: it counts towards scores from the next attempt.", "success")
     return redirect(url_for("reports_admin.item_report_detail", slug=slug, ref=ref, version=version))
-
-
-def table(payload: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """The item table as plain rows, for CSV and XLSX."""
-    rows = [[flags_text(i) if k == "flags" else i.get(k) for k, _ in COLUMNS] for i in payload.get("items", [])]
-    return [label for _, label in COLUMNS], rows
-
-
-def test_rows(payload: dict[str, Any]) -> list[list[Any]]:
-    test = payload.get("test", {})
-    return [[key, value] for key, value in test.items() if key not in ("percents", "competency_reliability")] + [
-        [f"reliability {code}", value] for code, value in test.get("competency_reliability", {}).items()
-    ]
-
-
-@admin_bp.route("/reports/<slug>.csv")
-def item_report_csv(slug: str) -> Response:
-    from certify.reports.export import csv_response
-
-    _current, _stale, payload, _filters, _error = _filtered_payload(assessment_or_404(slug))
-    headers, rows = table(payload)
-    return csv_response(f"{slug}-item-analysis.csv", headers, rows)
-
-
-@admin_bp.route("/reports/<slug>.xlsx")
-def item_report_xlsx(slug: str) -> Response:
-    from certify.reports.export import xlsx_response
-
-    _current, _stale, payload, _filters, _error = _filtered_payload(assessment_or_404(slug))
-    headers, rows = table(payload)
-    return xlsx_response(
-        f"{slug}-item-analysis.xlsx",
-        [("Items", headers, rows), ("Test", ["statistic", "value"], test_rows(payload))],
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from flask import render_template, request
@@ -45,36 +46,75 @@ def assessors() -> str:
     )
 
 
+# The rater model's measures, appended to the Assessors table after the agreement report's own columns. Its
+# `severity` is in logits and positive = severe, unlike the older `severity` (levels, negative = severe) before it.
+MODEL_COLUMNS = [
+    ("severity", "severity_logits"),
+    ("severity_se", "severity_logits_se"),
+    ("infit", "infit"),
+    ("outfit", "outfit"),
+    ("drift_per_30_days", "drift_logits_per_30_days"),
+    ("drift_se", "drift_logits_se"),
+    ("portfolios", "portfolios_measured"),
+    ("tentative", "measure_tentative"),
+]
+
+
 def agreement_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:
-    """The agreement report as tables: criteria, pairs and assessors (the same figures as the page)."""
+    """The agreement report as tables: criteria, pairs, assessors (with the rater model) and the model's status."""
     from certify.reports.admin_views import chosen_people, typed_filters
 
     people, _error, _filters = chosen_people(typed_filters())
-    data = agreement_service.rater_report(people).as_dict()
+    report = agreement_service.rater_report(people)
+    data = report.as_dict()
+    model = rater_model({a.id: a.name for a in report.assessors}, people)
+    measures = {r["id"]: r for r in model.raters}
     summary = ["n", "exact", "adjacent", "qwk", "band"]
     criteria = [[c["code"], c["title"], *(c.get(k) for k in summary)] for c in data["criteria"]]
     pairs = [
         [p["assessors"][0]["name"], p["assessors"][1]["name"], p.get("versions"), *(p.get(k) for k in summary)]
         for p in data["pairs"]
     ]
-    first = data["assessors"][0] if data["assessors"] else {}
-    people_keys = [k for k, v in first.items() if not isinstance(v, dict | list)]
-    people = [[a.get(k) for k in people_keys] for a in data["assessors"]]
+    profile_keys = [f.name for f in fields(agreement_service.AssessorProfile)]
+    assessors = [
+        [a.get(k) for k in profile_keys] + [measures.get(a["id"], {}).get(k) for k, _ in MODEL_COLUMNS]
+        for a in data["assessors"]
+    ]
+    decisions = [[f"pass_fail_{key}", value] for key, value in model.decisions.items()]
     return [
         ("Criteria", ["criterion", "title", *summary], criteria),
         ("Pairs", ["assessor", "assessor", "versions", *summary], pairs),
-        ("Assessors", people_keys, people),
+        ("Assessors", profile_keys + [name for _, name in MODEL_COLUMNS], assessors),
+        ("Rater model", ["statistic", "value"], [["status", model.status], ["message", model.message], *decisions]),
     ]
+
+
+def _refused(message: str) -> Response:
+    return Response(message + "\n", status=400, mimetype="text/plain")
+
+
+def _filter_error() -> str | None:
+    from certify.reports.admin_views import chosen_people, typed_filters
+
+    return chosen_people(typed_filters())[1]
 
 
 @admin_bp.route("/agreement.csv")
 def agreement_csv() -> Response:
+    """?section=criteria (the default), pairs, assessors or rater_model; the page's cohort and date filters."""
+    if error := _filter_error():
+        return _refused(error)
     sheets = agreement_sheets()
-    wanted = request.args.get("section", "Criteria")
-    title, headers, rows = next((s for s in sheets if s[0].lower() == wanted.lower()), sheets[0])
-    return csv_response(f"assessor-agreement-{title.lower()}.csv", headers, rows)
+    by_name = {title.lower().replace(" ", "_"): (title, headers, rows) for title, headers, rows in sheets}
+    wanted = request.args.get("section", "criteria").strip().lower().replace(" ", "_").replace("-", "_")
+    if wanted not in by_name:
+        return _refused(f"There is no section {wanted[:40]!r}; choose one of {', '.join(by_name)}.")
+    title, headers, rows = by_name[wanted]
+    return csv_response(f"assessor-agreement-{title.lower().replace(' ', '-')}.csv", headers, rows)
 
 
 @admin_bp.route("/agreement.xlsx")
 def agreement_xlsx() -> Response:
+    if error := _filter_error():
+        return _refused(error)
     return xlsx_response("assessor-agreement.xlsx", agreement_sheets())

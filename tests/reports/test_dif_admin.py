@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -21,7 +22,7 @@ def admin(make_user, auth):
     return user
 
 
-def test_the_page_lists_the_planted_item_first_as_c(app, client, load_catalog, admin):
+def test_the_page_lists_the_planted_item_first_as_c(app, client, load_catalog, admin, runner):
     build_population(app, load_catalog)
     page = text(client.get(PAGE, query_string={"group": "cohort:Focal"}))
     assert '<option value="cohort:Focal" selected>Cohort: Focal</option>' in page
@@ -42,6 +43,15 @@ def test_the_page_lists_the_planted_item_first_as_c(app, client, load_catalog, a
     table = list(csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
     planted = next(r for r in table if r["Item"] == PLANTED)
     assert planted["ETS class"] == "C" and float(planted["MH D-DIF"]) < -1.5 and len(table) == 22
+    # Every cell is the figure `flask analysis dif --json` gives: item, MH D-DIF, class and both group sizes.
+    cli = runner.invoke(args=["analysis", "dif", "difexam", "--group", "cohort:Focal", "--json"])
+    computed = {(i["item_ref"], i["version"]): i for i in json.loads(cli.output)["items"]}
+    assert len(computed) == len(table)
+    for row in table:
+        item = computed[(row["Item"], int(row["Version"]))]
+        assert (row["ETS class"], row["Status"]) == (item["class"] or "", item["status"])
+        assert float(row["MH D-DIF"]) == item["mh_d_dif"] and float(row["SE"]) == item["se"]
+        assert (int(row["n focal"]), int(row["n reference"])) == (item["n_focal"], item["n_reference"])
 
     small = text(client.get(PAGE, query_string={"group": "accommodation", "attempts": "all"}))
     assert "insufficient data" in small and "0 C, 0 B, 0 A" in small and "retakes included" in small

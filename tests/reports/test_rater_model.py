@@ -116,7 +116,7 @@ def test_assessors_linked_to_no_one_else_are_named_not_measured(app, runner, mar
     assert "Not measured: Otto Apart, Pia Apart" in payload["rater_model"]["message"]
 
 
-def test_a_rater_who_grows_severe_shows_drift_the_others_do_not(app, runner, make_user):
+def mark_with_drift(app, runner, make_user) -> None:
     """Over 360 days one assessor goes from lenient to severe (planted +2 logits, +0.167 per 30 days)."""
     seed_rubric(runner)
     names = ("Dora Drifting", "Stan Steady", "Tess Steady")
@@ -135,6 +135,10 @@ def test_a_rater_who_grows_severe_shows_drift_the_others_do_not(app, runner, mak
         double_mark(
             app, make_user(), people[first], people[second], levels[first], levels[second], BASE + timedelta(days=day)
         )
+
+
+def test_a_rater_who_grows_severe_shows_drift_the_others_do_not(app, runner, make_user):
+    mark_with_drift(app, runner, make_user)
     raters = {r["name"]: r for r in _raters(runner)["raters"]}
     drifting = raters["Dora Drifting"]
     assert drifting["drift_per_30_days"] > 2 * drifting["drift_se"] > 0  # clearly upwards
