@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from certify.assessments import services as bank_service
 from certify.certificates import services as certificate_service
 from certify.database import utcnow
 from certify.outbox import services as outbox_service
@@ -42,6 +43,14 @@ class QueueRow:
 
 
 ENTRIES: list[Entry] = [
+    Entry(
+        "Certification exams not open to candidates",
+        bank_service.not_launched_count,
+        "standard_setting_admin.standard_setting",
+        "Their cut score is a placeholder (informed judgement), so no candidate can start them. Run a "
+        "modified-Angoff study on items that represent the blueprint and adopt its cut to open the exam.",
+        "Every certification exam has a cut from a standard-setting study.",
+    ),
     Entry(
         "Candidates awaiting a certification decision",
         lambda: certificate_service.candidates_awaiting_decision_count(utcnow()),

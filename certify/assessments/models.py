@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certify.core.assessment_spec import launch_blocker
 from certify.database import UTCDateTime, utcnow
 from certify.extensions import db
 
@@ -115,6 +116,12 @@ class Assessment(db.Model):
     @property
     def cut_score(self) -> CutScore | None:
         return self.cut_scores[-1] if self.cut_scores else None
+
+    @property
+    def launch_blocker(self) -> str | None:
+        """Why candidates cannot start this exam yet whatever their own standing (a placeholder cut); or None."""
+        cut = self.cut_score
+        return launch_blocker(self.kind, cut.method if cut else None)
 
 
 class CutScore(db.Model):

@@ -123,5 +123,14 @@ def live_pool_ids(assessment: Assessment) -> dict[tuple[str, str], list[int]]:
     return pool
 
 
+def not_launched() -> list[tuple[Assessment, str]]:
+    """Certification exams candidates cannot start whatever their standing, with the reason (a placeholder cut)."""
+    return [(a, a.launch_blocker) for a in assessments() if a.launch_blocker]
+
+
+def not_launched_count() -> int:
+    return len(not_launched())
+
+
 def assessments() -> list[Assessment]:
     return list(db.session.scalars(select(Assessment).order_by(Assessment.kind, Assessment.title)))

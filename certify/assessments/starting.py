@@ -34,6 +34,10 @@ def availability(user: User, assessment: Assessment, now: datetime) -> Availabil
         return Availability(True, "You have an attempt in progress; continue it.", current)
     if not user.has_role("candidate"):
         return Availability(False, "Only candidates can sit exams.")
+    if assessment.launch_blocker:
+        return Availability(
+            False, "This exam is not open yet: its pass mark is still being set by a standard-setting panel."
+        )
     if assessment.available_from and now < assessment.available_from:
         return Availability(False, f"This exam opens on {assessment.available_from.strftime('%d %B %Y, %H:%M')} UTC.")
     if assessment.available_until and now >= assessment.available_until:

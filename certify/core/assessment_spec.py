@@ -16,6 +16,23 @@ REVIEW_POLICIES = ("full", "competencies_only")
 # course, for learning gain (one attempt, no pass or fail consequences).
 KINDS = ("certification", "practice", "diagnostic")
 CUT_SCORE_METHODS = ("informed_judgement", "modified_angoff", "hofstee", "contrasting_groups", "bookmark")
+# A pass mark set by judgement alone, with no standard-setting study behind it: a placeholder. A certification
+# exam does not open to candidates on one (practice and diagnostic exams decide nothing, so they may).
+PLACEHOLDER_CUT_METHODS = frozenset({"informed_judgement"})
+
+
+def launch_blocker(kind: str, cut_method: str | None) -> str | None:
+    """Why an exam of `kind` with a cut set by `cut_method` cannot open to candidates; None when it can."""
+    if kind != "certification":
+        return None
+    if cut_method is None:
+        return "it has no cut score"
+    if cut_method in PLACEHOLDER_CUT_METHODS:
+        return (
+            f"its cut score is a placeholder ({cut_method.replace('_', ' ')}): a certification decision needs a "
+            "cut from a standard-setting study, such as a modified-Angoff panel, adopted by an admin"
+        )
+    return None
 
 
 @dataclass(frozen=True)

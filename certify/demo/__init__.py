@@ -18,7 +18,8 @@ __all__ = ["MAX_CANDIDATES", "DemoAccount", "seed_demo"]
 def seed_demo(simulated: int | None) -> tuple[list[DemoAccount], list[str]]:
     """Add what the demo lacks; returns the accounts created (to show their passwords once) and report lines."""
     created = seed_demo_accounts()
-    report = [*seed_review_demo(), *seed_certificate_demo(), *seed_angoff_demo()]
+    # The Angoff panel comes first: the certification exam opens to candidates only on its adopted cut.
+    report = [*seed_angoff_demo(), *seed_review_demo(), *seed_certificate_demo()]
     if simulated:
         report.extend(simulate(simulated))
     return created, report

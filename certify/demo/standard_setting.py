@@ -1,6 +1,8 @@
-"""A demo modified-Angoff study for `certify seed --demo`: six panellists, two rounds, a Hofstee check, closed.
+"""The demo's modified-Angoff study for `certify seed --demo`: six panellists, two rounds, a Hofstee check, adopted.
 
-The admin can read its cut score on the reports and adopt it from the study page.
+The certification exam ships with a placeholder cut (informed judgement) and does not open to candidates on it;
+the demo does what a certification body does before launch: a panel rates items drawn to represent the
+blueprint (four per competency), and the admin adopts round 2's cut as the exam's next cut-score version.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from sqlalchemy import select
 from certify.assessments import services as bank_service
 from certify.auth.models import User
 from certify.extensions import db
-from certify.standard_setting import angoff_changes, angoff_study
+from certify.standard_setting import angoff_adoption, angoff_changes, angoff_study
 from certify.standard_setting.models import AngoffStudy
 
 TITLE = "MID Certification Exam: modified Angoff, first panel"
@@ -24,6 +26,7 @@ PANEL = (
     "panel1@example.org",
     "panel2@example.org",
 )
+STUDY_ITEMS = 32
 # Each panellist's picture of the minimally competent candidate: some expect more than others.
 LEANING = (0.04, -0.02, 0.0, 0.06, -0.05, 0.01)
 HOFSTEE = (
@@ -50,8 +53,8 @@ def seed_angoff_demo() -> list[str]:
     if exam is None or any(p is None for p in people):
         return []
     panel = [p for p in people if p is not None]
-    # Two items per competency, drawn at random across the blueprint (seeded from the study)
-    study, _warnings = angoff_changes.create_study(panel[0], exam, TITLE, [p.id for p in panel], size=16)
+    # Four items per competency, drawn to represent the blueprint (seeded from the study)
+    study, _warnings = angoff_changes.create_study(panel[0], exam, TITLE, [p.id for p in panel], size=STUDY_ITEMS)
     items = list(study.item_version_ids)
     refs = {v.id: f"{v.item_id}:{v.version}" for v in angoff_study.items_of(study)}
     for round_number in (1, 2):
@@ -66,4 +69,8 @@ def seed_angoff_demo() -> list[str]:
         if round_number == 1:
             angoff_changes.advance(panel[0], study)
     angoff_changes.close(panel[0], study)
-    return [f"demo standard-setting study: {len(panel)} panellists, {len(items)} items, two rounds, closed"]
+    cut = angoff_adoption.adopt(panel[0], study)
+    return [
+        f"demo standard-setting study: {len(panel)} panellists, {len(items)} items, two rounds, closed; "
+        f"cut {cut.percent:g} % adopted as version {cut.version}"
+    ]

@@ -67,6 +67,7 @@ def standard_setting() -> Response | tuple[str, int]:
             assessments={a.id: a for a in assessment_service.assessments()},
             labels=angoff_study.STATE_LABELS,
             min_panel=MIN_PANEL,
+            not_launched=assessment_service.not_launched(),
         ),
         status,
     )

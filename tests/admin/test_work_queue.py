@@ -25,6 +25,7 @@ APPEALS = "Open appeals"
 STUDIES = "Open standard-setting studies"
 STALE = "Stale item analyses"
 MAIL = "Undelivered mail"
+NOT_OPEN = "Certification exams not open to candidates"
 RENEWALS = "Renewals to review"
 
 
@@ -104,7 +105,7 @@ def test_the_overview_links_every_entry_and_says_when_nothing_waits(app, client,
     page = client.get("/admin/")
     body = page.get_data(as_text=True)
     assert page.status_code == 200
-    for label in (DECISIONS, RENEWALS, UNALLOCATED, ADJUDICATION, APPEALS, STUDIES, STALE, MAIL):
+    for label in (NOT_OPEN, DECISIONS, RENEWALS, UNALLOCATED, ADJUDICATION, APPEALS, STUDIES, STALE, MAIL):
         assert label in body
     for link in (
         "/admin/certificates",
@@ -115,14 +116,15 @@ def test_the_overview_links_every_entry_and_says_when_nothing_waits(app, client,
     ):
         assert f'href="{link}"' in body
     words = text(page)
-    assert words.count("none waiting") == 8 and "No appeal is open." in words
+    assert words.count("none waiting") == 9 and "No appeal is open." in words
+    assert "Every certification exam has a cut from a standard-setting study." in words
 
     with app.app_context():
         exam = db.session.query(Assessment).filter_by(slug="exam").one()
         db.session.add(AngoffStudy(assessment_id=exam.id, title="Spring panel"))
         db.session.commit()
     words = text(client.get("/admin/"))
-    assert words.count("none waiting") == 7
+    assert words.count("none waiting") == 8
     assert "1 waiting" in words and "Still in a rating round" in words
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from certify import create_app
+from certify.assessments.services import assessment_by_slug
 from certify.auth.models import User
 from certify.demo.accounts import DEMO_ACCOUNTS
+from certify.demo.standard_setting import STUDY_ITEMS
 from certify.extensions import db
 
 
@@ -24,6 +26,19 @@ def test_seed_demo_is_idempotent_and_prints_accounts_once(app, runner, auth):
     assert len(_users(app)) == len(DEMO_ACCOUNTS)
     admin = DEMO_ACCOUNTS[0]
     assert auth.login(admin.email, admin.password).status_code == 302
+
+
+def test_the_demo_opens_the_certification_exam_on_its_adopted_angoff_cut(app, runner):
+    result = runner.invoke(args=["certify", "seed", "--demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        exam = assessment_by_slug("mid-certification")
+        cuts = [(c.version, c.method, c.panel is not None) for c in exam.cut_scores]
+        assert cuts == [(1, "informed_judgement", False), (2, "modified_angoff", True)]
+        # The panel rated the study's items (drawn to represent the blueprint).
+        assert exam.cut_score.panel["items"] == STUDY_ITEMS
+        assert exam.launch_blocker is None
+    assert "adopted as version 2" in result.output
 
 
 def test_seed_demo_is_refused_in_production(database_url, tmp_path):

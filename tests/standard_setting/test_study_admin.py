@@ -107,11 +107,11 @@ def test_a_study_from_creation_to_adoption(app, setting):
     # Adopting needs the confirmation box
     refused = post_form(office, f"/admin/standard-setting/{study_id}/adopt")
     assert refused.status_code == 400 and "Tick the box to confirm" in text(refused)
-    assert _cut_scores(app) == [(1, "informed_judgement", 50.0)]
+    assert _cut_scores(app) == [(1, "modified_angoff", 50.0)]
 
     adopted = post_form(office, f"/admin/standard-setting/{study_id}/adopt", {"confirm": "y"})
     assert adopted.status_code == 302
-    assert _cut_scores(app) == [(1, "informed_judgement", 50.0), (2, "modified_angoff", 63.33)]
+    assert _cut_scores(app) == [(1, "modified_angoff", 50.0), (2, "modified_angoff", 63.33)]
     with app.app_context():
         study = db.session.get(AngoffStudy, study_id)
         cut = db.session.scalar(select(CutScore).where(CutScore.version == 2))
@@ -122,7 +122,7 @@ def test_a_study_from_creation_to_adoption(app, setting):
         assert "Hofstee check from 6 panellists: compromise 55.0 %" in cut.rationale
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cut_score.adopted")).all()
         assert len(events) == 1 and events[0].actor_id == admin.id
-        assert events[0].before == {"version": 1, "percent": 50.0, "method": "informed_judgement"}
+        assert events[0].before == {"version": 1, "percent": 50.0, "method": "modified_angoff"}
         assert events[0].after["version"] == 2 and events[0].after["study_id"] == study_id
         # Attempts keep their cut-score version and their decision
         for attempt_id in attempts:

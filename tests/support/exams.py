@@ -40,7 +40,7 @@ assessment:
   banks: [sample]
   blueprint:
     RA: {remember: 1, apply: 1}
-  cut_score: {percent: 50, method: informed_judgement, rationale: test}
+  cut_score: {percent: 50, method: modified_angoff, rationale: a test panel}
   mastery: {default: 50}
 """
 
