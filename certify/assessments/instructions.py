@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from certify.assessments.attempt_models import Accommodation, Attempt
 from certify.assessments.attempts import grace
 from certify.assessments.models import Assessment
-from certify.assessments.services import competencies
+from certify.assessments.services import competencies, pilots_per_form
 from certify.assessments.starting import Availability, availability, deadline_for
 from certify.auth.models import User
 from certify.extensions import db
@@ -30,6 +30,7 @@ class Briefing:
     assessment: Assessment
     state: Availability
     blueprint: list[BlueprintRow]
+    pilots: int  # unscored pilot items mixed into the form
     minutes: int  # the exam's own limit
     your_minutes: int  # with the candidate's accommodation and the availability window applied
     attempt_number: int
@@ -73,6 +74,7 @@ def briefing(user: User, assessment: Assessment, now: datetime) -> Briefing:
         assessment=assessment,
         state=availability(user, assessment, now),
         blueprint=blueprint_rows(assessment),
+        pilots=pilots_per_form(assessment),
         minutes=assessment.time_limit_minutes,
         your_minutes=max(0, int((your_deadline - now) / timedelta(minutes=1))),
         attempt_number=used + 1,

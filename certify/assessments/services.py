@@ -123,6 +123,21 @@ def live_pool_ids(assessment: Assessment) -> dict[tuple[str, str], list[int]]:
     return pool
 
 
+def pilots_per_form(assessment: Assessment) -> int:
+    """Unscored pilot items a form carries: as many as configured, when the pool holds that many pilots."""
+    if not assessment.pilot_items:
+        return 0
+    codes = {cell["competency"] for cell in assessment.blueprint}
+    available = db.session.scalar(
+        select(func.count())
+        .select_from(ItemVersion)
+        .join(Item, AT_CURRENT_VERSION)
+        .join(Bank)
+        .where(Bank.slug.in_(assessment.banks), ItemVersion.status == "pilot", ItemVersion.competency_code.in_(codes))
+    )
+    return min(assessment.pilot_items, int(available or 0))
+
+
 def not_launched() -> list[tuple[Assessment, str]]:
     """Certification exams candidates cannot start whatever their standing, with the reason (a placeholder cut)."""
     return [(a, a.launch_blocker) for a in assessments() if a.launch_blocker]

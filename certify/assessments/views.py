@@ -33,7 +33,12 @@ def index() -> str:
     user, now = acting_user(), utcnow()
     titles = instructions.competency_titles()
     listed = [
-        (a, starting.availability(user, a, now), instructions.blueprint_rows(a, titles))
+        (
+            a,
+            starting.availability(user, a, now),
+            instructions.blueprint_rows(a, titles),
+            bank_service.pilots_per_form(a),
+        )
         for a in bank_service.assessments()
     ]
     history = db.session.query(Attempt).filter(Attempt.user_id == user.id).order_by(Attempt.id.desc()).all()

@@ -16,6 +16,7 @@ REVIEW_POLICIES = ("full", "competencies_only")
 # course, for learning gain (one attempt, no pass or fail consequences).
 KINDS = ("certification", "practice", "diagnostic")
 CUT_SCORE_METHODS = ("informed_judgement", "modified_angoff", "hofstee", "contrasting_groups", "bookmark")
+CERTIFICATION_PILOT_ITEMS = 10
 # A pass mark set by judgement alone, with no standard-setting study behind it: a placeholder. A certification
 # exam does not open to candidates on one (practice and diagnostic exams decide nothing, so they may).
 PLACEHOLDER_CUT_METHODS = frozenset({"informed_judgement"})
@@ -115,7 +116,9 @@ def parse_assessment(
     minutes = _int(raw, "time_limit_minutes", problems, filename, low=1, high=600, default=60)
     attempts = _int(raw, "max_attempts", problems, filename, low=1, high=100, optional=True)
     cooldown = _int(raw, "cooldown_days", problems, filename, low=0, high=365, default=0)
-    pilots = _int(raw, "pilot_items", problems, filename, low=0, high=50, default=0)
+    # Unscored pilot items on every form: a certification exam gathers statistics on new items by default.
+    default_pilots = CERTIFICATION_PILOT_ITEMS if kind == "certification" else 0
+    pilots = _int(raw, "pilot_items", problems, filename, low=0, high=50, default=default_pilots)
     requires = raw.get("requires_course_completion", False)
     if not isinstance(requires, bool):
         problem("requires_course_completion", "`requires_course_completion` must be true or false")

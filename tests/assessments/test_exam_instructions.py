@@ -93,3 +93,44 @@ def test_the_instructions_say_why_an_exam_cannot_be_started(app, client, candida
 def test_the_api_still_starts_an_attempt_directly(app, api, candidate):
     response = api.call("POST", "/api/v1/assessments/quiz/attempts")
     assert response.status_code == 200 and _attempts(app, candidate) == 1
+
+
+def test_pilot_questions_are_announced_and_counted_on_the_exams_page_and_instructions(
+    app, client, load_catalog, make_user, auth
+):
+    # The three understand-level items become pilots; the exam asks for five, the pool holds three.
+    pilot_bank = BANK.replace("    bloom: understand\n", "    bloom: understand\n    status: pilot\n")
+    assert pilot_bank.count("status: pilot") == 3
+    load_catalog(("sample.yaml", pilot_bank), ("exam.yaml", EXAM.replace("  banks:", "  pilot_items: 5\n  banks:")))
+    user = make_user(roles=("candidate",))
+    _complete_course(app, user)
+    auth.login_as(user)
+    listing = text(client.get("/exams/"))
+    assert "5 questions (2 scored)" in listing
+    brief = text(client.get("/exams/exam/start"))
+    assert "for 5 questions" in brief and "3 of the 5 questions are pilot questions" in brief
+    assert re.search(r"Pilot questions across the competencies \(not scored\)</td><td>3<", brief)
+    assert re.search(r"Total, in 30 minutes</th><td>5<", brief)
+    post_form(client, "/exams/exam/start")
+    with app.app_context():
+        attempt = db.session.query(Attempt).filter_by(user_id=user.id).one()
+        assert sorted(item.scored for item in attempt.items) == [False, False, False, True, True]
+
+
+def test_a_certification_exam_carries_ten_pilots_unless_its_file_says_otherwise():
+    from certify.core.assessment_spec import CERTIFICATION_PILOT_ITEMS, parse_assessment
+
+    assert CERTIFICATION_PILOT_ITEMS == 10
+    for kind, expected in (("certification", 10), ("practice", 0), ("diagnostic", 0)):
+        source = EXAM.replace("kind: certification", f"kind: {kind}")
+        assert parse_assessment(_located(source), "exam.yaml", ("RA",))[0].pilot_items == expected
+    none = EXAM.replace("  banks:", "  pilot_items: 0\n  banks:")
+    assert parse_assessment(_located(none), "e.yaml", ("RA",))[0].pilot_items == 0
+
+
+def _located(text_: str):
+    from certify.core.source import load_yaml
+
+    data, problems = load_yaml(text_, "exam.yaml")
+    assert problems == []
+    return data
