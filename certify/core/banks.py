@@ -18,7 +18,7 @@ from certify.core.items import BLOOM_LEVELS, REGISTRY, STATUSES, ItemError
 from certify.core.source import Located, Problem, line_of
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-PURPOSES = ("certification", "practice", "knowledge_check")
+PURPOSES = ("certification", "practice", "diagnostic", "knowledge_check")
 COMMON_FIELDS = frozenset(
     {
         "id",
