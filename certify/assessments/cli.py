@@ -12,6 +12,8 @@ from certify.assessments.formats import EXPORT_FORMATS, export_bank
 from certify.assessments.importer import import_file
 from certify.assessments.sources import load_catalog
 from certify.core.lint import lint_banks
+from certify.core.pools import pool_problems
+from certify.core.similarity import NEAR_TWIN
 from certify.database import write_intent
 from certify.extensions import db
 
@@ -38,15 +40,23 @@ def validate_command(paths: tuple[str, ...]) -> None:
 
 @banks_cli.command("lint")
 @click.argument("paths", nargs=-1, required=True)
-def lint_command(paths: tuple[str, ...]) -> None:
-    """Check the item-writing guidelines; exit 1 if any item breaks one."""
+@click.option(
+    "--twin-threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=NEAR_TWIN,
+    show_default=True,
+    help="Stem similarity at which two items count as near-twins.",
+)
+def lint_command(paths: tuple[str, ...], twin_threshold: float) -> None:
+    """Check the item-writing guidelines and the pools' separation; exit 1 if anything breaks one."""
     catalog = load_catalog(paths)
     if catalog.problems:
         for problem in catalog.problems:
             click.echo(str(problem))
         click.echo("fix these validation problems first", err=True)
         raise SystemExit(1)
-    problems = lint_banks(catalog.all_banks())
+    banks = catalog.all_banks()
+    problems = [*lint_banks(banks), *pool_problems(banks, catalog.assessments, threshold=twin_threshold)]
     for problem in problems:
         click.echo(str(problem))
     if problems:
