@@ -11,6 +11,7 @@ from certify.assessments import services as bank_service
 from certify.assessments.formats import EXPORT_FORMATS, export_bank
 from certify.assessments.importer import import_file
 from certify.assessments.sources import load_catalog
+from certify.core.bank_refs import crowded_cells
 from certify.core.lint import lint_banks
 from certify.database import write_intent
 from certify.extensions import db
@@ -46,7 +47,7 @@ def lint_command(paths: tuple[str, ...]) -> None:
             click.echo(str(problem))
         click.echo("fix these validation problems first", err=True)
         raise SystemExit(1)
-    problems = lint_banks(catalog.all_banks())
+    problems = lint_banks(catalog.all_banks()) + crowded_cells(catalog.all_banks(), catalog.assessments)
     for problem in problems:
         click.echo(str(problem))
     if problems:
