@@ -11,6 +11,7 @@ from certify.assessments import services as bank_service
 from certify.assessments.formats import EXPORT_FORMATS, export_bank
 from certify.assessments.importer import import_file
 from certify.assessments.sources import load_catalog
+from certify.core.bank_refs import crowded_cells
 from certify.core.lint import lint_banks
 from certify.core.pools import pool_problems
 from certify.core.similarity import NEAR_TWIN
@@ -56,7 +57,11 @@ def lint_command(paths: tuple[str, ...], twin_threshold: float) -> None:
         click.echo("fix these validation problems first", err=True)
         raise SystemExit(1)
     banks = catalog.all_banks()
-    problems = [*lint_banks(banks), *pool_problems(banks, catalog.assessments, threshold=twin_threshold)]
+    problems = [
+        *lint_banks(banks),
+        *crowded_cells(banks, catalog.assessments),
+        *pool_problems(banks, catalog.assessments, threshold=twin_threshold),
+    ]
     for problem in problems:
         click.echo(str(problem))
     if problems:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from certify.assessments.models import AT_CURRENT_VERSION, Bank, Item, ItemVersion
+from certify.core.bank_refs import unknown_enemies
 from certify.core.banks import Bank as BankSpec
 from certify.core.banks import Item as ItemSpec
 from certify.core.source import Problem
@@ -157,6 +158,13 @@ def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
     return result
 
 
+def _unknown_enemies(spec: BankSpec) -> list[Problem]:
+    """Enemies named in the file that are neither in it nor stored already (in any bank)."""
+    named = sorted({enemy for item in spec.items for enemy in item.enemies})
+    stored = set(db.session.scalars(select(Item.ref).where(Item.ref.in_(named)))) if named else set()
+    return unknown_enemies([spec], stored)
+
+
 def import_file(
     filename: str, data: bytes, *, bank_id: str = "", title: str = "", default_competency: str = ""
 ) -> tuple[ImportResult | None, list[Problem]]:
@@ -173,6 +181,9 @@ def import_file(
     errors = [p for p in problems if p.severity == "error"]
     if spec is None or errors:
         return None, problems or [Problem(filename, 0, "nothing could be read from this file")]
+    unknown = _unknown_enemies(spec)
+    if unknown:
+        return None, problems + unknown
     try:
         with db.session.begin_nested():
             result = import_bank(spec, source=filename)

@@ -64,6 +64,7 @@ def load_assessment(spec: AssessmentSpec) -> str:
         row.blueprint = [{"competency": c.competency, "bloom": c.bloom, "count": c.count} for c in spec.blueprint]
         row.mastery, row.spec_hash = dict(spec.mastery_percent), digest
         row.available_from, row.available_until = spec.available_from, spec.available_until
+        row.assembly = spec.assembly.as_dict()
         db.session.flush()
     current = row.cut_score
     if current is None or (

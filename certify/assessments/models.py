@@ -104,6 +104,8 @@ class Assessment(db.Model):
     banks: Mapped[list[str]] = mapped_column(JSON)
     blueprint: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     mastery: Mapped[dict[str, float]] = mapped_column(JSON)
+    # Form assembly settings (core.assessment_spec.AssemblySettings.as_dict); {} means the defaults.
+    assembly: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     spec_hash: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

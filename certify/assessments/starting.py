@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
 from certify.assessments.attempts import AttemptRefused, finalise_if_overdue, is_overdue, multiplier_for, open_attempt
-from certify.assessments.models import AT_CURRENT_VERSION, Assessment, Bank, Item, ItemVersion
+from certify.assessments.exam_pool import ExamPool, blueprint_cells, exam_pool
+from certify.assessments.models import Assessment, ItemVersion
 from certify.auth.models import User
-from certify.core.assembly import AssemblyError, PoolItem, assemble
-from certify.core.assessment_spec import BlueprintCell
+from certify.core.assembly import AssemblyError, Slot, assemble, information_at_cut
+from certify.core.assessment_spec import AssemblySettings
 from certify.course.services import course_completed_at, has_completed_course
 from certify.extensions import db
 
@@ -81,16 +82,6 @@ def deadline_for(assessment: Assessment, started: datetime, multiplier: float) -
     return deadline
 
 
-def _pool(assessment: Assessment) -> list[PoolItem]:
-    rows = db.session.execute(
-        select(ItemVersion.id, Item.id, ItemVersion.competency_code, ItemVersion.bloom, ItemVersion.status)
-        .join(Item, AT_CURRENT_VERSION)
-        .join(Bank)
-        .where(Bank.slug.in_(assessment.banks), ItemVersion.status.in_(("live", "pilot")))
-    ).all()
-    return [PoolItem(*row) for row in rows]
-
-
 def _seen_items(user: User, assessment: Assessment) -> set[int]:
     return set(
         db.session.scalars(
@@ -100,6 +91,24 @@ def _seen_items(user: User, assessment: Assessment) -> set[int]:
             .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)
         )
     )
+
+
+def _check_precision(assessment: Assessment, form: list[Slot], pool: ExamPool, settings: AssemblySettings) -> None:
+    """Log a calibrated form whose information at the cut falls short of the target (the item report counts them)."""
+    if pool.theta_cut is None:
+        return
+    information, uncalibrated = information_at_cut(form, pool.items)
+    if information < settings.target_information:
+        current_app.logger.warning(
+            "form for %s: information %.2f at the cut (theta %.2f) is below the target %.2f (CSEM %.2f); "
+            "%d scored item(s) without parameters",
+            assessment.slug,
+            information,
+            pool.theta_cut,
+            settings.target_information,
+            settings.target_csem,
+            uncalibrated,
+        )
 
 
 def start(user: User, assessment: Assessment, now: datetime, *, seed: str | None = None) -> Attempt:
@@ -115,21 +124,24 @@ def start(user: User, assessment: Assessment, now: datetime, *, seed: str | None
         raise AttemptRefused(state.reason, 403)
     if assessment.cut_score is None:
         raise AttemptRefused("This exam has no cut score yet; ask the certification office.", 409)
-    cells = [BlueprintCell(c["competency"], c["bloom"], int(c["count"])) for c in assessment.blueprint]
     seed = seed or secrets.token_hex(16)
+    settings = AssemblySettings.from_dict(assessment.assembly)
+    pool = exam_pool(assessment)
     try:
         form = assemble(
-            cells,
-            _pool(assessment),
+            blueprint_cells(assessment),
+            pool.items,
             seed=seed,
             seen_item_ids=_seen_items(user, assessment),
             pilot_count=assessment.pilot_items,
+            max_exposure=settings.max_exposure,
         )
     except AssemblyError as exc:
         current_app.logger.error("cannot assemble %s: %s", assessment.slug, exc)
         raise AttemptRefused(
             "This exam cannot be started right now; the certification office has been told.", 503
         ) from None
+    _check_precision(assessment, form, pool, settings)
     number = (
         db.session.scalar(
             select(func.max(Attempt.number)).where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)

@@ -43,6 +43,39 @@ class BlueprintCell:
     count: int
 
 
+# Form assembly once the pool is calibrated (certify.core.assembly): no live item on more than MAX_EXPOSURE of
+# forms, and a conditional SEM at the cut of at most TARGET_CSEM logits (information 1 / 0.30^2 = 11.1), which on
+# the calibration's N(0, 1) ability scale is a reliability of about 0.91 for candidates near the standard.
+DEFAULT_MAX_EXPOSURE = 0.30
+DEFAULT_TARGET_CSEM = 0.30
+ASSEMBLY_KEYS = ("max_exposure", "target_csem")
+
+
+@dataclass(frozen=True)
+class AssemblySettings:
+    """How forms are drawn from a calibrated pool: the exposure bound and the precision wanted at the cut."""
+
+    max_exposure: float = DEFAULT_MAX_EXPOSURE  # the highest share of forms any one live item may be on
+    target_csem: float = DEFAULT_TARGET_CSEM  # conditional SEM at the cut-level ability, in logits
+
+    @property
+    def target_information(self) -> float:
+        """Test information at the cut that gives the target conditional SEM (1 / CSEM^2)."""
+        return 1.0 / self.target_csem**2
+
+    def as_dict(self) -> dict[str, float]:
+        return {"max_exposure": self.max_exposure, "target_csem": self.target_csem}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> AssemblySettings:
+        """Stored settings, the defaults standing in for any that are missing."""
+        data = data or {}
+        return cls(
+            max_exposure=float(data.get("max_exposure", DEFAULT_MAX_EXPOSURE)),
+            target_csem=float(data.get("target_csem", DEFAULT_TARGET_CSEM)),
+        )
+
+
 @dataclass(frozen=True)
 class AssessmentSpec:
     slug: str
@@ -63,6 +96,7 @@ class AssessmentSpec:
     mastery_percent: Mapping[str, float] = field(default_factory=dict)
     available_from: datetime | None = None
     available_until: datetime | None = None
+    assembly: AssemblySettings = field(default_factory=AssemblySettings)
     file: str = ""
 
     @property
@@ -201,6 +235,7 @@ def parse_assessment(
     if window[0] and window[1] and window[0] >= window[1]:
         problem("available_until", "`available_until` must be after `available_from`")
 
+    assembly = _assembly(raw, problems, filename)
     if problems:
         return None, problems
     return AssessmentSpec(
@@ -222,8 +257,34 @@ def parse_assessment(
         mastery_percent=mastery,
         available_from=window[0],
         available_until=window[1],
+        assembly=assembly,
         file=filename,
     ), []
+
+
+def _assembly(raw: Located, problems: list[Problem], filename: str) -> AssemblySettings:
+    section = raw.get("assembly", {})
+    if not isinstance(section, Located):
+        if section != {}:
+            problems.append(Problem(filename, raw.line_of("assembly"), "`assembly` must map settings to numbers"))
+        return AssemblySettings()
+    for key in sorted(set(section) - set(ASSEMBLY_KEYS)):
+        problems.append(
+            Problem(
+                filename, section.line_of(key), f"assembly: unknown setting `{key}` (use {', '.join(ASSEMBLY_KEYS)})"
+            )
+        )
+    limits = {"max_exposure": (0.0, 1.0, "above 0 and at most 1"), "target_csem": (0.0, 5.0, "above 0 and at most 5")}
+    values: dict[str, float] = {}
+    for key, (low, high, wording) in limits.items():
+        value = section.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not low < value <= high:
+            problems.append(Problem(filename, section.line_of(key), f"`assembly.{key}` must be a number {wording}"))
+        else:
+            values[key] = float(value)
+    return AssemblySettings.from_dict(values)
 
 
 def pool_shortfalls(spec: AssessmentSpec, available: Mapping[tuple[str, str], int]) -> list[str]:

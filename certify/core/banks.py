@@ -3,6 +3,8 @@
 `parse_bank` turns one bank document into a Bank plus every problem found, so
 `banks validate` can report them all at once. An Item's `content()` is what a
 stored ItemVersion keeps; its hash decides whether a re-import is a change.
+`enemies` (items that must never share a form with this one) are checked for shape
+here; whether they exist is checked across banks in `bank_refs`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import hashlib
 import json
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from certify.core.enemy_groups import expand, parse_groups
 from certify.core.items import BLOOM_LEVELS, REGISTRY, STATUSES, ItemError
 from certify.core.source import Located, Problem, line_of
 
@@ -32,6 +35,7 @@ COMMON_FIELDS = frozenset(
         "references",
         "shuffle",
         "allow_all_none",
+        "enemies",
     }
 )
 TYPE_FIELDS: dict[str, frozenset[str]] = {
@@ -61,11 +65,16 @@ class Item:
     references: tuple[str, ...] = ()
     shuffle: bool = True
     allow_all_none: bool = False
+    enemies: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
 
     def content(self) -> dict[str, Any]:
-        """Everything that defines this version of the item (no source position)."""
-        return {
+        """Everything that defines this version of the item (no source position).
+
+        `enemies` appears only when declared, so the content (and hash) of an item without any is
+        what it was before enemies existed: adding the field did not turn every item into a change.
+        """
+        content = {
             "ref": self.ref,
             "type": self.type,
             "competency": self.competency,
@@ -79,6 +88,9 @@ class Item:
             "allow_all_none": self.allow_all_none,
             "body": json.loads(json.dumps(self.body)),
         }
+        if self.enemies:
+            content["enemies"] = list(self.enemies)
+        return content
 
     def content_hash(self) -> str:
         canonical = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -99,6 +111,7 @@ class Item:
             references=tuple(data.get("references", ())),
             shuffle=bool(data.get("shuffle", True)),
             allow_all_none=bool(data.get("allow_all_none", False)),
+            enemies=tuple(data.get("enemies", ())),
         )
 
     @property
@@ -171,6 +184,10 @@ def parse_item(
     for flag in ("shuffle", "allow_all_none"):
         if flag in raw and not isinstance(raw[flag], bool):
             problem(f"{label}: `{flag}` must be true or false", flag)
+    enemies = _enemies(raw.get("enemies", []), ref)
+    if isinstance(enemies, str):
+        problem(f"{label}: {enemies}", "enemies")
+        enemies = ()
     try:
         body = REGISTRY[item_type].parse_body(raw)
     except ItemError as exc:
@@ -191,8 +208,18 @@ def parse_item(
         references=tuple(references),
         shuffle=raw.get("shuffle", True) is not False,
         allow_all_none=raw.get("allow_all_none") is True,
+        enemies=enemies,
         line=line,
     ), []
+
+
+def _enemies(raw: Any, ref: str) -> tuple[str, ...] | str:
+    """The declared enemies in order without repeats, or what is wrong with the declaration."""
+    if not isinstance(raw, list) or not all(isinstance(e, str) and ID_PATTERN.match(e) for e in raw):
+        return "`enemies` must be a list of item ids, such as [RA-012, PA-003]"
+    if ref in raw:
+        return "`enemies` names the item itself; an item cannot be its own enemy"
+    return tuple(dict.fromkeys(raw))
 
 
 def parse_bank(data: Any, filename: str, competencies: Collection[str]) -> tuple[Bank | None, list[Problem]]:
@@ -236,29 +263,18 @@ def parse_bank(data: Any, filename: str, competencies: Collection[str]) -> tuple
             seen[ref] = line_of(raw, fallback)
         if item is not None:
             items.append(item)
+    groups, group_problems = parse_groups(data.get("enemy_groups"), {item.ref for item in items})
+    problems += [Problem(filename, data.line_of("enemy_groups"), message) for message in group_problems]
     if problems:
         return None, problems
+    from_groups = expand(groups)
+    items = [
+        replace(item, enemies=tuple(dict.fromkeys((*item.enemies, *from_groups[item.ref]))))
+        if item.ref in from_groups
+        else item
+        for item in items
+    ]
     return Bank(bank_id, title, str(purpose), tuple(items), filename, _text(header, "description"), header.line), []
-
-
-def duplicate_refs(banks: Collection[Bank]) -> list[Problem]:
-    """Item ids must be unique across every bank, not only within a file."""
-    first: dict[str, Item] = {}
-    owner: dict[str, Bank] = {}
-    problems = []
-    for bank in banks:
-        for item in bank.items:
-            if item.ref in first:
-                problems.append(
-                    Problem(
-                        bank.file,
-                        item.line,
-                        f"item id {item.ref!r} is already used in {owner[item.ref].file}:{first[item.ref].line}",
-                    )
-                )
-            else:
-                first[item.ref], owner[item.ref] = item, bank
-    return problems
 
 
 def bank_to_document(bank: Bank) -> dict[str, Any]:
@@ -300,4 +316,6 @@ def item_to_source(item: Item) -> dict[str, Any]:
         source["shuffle"] = False
     if item.allow_all_none:
         source["allow_all_none"] = True
+    if item.enemies:
+        source["enemies"] = list(item.enemies)
     return source

@@ -6,7 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from certify.core.assessment_spec import AssessmentSpec, parse_assessment
-from certify.core.banks import Bank, duplicate_refs, parse_bank
+from certify.core.bank_refs import duplicate_refs, unknown_enemies
+from certify.core.banks import Bank, parse_bank
 from certify.core.course import Competency, Module, parse_competencies, parse_module
 from certify.core.rubric_spec import AnchorSpec, RubricSpec, parse_anchor, parse_rubric
 from certify.core.source import Located, Problem, load_yaml
@@ -86,6 +87,7 @@ def parse_sources(sources: list[tuple[str, str]], known_competencies: Collection
             continue
         catalog.problems.extend(problems)
     catalog.problems.extend(duplicate_refs(catalog.all_banks()))
+    catalog.problems.extend(unknown_enemies(catalog.all_banks()))
     _check_ids(catalog)
     catalog.problems.sort()
     return catalog

@@ -28,7 +28,7 @@ Layout of an exported question (stems and texts are Markdown, on one line with `
 
 The metadata comment is compact JSON (one line, `// certify: ` then an object) read back by
 `gift_to_bank` so that YAML -> GIFT -> YAML is lossless. It always holds `type`, `competency`,
-`bloom` and `status`, and only when needed: `title`, `references`, `shuffle` (false),
+`bloom` and `status`, and only when needed: `title`, `references`, `enemies`, `shuffle` (false),
 `allow_all_none` (true), `ids` (option/pair ids in GIFT answer order when not a, b, c...),
 `rationales` (matching pairs then distractors, or ordering steps), `prompts` (matching prompts
 or ordering steps when one contains '->', which GIFT cannot hold and the export writes as '- >'),

@@ -76,6 +76,8 @@ class _Writer:
             self.warn(item, "`shuffle: false` cannot be expressed in GIFT; other platforms may shuffle the options")
         if item.allow_all_none:
             meta["allow_all_none"] = True
+        if item.enemies:
+            meta["enemies"] = list(item.enemies)
         if item.status != "live":
             self.warn(item, f"status {item.status!r} cannot be expressed in GIFT; other platforms will use it as live")
         return meta

@@ -6,7 +6,7 @@ Two paths:
   `write_qti3_package` into the manifest), the item is rebuilt from it
   exactly, provided the item XML is still what Certify would write for it.
   If someone edited the XML elsewhere, the XML wins and only the id,
-  competency, Bloom level, status and references are kept (with a warning).
+  competency, Bloom level, status, references and enemies are kept (with a warning).
 * Without it (items from other platforms), everything comes from the XML:
   competency `default_competency`, Bloom level `default_bloom`, status
   `pilot`, rationales from feedback (or a placeholder, with a warning).
@@ -27,7 +27,7 @@ from certify.interop.qti_xml import to_text as text_of
 
 PLACEHOLDER_RATIONALE = "Imported from QTI without a rationale; add one before making this item live."
 _RATIONALE_IDS = frozenset({"rationale", "general", "correct", "solution", "response_correct", "feedback_correct"})
-KEPT_FROM_METADATA = ("id", "competency", "bloom", "status", "references")
+KEPT_FROM_METADATA = ("id", "competency", "bloom", "status", "references", "enemies")
 
 
 def _located(raw: Mapping[str, Any], line: int) -> Located:
@@ -134,7 +134,7 @@ def qti_item_to_item(
         kept = {name: raw[name] for name in KEPT_FROM_METADATA if name in raw}
         message = (
             f"item {item.ref} was changed outside Certify: its QTI content is used and only "
-            "its id, competency, Bloom level, status and references are kept from Certify's metadata"
+            "its id, competency, Bloom level, status, references and enemies are kept from Certify's metadata"
         )
         warnings.append(Problem(filename, doc.line(doc.root), message, "warning"))
     item, problems = _from_xml(doc, filename, competencies, default_competency, default_bloom, ref_fallback, kept)
@@ -202,8 +202,7 @@ def _from_xml(
         "rationale": rationale,
         **fields,
     }
-    if "references" in kept:
-        raw["references"] = kept["references"]
+    raw.update({name: kept[name] for name in ("references", "enemies") if name in kept})
     item, item_problems = parse_item(
         _located(raw, doc.line(interaction)),
         filename,

@@ -1,5 +1,7 @@
 """Measurement reports: item and test analysis, assessor agreement, outcomes, cohorts, charts and exports."""
 
+from flask.blueprints import BlueprintSetupState
+
 from certify.feature import FeatureBlueprint
 from certify.security.rules import ADMIN
 
@@ -33,3 +35,12 @@ admin_bp = FeatureBlueprint(
         "dif_report_csv": ADMIN,
     },
 )
+
+
+@admin_bp.record_once
+def provide_item_parameters(state: BlueprintSetupState) -> None:
+    """Form assembly (assessments) reads the latest calibration through the port it declares."""
+    from certify.assessments.item_parameters import provide
+    from certify.reports.calibration import latest_parameters
+
+    provide(state.app, latest_parameters)

@@ -163,8 +163,19 @@ def item_report_detail(slug: str, ref: str, version: int) -> str:
         .join(Item, Item.id == ItemVersion.item_id)
         .where(Item.ref == ref, ItemVersion.version == version)
     )
+    live = [
+        i["information_at_cut"]
+        for i in current.payload.get("items", [])
+        if i.get("status") == "live" and i.get("information_at_cut") is not None
+    ]
     return render_template(
-        "reports/admin/item.html", assessment=assessment, stats=stats, stored=stored, stale=stale, snapshot=current
+        "reports/admin/item.html",
+        assessment=assessment,
+        stats=stats,
+        stored=stored,
+        stale=stale,
+        snapshot=current,
+        live_information=sum(live) / len(live) if live else None,
     )
 
 

@@ -203,3 +203,9 @@ def parameters(stored: IrtCalibration) -> dict[int, tuple[irt.ItemParameters, di
             continue
         found[int(entry["item_version_id"])] = (irt.ItemParameters(a=float(a), steps=tuple(steps)), entry)
     return found
+
+
+def latest_parameters(assessment: Assessment) -> dict[int, irt.ItemParameters]:
+    """The latest calibration's parameters by item version id ({} if never calibrated): form assembly reads these."""
+    stored = latest(assessment)
+    return {} if stored is None else {vid: found for vid, (found, _entry) in parameters(stored).items()}

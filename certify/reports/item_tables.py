@@ -38,6 +38,9 @@ ITEM_COLUMNS = [
     ("irt.se_b", "IRT SE of b"),
     ("irt.infit", "IRT infit"),
     ("irt.outfit", "IRT outfit"),
+    # Appended with form assembly: the share of forms the item was on, its information at the cut.
+    ("exposure", "Exposure (share of forms)"),
+    ("information_at_cut", "Information at the cut"),
 ]
 FLAG_HEADERS = ["Item", "Version", "Flag", "n", "95% CI low", "95% CI high", "CI of"]
 TEST_HEADERS = ["statistic", "value", "about"]

@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from certify.assessments.attempt_models import Attempt, AttemptItem, AttemptScore
 from certify.assessments.attempt_models import Response as AnswerRow
 from certify.assessments.models import Assessment, Item, ItemVersion
-from certify.core.delivery import opaque_id
 from certify.core.item_analysis import ItemInfo, ItemStats, Response, Thresholds, analyse_items, build_matrix
 from certify.core.item_flags import ci_flags
 from certify.core.sample_size import MIN_ATTEMPTS, MIN_ITEM_N
@@ -31,36 +30,17 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.reports.attempt_sets import ALL, FIRST, chosen_attempt_ids, retakes
 from certify.reports.calibration import latest as latest_stored
+from certify.reports.choices import CHOICE_TYPES, authored_choice, options_and_key
+from certify.reports.form_quality import form_quality
 from certify.reports.irt_payload import irt_parts, item_irt
 from certify.reports.models import AnalysisSnapshot
 
-CHOICE_TYPES = ("single_choice", "multiple_response", "true_false")
 # The payload's shape: 2 = flags as {code, n, ci} objects resting on confidence intervals, `alpha` beside `kr20`;
-# 3 = first attempts by default (`test.attempts`, `test.retakes`), `items[].irt`, `test.decision/forms/scale`.
+# 3 = first attempts by default (`test.attempts`, `test.retakes`), `items[].irt`, `test.decision/forms/scale`;
+# later additions (a snapshot without them is recomputed): `test.exposure`, `test.form_information`,
+# `items[].exposure`, `items[].information_at_cut`.
 PAYLOAD_FORMAT = 3
 INSUFFICIENT_DATA = "insufficient_data"
-
-
-def _options_and_key(content: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    kind, body = content["type"], content["body"]
-    if kind == "true_false":
-        return ("true", "false"), ("true" if body["key"] else "false",)
-    if kind in ("single_choice", "multiple_response"):
-        key = body["key"] if isinstance(body["key"], list) else [body["key"]]
-        return tuple(o["id"] for o in body["options"]), tuple(key)
-    return (), ()
-
-
-def _choice(content: dict[str, Any], seed: str, answer: Any) -> tuple[str, ...] | None:
-    """The authored option ids behind an answer given in shown ids (choice items only)."""
-    if answer is None:
-        return None
-    if isinstance(answer, bool):
-        return ("true" if answer else "false",)
-    options, _key = _options_and_key(content)
-    shown = {opaque_id(f"{seed}:options", real): real for real in options}
-    picked = answer if isinstance(answer, list) else [answer]
-    return tuple(shown[a] for a in picked if isinstance(a, str) and a in shown)
 
 
 def state(assessment: Assessment) -> tuple[int, datetime | None]:
@@ -123,19 +103,21 @@ def compute(
     }
     infos: dict[int, ItemInfo] = {}
     for vid, (version, ref) in versions.items():
-        options, key = _options_and_key(version.content)
+        options, key = options_and_key(version.content)
         scored = version.status != "pilot"
         infos[vid] = ItemInfo(f"{ref}@v{version.version}", version.competency_code, scored, options, key)
     responses, slots, slot_info = [], [], {}
     slot_count: dict[tuple[int, str], int] = defaultdict(int)
     forms: dict[int, set[int]] = defaultdict(set)
+    presented: dict[int, set[int]] = defaultdict(set)
     for row in rows:
+        presented[row.attempt_id].add(row.item_version_id)
         version, _ref = versions[row.item_version_id]
         omitted = is_omitted(row.answer)
         credit = None if omitted else float(row.credit or 0.0)
         choice = None
         if version.type in CHOICE_TYPES and not omitted:
-            choice = _choice(version.content, f"{row.seed}:{row.position}", row.answer)
+            choice = authored_choice(version.content, f"{row.seed}:{row.position}", row.answer)
         seconds = None
         if row.first_seen_at and row.saved_at and row.saved_at >= row.first_seen_at:
             seconds = (row.saved_at - row.first_seen_at).total_seconds()
@@ -157,6 +139,8 @@ def compute(
     ).all()
     by_key = {info.item_key: vid for vid, info in infos.items()}
     irt_test, params, calibration = irt_parts(assessment, [frozenset(f) for f in forms.values()])
+    theta_cut = (irt_test.get("scale") or {}).get("theta_cut")
+    quality = form_quality(assessment, presented, forms, {v: i.item_key for v, i in infos.items()}, params, theta_cut)
     return {
         "format": PAYLOAD_FORMAT,
         "assessment": assessment.slug,
@@ -190,11 +174,14 @@ def compute(
             "min_n": test.min_n,
             "percents": [round(float(p), 2) for _, p in decisions],
             **irt_test,
+            **quality.test,
         },
         "items": [
             {
                 **_item_dict(s, versions[by_key[s.item_key]][0], limits),
                 "irt": item_irt(params[by_key[s.item_key]][1] if by_key[s.item_key] in params else None),
+                "exposure": _round(quality.exposure.get(by_key[s.item_key])),
+                "information_at_cut": quality.information.get(by_key[s.item_key]),
             }
             for s in item_stats
         ],
@@ -284,7 +271,7 @@ def latest_calibration(current: AnalysisSnapshot) -> Any:
 def _fresh(current: AnalysisSnapshot, count: int, latest: datetime | None) -> bool:
     # A snapshot stored in an earlier shape (string flags, no min_n) is recomputed rather than misread.
     payload = current.payload
-    current_shape = payload.get("format") == PAYLOAD_FORMAT and "min_n" in payload.get("test", {})
+    current_shape = payload.get("format") == PAYLOAD_FORMAT and {"min_n", "exposure"} <= set(payload.get("test", {}))
     stored = latest_calibration(current)
     calibrated = (payload.get("calibration") or {}).get("id") == (stored.id if stored is not None else None)
     return current_shape and calibrated and current.scored_attempts == count and current.latest_scored_at == latest

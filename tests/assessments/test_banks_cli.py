@@ -64,3 +64,21 @@ def test_export_unknown_bank_and_format(runner, load_catalog, tmp_path):
     assert result.exit_code == 2 and "no bank nope" in result.output
     result = runner.invoke(args=["banks", "export", "--format", "pdf", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "'pdf' is not one of" in result.output
+
+
+def test_lint_and_import_report_enemy_problems(runner, load_catalog, tmp_path):
+    from tests.core.test_bank_enemies import ASSESSMENT, _bank, _item
+
+    crowded = _bank("x", "RA", [_item(f"RA-{n}") for n in range(1, 5)], "enemy_groups:\n  - [RA-1, RA-2, RA-3]\n")
+    (tmp_path / "x.yaml").write_text(crowded)
+    (tmp_path / "exam.yaml").write_text(ASSESSMENT)
+    result = runner.invoke(args=["banks", "lint", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "blueprint cell RA/apply needs 3 items, but with enemies (RA-1, RA-2, RA-3) never together" in result.output
+    load_catalog()
+    unknown = tmp_path / "y.yaml"
+    unknown.write_text(_bank("y", "RA", [_item("RA-9", extra="    enemies: [NO-SUCH]\n")]))
+    result = runner.invoke(args=["banks", "import", str(unknown)])
+    assert result.exit_code == 1
+    assert "y.yaml" in result.output and "item RA-9: enemy 'NO-SUCH' is not a known item id" in result.output
+    assert "not imported" in result.output

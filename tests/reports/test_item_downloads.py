@@ -127,7 +127,14 @@ def test_calibrated_downloads_carry_the_irt_parameters_and_the_decision_block(ap
     payload = _payload(runner, "irt")
     header, rows = _csv(client, "/admin/reports/irt.csv")
     assert header[: len(EARLIER_COLUMNS)] == EARLIER_COLUMNS
-    assert header[len(EARLIER_COLUMNS) :] == ["Flag state", "Flag codes", "IRT model", *IRT_COLUMNS.values()]
+    assert header[len(EARLIER_COLUMNS) :] == [
+        "Flag state",
+        "Flag codes",
+        "IRT model",
+        *IRT_COLUMNS.values(),
+        "Exposure (share of forms)",
+        "Information at the cut",
+    ]
     by_item = _by_item(rows)
     assert len(by_item) == len(payload["items"]) == 28
     for item in payload["items"]:

@@ -1,0 +1,27 @@
+"""assessments.assembly: form assembly settings (exposure bound, target CSEM at the cut)
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-10 09:00:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("assembly", sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+
+
+def downgrade():
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.drop_column("assembly")
