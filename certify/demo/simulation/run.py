@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
+from certify.assessments import services as bank_service
 from certify.auth.models import User, UserRole
 from certify.database import utcnow
 from certify.demo.simulation.certificates import issue_certificates
@@ -17,6 +18,8 @@ from certify.demo.simulation.people import COHORTS, create_accounts, create_peop
 from certify.demo.simulation.portfolios import Reviews, calibrate, only_simulated_reviewers
 from certify.extensions import db
 from certify.outbox.models import OutboxMessage
+from certify.reports import calibration
+from certify.reports.items import snapshot
 
 MAX_CANDIDATES = 5000
 
@@ -53,10 +56,38 @@ def simulate(total: int, now: datetime | None = None) -> list[str]:
         with only_simulated_reviewers():
             reviews.run()
     issue_certificates(people, reviews.decisions, now, tally)
+    calibrated = calibrate_exams()
     # Simulated people have no mailbox: drop the mail the services queued for them.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient.like(f"%@{SIM_DOMAIN}")))
     db.session.flush()
-    return [_summary(tally, time.perf_counter() - started), *(f"  not done: {line}" for line in tally.skipped)]
+    return [
+        _summary(tally, time.perf_counter() - started),
+        *calibrated,
+        *(f"  not done: {line}" for line in tally.skipped),
+    ]
+
+
+def calibrate_exams() -> list[str]:
+    """What the nightly `flask analysis refresh` would do next: calibrate each exam and place its cut on the scale.
+
+    The simulated results were decided as they came, on the raw cut (no calibration existed yet); results
+    from now on are decided on each form's equated pass mark, and the equating page previews re-deciding
+    the earlier ones.
+    """
+    lines = []
+    for assessment in bank_service.assessments():
+        try:
+            stored, equated = calibration.run(assessment)
+        except calibration.CalibrationError as exc:
+            lines.append(f"  {assessment.slug}: not calibrated ({exc})")
+            continue
+        snapshot(assessment, refresh=True)
+        placed = "; forms equated" if equated.rules else f"; forms not equated: {equated.reason}"
+        lines.append(
+            f"  {assessment.slug}: {stored.model} calibration from {stored.attempts_used} first attempts"
+            f"{'' if stored.converged else ' (did not converge)'}{placed}"
+        )
+    return lines
 
 
 def _share(part: int, whole: int) -> str:
