@@ -150,13 +150,15 @@ def _parse(form: Mapping[str, str], task_ids: list[int]) -> tuple[dict[int, dict
             if not raw:
                 continue
             if not raw.isdigit() or int(raw) not in SCALE:
-                problems[name] = f"Choose a {scale} rating from 1 to 5."
+                problems[name] = f"Choose a rating from 1 to 5 for {scale}."
                 continue
             values.setdefault(task, {})[scale] = int(raw)
     for task, given in values.items():
         for scale in SCALES:
             if scale not in given:
-                problems.setdefault(rating_field(task, scale), f"Rate the task's {scale} too, or none of its scales.")
+                problems.setdefault(
+                    rating_field(task, scale), f"Rate the task on {scale} too, or leave all three scales empty."
+                )
     return values, problems
 
 
