@@ -10,8 +10,9 @@ from certify.assessments import blueprints
 from certify.assessments.blueprint_models import BlueprintVersion
 from certify.assessments.services import pool_counts
 from certify.auth.models import User
+from certify.core.blueprint_proposal import BlueprintProposal, propose_blueprint
 from certify.core.items import BLOOM_LEVELS
-from certify.core.job_analysis import BlueprintProposal, Rating, StudyAnalysis, analyse, propose_blueprint
+from certify.core.job_analysis import Rating, StudyAnalysis, analyse
 from certify.extensions import db
 from certify.job_analysis.models import JtaStudy, JtaTask
 from certify.job_analysis.services import MIN_RATERS, StudyError, assessment_of, competency_titles, ratings_of

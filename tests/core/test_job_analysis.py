@@ -8,17 +8,8 @@ import random
 import numpy as np
 import pytest
 
-from certify.core.job_analysis import (
-    Rating,
-    analyse,
-    criticality_index,
-    icc2,
-    kendall_w,
-    largest_remainder,
-    midranks,
-    propose_blueprint,
-    rwg,
-)
+from certify.core.blueprint_proposal import largest_remainder, propose_blueprint
+from certify.core.job_analysis import Rating, analyse, criticality_index, icc2, kendall_w, midranks, rwg
 
 
 def _icc_by_loops(matrix):
