@@ -154,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         certificates,
         course,
+        job_analysis,
         main,
         portfolios,
         reports,
@@ -176,6 +177,8 @@ def register_blueprints(app: Flask) -> None:
         certificates.admin_bp,
         standard_setting.bp,
         standard_setting.admin_bp,
+        job_analysis.bp,
+        job_analysis.admin_bp,
         reports.admin_bp,
     ):
         app.register_blueprint(blueprint)

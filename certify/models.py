@@ -3,6 +3,7 @@
 from sqlalchemy.orm import configure_mappers
 
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
+from certify.assessments.blueprint_models import BlueprintVersion
 from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
 from certify.audit.models import AuditEvent
 from certify.auth.models import ApiToken, BrowserSession, User, UserRole
@@ -15,6 +16,7 @@ from certify.course.models import (
     Module,
     ModuleCompletion,
 )
+from certify.job_analysis.models import JtaRater, JtaRating, JtaStudy, JtaTask
 from certify.outbox.models import OutboxMessage
 from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
 from certify.reports.models import AnalysisSnapshot, Cohort, CohortMember
@@ -52,6 +54,7 @@ __all__ = [
     "AuditEvent",
     "Bank",
     "Blob",
+    "BlueprintVersion",
     "BrowserSession",
     "CalibrationAttempt",
     "Certificate",
@@ -65,6 +68,10 @@ __all__ = [
     "DevelopmentActivity",
     "Item",
     "ItemVersion",
+    "JtaRater",
+    "JtaRating",
+    "JtaStudy",
+    "JtaTask",
     "KnowledgeCheckAttempt",
     "Lesson",
     "LessonProgress",

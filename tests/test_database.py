@@ -10,10 +10,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, event, text
 
 from certify.assessments.attempt_models import ATTEMPT_STATUSES, DECISION_RULES
+from certify.assessments.blueprint_models import SOURCES as BLUEPRINT_SOURCES
 from certify.auth.models import ROLES
 from certify.certificates.models import RENEWAL_STATUSES, STATUSES
 from certify.database import one_of
 from certify.extensions import db
+from certify.job_analysis.models import STATUSES as JTA_STATUSES
 from certify.portfolios.models import VERSION_STATES
 from certify.review.models import ALLOCATION_ROLES, APPEAL_STATES
 from certify.standard_setting.models import STUDY_STATES
@@ -46,6 +48,8 @@ KNOWN_VALUES = {
     ("certificates", "status"): STATUSES,
     ("renewal_requests", "status"): RENEWAL_STATUSES,
     ("angoff_studies", "state"): STUDY_STATES,
+    ("blueprint_versions", "source"): BLUEPRINT_SOURCES,
+    ("jta_studies", "status"): JTA_STATUSES,
 }
 
 

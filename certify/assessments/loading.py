@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict
 
+from certify.assessments.blueprints import adopted_from_study, cells_key
 from certify.assessments.equating import equate_new_cut
 from certify.assessments.models import Assessment, Competency, CutScore
 from certify.assessments.services import assessment_by_slug, competencies
@@ -41,9 +42,12 @@ def load_assessment(spec: AssessmentSpec) -> str:
 
     The cut score is versioned: a changed value in the file adds a version,
     unless the current one was adopted from a standard-setting study, which
-    only an admin can replace.
+    only an admin can replace. Likewise a blueprint adopted from a job-task
+    analysis is kept; the outcome then says when the file's blueprint differs.
     """
     row = assessment_by_slug(spec.slug)
+    file_cells = [{"competency": c.competency, "bloom": c.bloom, "count": c.count} for c in spec.blueprint]
+    adopted = adopted_from_study(row) if row is not None else None
     digest = _spec_hash(spec)
     outcome = "unchanged"
     if row is None:
@@ -61,7 +65,8 @@ def load_assessment(spec: AssessmentSpec) -> str:
         )
         row.requires_course_completion, row.review_policy = spec.requires_course_completion, spec.review_policy
         row.pilot_items, row.banks = spec.pilot_items, list(spec.banks)
-        row.blueprint = [{"competency": c.competency, "bloom": c.bloom, "count": c.count} for c in spec.blueprint]
+        if adopted is None:
+            row.blueprint = file_cells
         row.mastery, row.spec_hash = dict(spec.mastery_percent), digest
         row.available_from, row.available_until = spec.available_from, spec.available_until
         row.assembly = spec.assembly.as_dict()
@@ -90,4 +95,10 @@ def load_assessment(spec: AssessmentSpec) -> str:
             after={"percent": cut.percent, "version": version, "method": cut.method},
         )
         outcome = "updated" if outcome == "unchanged" else outcome
+    if adopted is not None and cells_key(adopted.cells) != cells_key(file_cells):
+        outcome += (
+            f"; kept blueprint version {adopted.version} adopted from job-task analysis study"
+            f" #{adopted.source_study_id} (the file's blueprint differs: {sum(c.count for c in spec.blueprint)}"
+            f" items in the file, {sum(int(c['count']) for c in adopted.cells)} adopted)"
+        )
     return outcome

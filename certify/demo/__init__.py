@@ -1,5 +1,6 @@
 """Everything that exists only for the demo: accounts, a finished course, portfolios in review,
-certificates, an Angoff study and an optional simulated cohort (`flask certify seed --demo [--simulate N]`).
+certificates, a job-task analysis whose blueprint the MID exam adopts, an Angoff study and an
+optional simulated cohort (`flask certify seed --demo [--simulate N]`).
 
 The demo builds on the features' public services; no feature imports it.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from certify.demo.accounts import DemoAccount, seed_demo_accounts
 from certify.demo.certificates import seed_certificate_demo
+from certify.demo.job_analysis import seed_job_analysis_demo
 from certify.demo.review import seed_review_demo
 from certify.demo.simulation import MAX_CANDIDATES, simulate
 from certify.demo.standard_setting import seed_angoff_demo
@@ -18,8 +20,9 @@ __all__ = ["MAX_CANDIDATES", "DemoAccount", "seed_demo"]
 def seed_demo(simulated: int | None) -> tuple[list[DemoAccount], list[str]]:
     """Add what the demo lacks; returns the accounts created (to show their passwords once) and report lines."""
     created = seed_demo_accounts()
-    # The Angoff panel comes first: the certification exam opens to candidates only on its adopted cut.
-    report = [*seed_angoff_demo(), *seed_review_demo(), *seed_certificate_demo()]
+    # In a certification body's order: the blueprint from the job-task analysis, then the Angoff panel on items
+    # drawn by it (the certification exam opens to candidates only on its adopted cut), then the rest.
+    report = [*seed_job_analysis_demo(), *seed_angoff_demo(), *seed_review_demo(), *seed_certificate_demo()]
     if simulated:
         report.extend(simulate(simulated))
     return created, report

@@ -69,7 +69,10 @@ def test_assessments_are_defined_as_the_programme_requires():
     exam, practice = specs["mid-certification"], specs["practice"]
     assert (exam.item_count, exam.time_limit_minutes, exam.max_attempts, exam.cooldown_days) == (64, 90, 3, 14)
     assert exam.requires_course_completion and exam.review_policy == "competencies_only"
-    assert Counter(c.competency for c in exam.blueprint for _ in range(c.count)) == dict.fromkeys(CODES, 8)
+    # From the job-task analysis (certify/demo/job_analysis.py adopts the same): weights, not 8 each
+    per = Counter(c.competency for c in exam.blueprint for _ in range(c.count))
+    assert per == {"RA": 10, "PA": 10, "SS": 8, "OB": 7, "AD": 8, "IS": 8, "EV": 7, "CP": 6}
+    assert per["RA"] > per["CP"] and per["PA"] > per["CP"]
     assert (practice.item_count, practice.time_limit_minutes, practice.max_attempts) == (16, 20, None)
     assert not practice.requires_course_completion and practice.review_policy == "full"
 

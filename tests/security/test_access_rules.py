@@ -75,6 +75,7 @@ def test_role_matrix(app, make_user, auth, client):
         "version": 1,
         "cohort_id": 999999,
         "request_id": 999999,
+        "task_id": 999999,
     }
     failures = []
     for url_rule in _routes(app):

@@ -135,7 +135,7 @@ def item_model(ref: str, bloom: str, kind: str) -> ItemModel:
     if fault == "too easy":
         return ItemModel(1.0, -9.0, 0.0, fault)
     if fault == "too hard":
-        return ItemModel(0.9, 3.3, 0.0, fault)
+        return ItemModel(0.9, 4.0, 0.0, fault)
     b = BLOOM_DIFFICULTY.get(bloom, 0.0) + 1.2 * (_unit(ref, "b") - 0.5)
     a = 0.55 + 0.6 * _unit(ref, "a")
     return ItemModel(a, b, GUESSING.get(kind, 0.0))
