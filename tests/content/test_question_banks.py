@@ -9,6 +9,7 @@ import pytest
 
 from certify.assessments.sources import QUESTION_BANKS
 from certify.core.assessment_spec import pool_shortfalls
+from certify.core.banks import Item
 from certify.core.items import HIGHER_ORDER, ITEM_TYPES
 from certify.core.lint import lint_banks
 from tests.support.catalogs import repository_catalog
@@ -77,7 +78,7 @@ def test_assessments_are_defined_as_the_programme_requires():
     assert not practice.requires_course_completion and practice.review_policy == "full"
 
 
-@pytest.mark.parametrize("slug", ["mid-certification", "practice"])
+@pytest.mark.parametrize("slug", ["mid-certification", "practice", "diagnostic"])
 def test_pools_can_fill_the_blueprints(slug):
     spec = next(s for s in CATALOG.assessments if s.slug == slug)
     pool = Counter(
@@ -94,6 +95,23 @@ def test_practice_items_are_not_certification_items():
     practice = {item.stem for bank in CATALOG.banks if bank.id.startswith("practice-") for item in bank.items}
     certification = {item.stem for bank in CERTIFICATION for item in bank.items}
     assert practice.isdisjoint(certification)
+
+
+def _pool(prefix: str) -> list[Item]:
+    return [item for bank in CATALOG.all_banks() if bank.id.startswith(prefix) for item in bank.items]
+
+
+def test_the_diagnostic_has_a_pool_of_its_own():
+    """The pre-test draws only from diagnostic banks, whose items appear nowhere else (issue 14 point 6)."""
+    spec = next(s for s in CATALOG.assessments if s.slug == "diagnostic")
+    banks = {bank.id: bank for bank in CATALOG.banks}
+    assert spec.banks and all(banks[bank_id].purpose == "diagnostic" for bank_id in spec.banks)
+    diagnostic = _pool("diagnostic-")
+    assert {item.competency for item in diagnostic} == set(CODES)
+    elsewhere = [item for prefix in ("mid-", "practice-", "kc-") for item in _pool(prefix)]
+    assert elsewhere and not {i.ref for i in diagnostic} & {i.ref for i in elsewhere}
+    assert not {i.stem for i in diagnostic} & {i.stem for i in elsewhere}
+    assert not {i.title for i in diagnostic if i.title} & {i.title for i in elsewhere if i.title}
 
 
 def test_rubric_has_the_eight_criteria():
