@@ -30,7 +30,7 @@ def enemy_pairs(banks: Iterable[Bank]) -> set[frozenset[str]]:
     pairs: set[frozenset[str]] = set()
     for bank in banks:
         for item in bank.items:
-            for other in getattr(item, "enemies", ()):
+            for other in item.enemies:
                 pairs.add(frozenset((item.ref, other)))
     return pairs
 

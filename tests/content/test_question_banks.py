@@ -9,9 +9,11 @@ import pytest
 
 from certify.assessments.sources import QUESTION_BANKS
 from certify.core.assessment_spec import pool_shortfalls
+from certify.core.bank_refs import crowded_cells
 from certify.core.banks import Item
 from certify.core.items import HIGHER_ORDER, ITEM_TYPES
 from certify.core.lint import lint_banks
+from certify.core.pools import pool_problems
 from tests.support.catalogs import repository_catalog
 
 CATALOG = repository_catalog([QUESTION_BANKS])
@@ -25,6 +27,25 @@ def test_everything_validates():
 
 def test_everything_follows_the_item_writing_guidelines():
     assert [str(p) for p in lint_banks(CATALOG.all_banks())] == []
+
+
+def test_the_pools_are_apart_and_near_twins_in_the_certification_pool_are_enemies():
+    # Every near-twin across pools is gone and every near-twin inside the certification pool is declared.
+    assert [str(p) for p in pool_problems(CATALOG.all_banks(), CATALOG.assessments)] == []
+    assert [str(p) for p in crowded_cells(CATALOG.all_banks(), CATALOG.assessments)] == []
+    # Remove one declared group and the check reports the pair it kept apart.
+    stripped = [_without_enemies(bank, {"AD-034", "AD-041"}) for bank in CATALOG.all_banks()]
+    found = [p.message for p in pool_problems(stripped, CATALOG.assessments)]
+    assert len(found) == 1 and "item AD-034 and item AD-041 (certification) are near-twins" in found[0]
+
+
+def _without_enemies(bank, refs):
+    from dataclasses import replace
+
+    items = tuple(
+        replace(i, enemies=tuple(e for e in i.enemies if e not in refs)) if i.ref in refs else i for i in bank.items
+    )
+    return replace(bank, items=items)
 
 
 def test_eight_competencies():
