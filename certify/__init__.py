@@ -154,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         certificates,
         course,
+        handbook,
         job_analysis,
         main,
         portfolios,
@@ -164,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main.bp,
+        handbook.bp,
         auth.bp,
         admin.bp,
         api.bp,
