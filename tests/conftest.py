@@ -26,7 +26,7 @@ from certify.extensions import db
 from tests.support.catalogs import parsed_catalog, repository_catalog
 from tests.support.helpers import PASSWORD, AuthActions
 from tests.support.isolation import COMMITTING, TestDatabase, install_rollback_session, without_autovacuum
-from tests.support.once import TEMPLATES, password_hashed_once
+from tests.support.once import TEMPLATES, password_hashed_once, url_builders_compiled_on_first_use
 from tests.support.shared_fixtures import MISSING, missing_summary
 
 POSTGRES_URL = os.environ.get("CERTIFY_TEST_DATABASE_URL", "")
@@ -87,6 +87,13 @@ def _reset_postgres(url: str) -> None:
         pytest.exit(f"CERTIFY_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc}", returncode=3)
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _url_builders_compiled_on_first_use() -> Iterator[None]:
+    """Apps built per test compile each route's URL builder only when a test builds that URL (see support/once)."""
+    with url_builders_compiled_on_first_use():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

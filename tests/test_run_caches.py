@@ -59,3 +59,24 @@ def test_apps_share_compiled_templates(app_factory, monkeypatch):
     monkeypatch.setattr(TEMPLATES, "dump_bytecode", lambda bucket: compiled.append(bucket.key))
     second.jinja_env.get_template("errors/error.html")
     assert reused == [True] and compiled == []
+
+
+def test_url_builders_compiled_on_first_use_build_every_url_as_werkzeug_would(app):
+    """Under the session fixture every builder is deferred; each must build what werkzeug's own builder builds."""
+    from tests.support.once import WERKZEUG_COMPILE_BUILDER as compile_builder
+    from tests.support.once import _DeferredBuilder
+
+    deferred = [rule for rule in app.url_map.iter_rules() if isinstance(rule._build, _DeferredBuilder)]
+    assert len(deferred) == len(list(app.url_map.iter_rules())) > 100
+    for rule in deferred:
+        values = {name: _sample(rule, name) for name in rule.arguments}
+        for unknown in (False, True):
+            expected = compile_builder(rule, unknown).__get__(rule, None)(**values)
+            attribute = "_build_unknown" if unknown else "_build"
+            assert getattr(rule, attribute)(**values) == expected
+            assert not isinstance(getattr(rule, attribute), _DeferredBuilder)  # compiled once, then kept
+
+
+def _sample(rule, name):
+    converter = type(rule._converters[name]).__name__ if name in rule._converters else ""
+    return 7 if "Integer" in converter else "sample-value"
