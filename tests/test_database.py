@@ -11,8 +11,10 @@ from sqlalchemy import CheckConstraint, event, text
 
 from certify.assessments.attempt_models import ATTEMPT_STATUSES, DECISION_RULES
 from certify.assessments.blueprint_models import SOURCES as BLUEPRINT_SOURCES
+from certify.assessments.review_models import DECISIONS as REVIEW_DECISIONS
 from certify.auth.models import ROLES
 from certify.certificates.models import RENEWAL_STATUSES, STATUSES
+from certify.core.items import STATUSES as ITEM_STATUSES
 from certify.database import one_of
 from certify.extensions import db
 from certify.job_analysis.models import STATUSES as JTA_STATUSES
@@ -50,6 +52,8 @@ KNOWN_VALUES = {
     ("angoff_studies", "state"): STUDY_STATES,
     ("blueprint_versions", "source"): BLUEPRINT_SOURCES,
     ("jta_studies", "status"): JTA_STATUSES,
+    ("item_versions", "status"): ITEM_STATUSES,
+    ("item_reviews", "decision"): REVIEW_DECISIONS,
 }
 
 
