@@ -92,9 +92,22 @@ def people(make_user):
     }
 
 
+DRILL = """\
+assessment:
+  slug: drill
+  title: Drill
+  kind: practice
+  time_limit_minutes: 20
+  banks: [pool]
+  blueprint:
+    RA: {apply: 2}
+  cut_score: {percent: 60, method: informed_judgement, rationale: test}
+"""
+
+
 @pytest.fixture
 def drafts(app, load_catalog, people):
-    load_catalog(("pool.yaml", POOL))
+    load_catalog(("pool.yaml", POOL), ("drill.yaml", DRILL))
     with app.app_context():
         result, problems = import_file("drafts.yaml", DRAFTS.encode(), author_id=people["author"].id)
         assert result is not None, problems
@@ -153,10 +166,10 @@ def test_an_item_goes_draft_reviewed_approved_pilot_live_with_records_and_audit(
     assert "Key and rationale checked against the source." in page and "Sam Assessor" in page and "Abe Approver" in page
     # pilot -> live is the item analysis's promote, and it refuses anything that is not a pilot
     auth.login_as(people["author"])
-    with app.app_context():
-        version = db.session.scalar(select(Item).where(Item.ref == "D-LINT")).current().version
-    refused = post_form(client, f"/admin/reports/quiz/items/D-LINT/{version}/promote")
-    assert refused.status_code in (302, 404) and _status(app, "D-LINT") == "draft"
+    refused = post_form(client, "/admin/reports/drill/items/D-LINT/1/promote", follow_redirects=True)
+    assert "D-LINT version 1 is draft, not a pilot item." in text(refused) and _status(app, "D-LINT") == "draft"
+    promoted = post_form(client, "/admin/reports/drill/items/D-CLEAN/1/promote", follow_redirects=True)
+    assert "D-CLEAN version 1 is live" in text(promoted) and _status(app, "D-CLEAN") == "live"
 
 
 def test_no_one_reviews_or_approves_their_own_item(app, client, auth, drafts, people):
