@@ -172,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
         course.bp,
         assessments.bp,
         assessments.admin_bp,
+        assessments.item_review_bp,
         portfolios.bp,
         review.bp,
         review.admin_bp,

@@ -5,6 +5,7 @@ from sqlalchemy.orm import configure_mappers
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.blueprint_models import BlueprintVersion
 from certify.assessments.models import Assessment, Bank, Competency, CutScore, Item, ItemVersion
+from certify.assessments.review_models import ItemReview
 from certify.audit.models import AuditEvent
 from certify.auth.models import ApiToken, BrowserSession, User, UserRole
 from certify.certificates.models import Certificate, DevelopmentActivity, RenewalRequest, SerialCounter
@@ -67,6 +68,7 @@ __all__ = [
     "CutScore",
     "DevelopmentActivity",
     "Item",
+    "ItemReview",
     "ItemVersion",
     "JtaRater",
     "JtaRating",

@@ -11,8 +11,10 @@ from sqlalchemy import CheckConstraint, event, text
 
 from certify.assessments.attempt_models import ATTEMPT_STATUSES, DECISION_RULES
 from certify.assessments.blueprint_models import SOURCES as BLUEPRINT_SOURCES
+from certify.assessments.review_models import DECISIONS as REVIEW_DECISIONS
 from certify.auth.models import ROLES
 from certify.certificates.models import RENEWAL_STATUSES, STATUSES
+from certify.core.items import STATUSES as ITEM_STATUSES
 from certify.database import one_of
 from certify.extensions import db
 from certify.job_analysis.models import STATUSES as JTA_STATUSES
@@ -50,6 +52,8 @@ KNOWN_VALUES = {
     ("angoff_studies", "state"): STUDY_STATES,
     ("blueprint_versions", "source"): BLUEPRINT_SOURCES,
     ("jta_studies", "status"): JTA_STATUSES,
+    ("item_versions", "status"): ITEM_STATUSES,
+    ("item_reviews", "decision"): REVIEW_DECISIONS,
 }
 
 
@@ -172,5 +176,72 @@ def test_migration_0014_upgrades_and_downgrades_keeping_earlier_scores(tmp_path)
         db.session.rollback()
         flask_migrate.upgrade(revision="0014")
         assert added <= columns()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_migration_0017_upgrades_and_downgrades_keeping_stored_items(tmp_path):
+    """0017 both ways: stored versions keep their status and get no author; the check then refuses an unknown
+    status; downgrading retires versions still in review (nobody signed them off) and drops the records."""
+    import sqlite3
+
+    import flask_migrate
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import IntegrityError
+
+    from certify import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrate.sqlite3'}"})
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(db.engine).get_columns("item_versions")}
+
+    def statuses() -> list[tuple[int, str]]:
+        return [tuple(r) for r in db.session.execute(text("SELECT id, status FROM item_versions ORDER BY id"))]
+
+    with app.app_context():
+        flask_migrate.upgrade(revision="0016")
+        assert "author_id" not in columns() and not inspect(db.engine).has_table("item_reviews")
+        bare = sqlite3.connect(tmp_path / "migrate.sqlite3")  # two versions as 0016 stored them
+        when = "'2026-01-01 00:00:00'"
+        for statement in (
+            "INSERT INTO competencies (code, title, description, position) VALUES ('RA', 'R', '', 0)",
+            "INSERT INTO users (id, email, name, active, session_version, created_at)"
+            f" VALUES (1, 'a@x.org', 'A', 1, 1, {when})",
+            f"INSERT INTO banks (id, slug, title, purpose, description, source, updated_at) VALUES (1, 'b', 'B',"
+            f" 'certification', '', '', {when})",
+            f"INSERT INTO items (id, bank_id, ref, current_version, created_at) VALUES (1, 1, 'I-1', 1, {when})",
+            f"INSERT INTO items (id, bank_id, ref, current_version, created_at) VALUES (2, 1, 'I-2', 1, {when})",
+            "INSERT INTO item_versions (id, item_id, version, content_hash, type, competency_code, bloom, status,"
+            f" stem, content, source, created_at) VALUES (1, 1, 1, 'h', 'true_false', 'RA', 'apply', 'live', 's',"
+            f" '{{}}', 'b.yaml', {when})",
+            "INSERT INTO item_versions (id, item_id, version, content_hash, type, competency_code, bloom, status,"
+            f" stem, content, source, created_at) VALUES (2, 2, 1, 'h', 'true_false', 'RA', 'apply', 'pilot', 's',"
+            f" '{{}}', 'b.yaml', {when})",
+        ):
+            bare.execute(statement)
+        bare.commit()
+        bare.close()
+        flask_migrate.upgrade(revision="0017")
+        assert "author_id" in columns() and inspect(db.engine).has_table("item_reviews")
+        assert statuses() == [(1, "live"), (2, "pilot")]
+        assert db.session.execute(text("SELECT author_id FROM item_versions")).scalars().all() == [None, None]
+        with pytest.raises(IntegrityError):
+            db.session.execute(text("UPDATE item_versions SET status = 'published' WHERE id = 1"))
+        db.session.rollback()
+        db.session.execute(text("UPDATE item_versions SET status = 'reviewed', author_id = 1 WHERE id = 2"))
+        db.session.execute(
+            text(
+                "INSERT INTO item_reviews (item_version_id, reviewer_id, decision, comment, created_at)"
+                f" VALUES (2, 1, 'reviewed', 'ok', {when})"
+            )
+        )
+        db.session.commit()
+        flask_migrate.downgrade(revision="0016")
+        assert "author_id" not in columns() and not inspect(db.engine).has_table("item_reviews")
+        assert statuses() == [(1, "live"), (2, "retired")]
+        db.session.rollback()
+        flask_migrate.upgrade(revision="0017")
+        assert "author_id" in columns()
         db.session.remove()
         db.engine.dispose()

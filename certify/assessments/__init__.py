@@ -3,6 +3,8 @@
 from certify.feature import FeatureBlueprint
 from certify.security.rules import ADMIN, SIGNED_IN, owner, role
 
+REVIEWERS = role("admin", "assessor")
+
 bp = FeatureBlueprint(
     "assessments",
     __name__,
@@ -40,5 +42,18 @@ admin_bp = FeatureBlueprint(
         "accept_answers": ADMIN,
         # Each assessment's equated pass marks: their state, and re-deciding earlier results
         "equating_page": ADMIN,
+    },
+)
+
+item_review_bp = FeatureBlueprint(
+    "item_review",
+    __name__,
+    url_prefix="/admin",
+    routes=("review_views",),
+    access={
+        # The item review workflow: admins and assessors review drafts; the service lets only admins approve,
+        # move to pilot or send back a reviewed item, and no one review or approve their own item
+        "queue": REVIEWERS,
+        "review": REVIEWERS,
     },
 )

@@ -12,6 +12,7 @@ from certify.assessments import regrade as regrading
 from certify.assessments import services as bank_service
 from certify.assessments.formats import EXPORT_FORMATS, export_bank
 from certify.assessments.importer import import_file
+from certify.assessments.review_views import review_step
 from certify.audit import services as audit
 from certify.auth.forms import ConfirmForm
 from certify.core.irt import MID_SCALE
@@ -50,7 +51,12 @@ def item(ref: str) -> str:
     stored = bank_service.item_by_ref(ref)
     if stored is None:
         abort(404)
-    return render_template("exams/admin/item.html", item=stored, versions=list(reversed(stored.versions)))
+    return render_template(
+        "exams/admin/item.html",
+        item=stored,
+        versions=list(reversed(stored.versions)),
+        **review_step(acting_user(), stored, back="item"),
+    )
 
 
 def _import_form() -> ImportBankForm:
@@ -68,18 +74,20 @@ def banks() -> str | tuple[str, int]:
     if form.validate_on_submit():
         upload = form.file.data
         filename = upload.filename or "upload"
+        actor = acting_user()
         result, problems = import_file(
             filename,
             upload.read(),
             bank_id=form.bank_id.data or "",
             title=form.title.data or "",
             default_competency=form.competency.data or "",
+            author_id=actor.id,
         )
         if result is None:
             db.session.rollback()
         else:
             audit.record(
-                acting_user(),
+                actor,
                 "bank.imported",
                 "bank",
                 result.bank,

@@ -126,7 +126,7 @@ def export_command(fmt: str, out: str, slugs: tuple[str, ...]) -> None:
         path.write_bytes(data)
         for warning in warnings:
             click.echo(str(warning), err=True)
-        click.echo(f"wrote {path} ({len(bank_service.current_versions(bank.slug, ('pilot', 'live')))} items)")
+        click.echo(f"wrote {path} ({len(bank_service.bank_as_spec(bank).items)} items)")
 
 
 attempts_cli = AppGroup("attempts", help="Exam attempts.")

@@ -51,7 +51,9 @@ class ImportResult:
         )
 
 
-def _version_values(item_id: int, number: int, spec: ItemSpec, source: str, now: datetime) -> dict[str, Any]:
+def _version_values(
+    item_id: int, number: int, spec: ItemSpec, source: str, now: datetime, author_id: int | None = None
+) -> dict[str, Any]:
     return {
         "item_id": item_id,
         "version": number,
@@ -63,12 +65,16 @@ def _version_values(item_id: int, number: int, spec: ItemSpec, source: str, now:
         "stem": spec.stem,
         "content": spec.content(),
         "source": source[:300],
+        "author_id": author_id,
         "created_at": now,
     }
 
 
-def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
+def import_bank(spec: BankSpec, *, source: str = "", author_id: int | None = None) -> ImportResult:
     """Store a parsed bank (flushes, never commits). Raises ImportRefused on conflicts.
+
+    `author_id` is recorded as the author of every version this import adds or changes (None: the command line);
+    a retirement is no writing, so retired versions carry no author.
 
     Written with bulk statements: a 10,000-item bank must import in seconds.
     """
@@ -123,7 +129,7 @@ def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
         elif row[3] == item_spec.content_hash():
             result.unchanged[item_spec.type] += 1
         else:
-            versions.append(_version_values(row[0], row[2] + 1, item_spec, source, now))
+            versions.append(_version_values(row[0], row[2] + 1, item_spec, source, now, author_id))
             bumps.append({"id": row[0], "current_version": row[2] + 1})
             result.changed[item_spec.type] += 1
     in_file = set(refs)
@@ -149,7 +155,7 @@ def import_bank(spec: BankSpec, *, source: str = "") -> ImportResult:
                 [{"bank_id": bank.id, "ref": s.ref, "current_version": 1, "created_at": now} for s in new_specs],
             ).all()
         )
-        versions.extend(_version_values(ids[s.ref], 1, s, source, now) for s in new_specs)
+        versions.extend(_version_values(ids[s.ref], 1, s, source, now, author_id) for s in new_specs)
     if versions:
         db.session.execute(insert(ItemVersion), versions)
     if bumps:
@@ -166,9 +172,18 @@ def _unknown_enemies(spec: BankSpec) -> list[Problem]:
 
 
 def import_file(
-    filename: str, data: bytes, *, bank_id: str = "", title: str = "", default_competency: str = ""
+    filename: str,
+    data: bytes,
+    *,
+    bank_id: str = "",
+    title: str = "",
+    default_competency: str = "",
+    author_id: int | None = None,
 ) -> tuple[ImportResult | None, list[Problem]]:
-    """Parse and store one file, all or nothing (a savepoint). Returns (result or None, problems)."""
+    """Parse and store one file, all or nothing (a savepoint). Returns (result or None, problems).
+
+    `author_id`: the user uploading it, recorded as the author of the versions it adds; None from the command line.
+    """
     from certify.assessments.formats import read_bank_file
     from certify.assessments.models import Competency
 
@@ -186,7 +201,7 @@ def import_file(
         return None, problems + unknown
     try:
         with db.session.begin_nested():
-            result = import_bank(spec, source=filename)
+            result = import_bank(spec, source=filename, author_id=author_id)
     except ImportRefused as exc:
         return None, exc.problems
     result.warnings = [p for p in problems if p.severity != "error"]

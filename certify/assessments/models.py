@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certify.auth.models import User
 from certify.core.assessment_spec import launch_blocker
-from certify.database import UTCDateTime, utcnow
+from certify.core.items import STATUSES
+from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 
@@ -62,6 +64,7 @@ class ItemVersion(db.Model):
     __table_args__ = (
         UniqueConstraint("item_id", "version", name="uq_item_versions_item_version"),
         Index("ix_item_versions_pool", "competency_code", "status", "bloom"),
+        one_of("status", STATUSES, "status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,9 +78,19 @@ class ItemVersion(db.Model):
     stem: Mapped[str] = mapped_column(Text)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(300), default="")
+    # Who wrote this version: the user who imported or created it; None for the command line (and the seed).
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="versions")
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def written_by(self) -> str:
+        """Who wrote this version, in words: the author's name, or the file the command line imported it from."""
+        if self.author is not None:
+            return self.author.name
+        return f"imported from {self.source or 'a bank file'} by the command line"
 
 
 # The same pairing in SQL: join items to their current versions with `.join(Item, AT_CURRENT_VERSION)`.

@@ -168,7 +168,8 @@ def accept_answers(actor: User, item: Item, answers: Sequence[str]) -> ItemVersi
     extra = [a.strip() for a in answers if a.strip() and a.strip() not in latest.content["body"]["accepted"]]
     if not extra:
         raise RegradeError("Choose or type at least one answer that is not accepted yet.")
-    content = dict(latest.content)
+    # The new version keeps the lifecycle state the item has reached (a promoted pilot stays live).
+    content = {**latest.content, "status": latest.status}
     content["body"] = {**content["body"], "accepted": [*content["body"]["accepted"], *extra]}
     spec = ItemSpec.from_content(content)
     bank = item.bank
@@ -177,6 +178,7 @@ def accept_answers(actor: User, item: Item, answers: Sequence[str]) -> ItemVersi
     import_bank(
         BankSpec(bank.slug, bank.title, bank.purpose, (*others, spec), bank.source, bank.description),
         source=f"accepted answers added by {actor.email}",
+        author_id=actor.id,
     )
     audit.record(actor, "item.answers_accepted", "item", item.ref, after={"accepted": extra})
     db.session.refresh(item)

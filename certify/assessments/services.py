@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from certify.assessments.models import AT_CURRENT_VERSION, Assessment, Bank, Competency, Item, ItemVersion
 from certify.core.banks import Bank as BankSpec
 from certify.core.banks import Item as ItemSpec
+from certify.core.items import DRAWN, IN_REVIEW
 from certify.extensions import db
 
 PAGE_SIZE = 50
@@ -55,8 +56,11 @@ def current_versions(bank_slug: str, statuses: tuple[str, ...] = ("live",)) -> l
 
 
 def bank_as_spec(bank: Bank, *, include_retired: bool = False) -> BankSpec:
-    """A stored bank as the core Bank it was imported from (for export)."""
-    statuses = ("pilot", "live", "retired") if include_retired else ("pilot", "live")
+    """A stored bank as the core Bank it was imported from (for export).
+
+    Items in review are exported too: a bank exported, edited and imported again must not retire them.
+    """
+    statuses = (*IN_REVIEW, *DRAWN, "retired") if include_retired else (*IN_REVIEW, *DRAWN)
     items = tuple(ItemSpec.from_content(v.content) for v in current_versions(bank.slug, statuses))
     return BankSpec(bank.slug, bank.title, bank.purpose, items, f"{bank.slug}.yaml", bank.description)
 

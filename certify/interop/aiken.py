@@ -7,8 +7,8 @@
 
 A question is its text (one or more lines), two or more options `A.` or `A)`,
 then `ANSWER: X`; a blank line separates questions. Aiken has no rationales, so
-every item is imported as `pilot` with a placeholder rationale and the file gets
-a warning saying that rationales must be written before the items go live.
+every item is imported as a `draft` with a placeholder rationale (it goes through review before
+any candidate sees it) and the file gets a warning saying that rationales must be written.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _raw_item(question: _Question, ref: str, competency: str, bloom: str) -> Loc
             "type": "single_choice",
             "competency": competency,
             "bloom": bloom,
-            "status": "pilot",
+            "status": "draft",
             "stem": _stem(question.stem),
             "options": [{"id": letter.lower(), "text": text, "rationale": ""} for letter, text, _ in question.options],
             "key": question.answer.lower(),
@@ -143,7 +143,7 @@ def aiken_to_bank(
     default_competency: str,
     default_bloom: str = "understand",
 ) -> tuple[Bank | None, list[Problem]]:
-    """Parse an Aiken file into a bank of pilot single-choice items; (None, problems) on any error."""
+    """Parse an Aiken file into a bank of draft single-choice items; (None, problems) on any error."""
     problems: list[Problem] = []
     if not ID_PATTERN.match(bank_id):
         problems.append(Problem(filename, 0, f"bank id {bank_id!r} is not a simple identifier"))
@@ -173,7 +173,7 @@ def aiken_to_bank(
     warning = Problem(
         filename,
         0,
-        f"Aiken has no rationales: {len(items)} item(s) were imported as pilot with a placeholder rationale; "
+        f"Aiken has no rationales: {len(items)} item(s) were imported as drafts with a placeholder rationale; "
         "write a rationale for each option and item before making them live",
         "warning",
     )

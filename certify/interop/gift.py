@@ -39,6 +39,9 @@ ordering exported as matching, a short answer whose every answer holds '->'). Ev
 else lives in the GIFT itself: multiple_response as `~%w%`/`~%-w%` weights, true_false as
 `{TRUE#wrong_rationale####rationale}`, short_answer and numeric wrong answers as `=%0%answer#why`,
 matching distractors as `= -> text`, and ordering as a matching question `=step -> position`.
+
+A question without the metadata comment (written on another platform) is imported as a `draft`:
+it goes through review (draft -> reviewed -> approved -> pilot) before any candidate sees it.
 """
 
 from __future__ import annotations

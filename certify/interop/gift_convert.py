@@ -98,7 +98,7 @@ class _Converter:
                 "id": ref,
                 "competency": competency,
                 "bloom": meta.get("bloom", self.default_bloom),
-                "status": meta.get("status", "live"),
+                "status": meta.get("status", "draft"),
                 **({"title": title} if title else {}),
                 "stem": data["stem"]["text"],
                 "rationale": rationale or "-",

@@ -9,7 +9,7 @@ Two paths:
   competency, Bloom level, status, references and enemies are kept (with a warning).
 * Without it (items from other platforms), everything comes from the XML:
   competency `default_competency`, Bloom level `default_bloom`, status
-  `pilot`, rationales from feedback (or a placeholder, with a warning).
+  `draft` (it goes through review), rationales from feedback (or a placeholder, with a warning).
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def _from_xml(
         "id": ref,
         "competency": competency,
         "bloom": kept.get("bloom", default_bloom),
-        "status": kept.get("status", "pilot"),
+        "status": kept.get("status", "draft"),
         "title": "" if title == identifier else title,
         "stem": _stem(body),
         "rationale": rationale,

@@ -42,3 +42,14 @@ def test_samples_match_and_mistakes_do_not():
     broken = yaml.safe_load(BANK)
     broken["items"][2]["key"] = "no"
     assert not VALIDATOR.is_valid(broken)
+
+
+def test_schema_takes_every_lifecycle_status_and_nothing_else():
+    from certify.core.items import STATUSES
+
+    for status in STATUSES:
+        document = yaml.safe_load(BANK)
+        document["items"][0]["status"] = status
+        assert VALIDATOR.is_valid(document), status
+    document["items"][0]["status"] = "published"
+    assert not VALIDATOR.is_valid(document)

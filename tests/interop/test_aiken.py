@@ -1,4 +1,4 @@
-"""Aiken import: pilot single-choice items with a placeholder rationale, or every error with its line."""
+"""Aiken import: draft single-choice items (reviewed before use) with a placeholder rationale, or every error."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def errors(text: str, **overrides) -> list[tuple[int, str]]:
     return [(p.line, p.message) for p in problems]
 
 
-def test_good_file_becomes_pilot_single_choice_items():
+def test_good_file_becomes_draft_single_choice_items():
     bank, problems = read(GOOD)
     assert bank is not None
     assert (bank.id, bank.title, bank.purpose, bank.file) == ("aik", "Aiken import", "certification", "quiz.txt")
@@ -59,7 +59,7 @@ def test_good_file_becomes_pilot_single_choice_items():
         "type": "single_choice",
         "competency": "RA",
         "bloom": "understand",
-        "status": "pilot",
+        "status": "draft",
         "title": "",
         "stem": "What does ROI compare?",
         "rationale": PLACEHOLDER_RATIONALE,

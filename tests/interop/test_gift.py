@@ -43,7 +43,7 @@ def test_single_choice_with_feedback_and_general_feedback():
         "",
         "RA",
         "understand",
-        "live",
+        "draft",  # written elsewhere: it goes through review before any candidate sees it
     )
     assert item.body == {
         "options": [

@@ -53,7 +53,7 @@ def test_text_entry_without_mapping_is_case_sensitive():
 def test_defaults_apply_to_foreign_items():
     item, _ = read_one(qti2("choice", "2p1"), default_competency="PA", default_bloom="apply")
     assert item is not None
-    assert (item.competency, item.bloom, item.status) == ("PA", "apply", "pilot")
+    assert (item.competency, item.bloom, item.status) == ("PA", "apply", "draft")
 
 
 def test_identifier_that_is_not_a_valid_id_uses_the_fallback():

@@ -138,7 +138,7 @@ def test_package_without_certify_metadata_still_imports(bank):
     assert again is not None, problems
     assert problems == []
     for item, original in zip(again.items, bank.items, strict=True):
-        assert (item.competency, item.bloom, item.status) == ("OB", "understand", "pilot")
+        assert (item.competency, item.bloom, item.status) == ("OB", "understand", "draft")
         assert item.stem == original.stem.replace("\x0b", "")
         assert (item.title, item.rationale) == (original.title, original.rationale)
     # Option ids that are not QTI identifiers come back sanitised; their text and rationale are intact.
@@ -169,7 +169,7 @@ def test_unreadable_certify_metadata_is_ignored_with_a_warning(bank):
     (warning,) = problems
     assert warning.severity == "warning" and warning.file == "rt.zip/items/RT-001.xml"
     assert "Certify metadata is not valid JSON" in warning.message
-    assert (again.items[0].ref, again.items[0].status) == ("RT-001", "pilot")
+    assert (again.items[0].ref, again.items[0].status) == ("RT-001", "draft")
     assert [item.content() for item in again.items[1:]] == [item.content() for item in bank.items[1:]]
 
 

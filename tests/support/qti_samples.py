@@ -27,7 +27,7 @@ def content(ref, type_, title, stem, rationale, body, shuffle=True):
         "type": type_,
         "competency": "RA",
         "bloom": "understand",
-        "status": "pilot",
+        "status": "draft",  # items from other platforms go through review
         "title": title,
         "stem": stem,
         "rationale": rationale,

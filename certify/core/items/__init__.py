@@ -11,7 +11,16 @@ from certify.core.items import (
     single_choice,
     true_false,
 )
-from certify.core.items.base import BLOOM_LEVELS, HIGHER_ORDER, STATUSES, Choice, ItemError, ItemType
+from certify.core.items.base import (
+    BLOOM_LEVELS,
+    DRAWN,
+    HIGHER_ORDER,
+    IN_REVIEW,
+    STATUSES,
+    Choice,
+    ItemError,
+    ItemType,
+)
 
 # Each module is checked against the ItemType protocol here, so mypy sees a missing or mistyped hook.
 _TYPES: tuple[ItemType, ...] = (single_choice, multiple_response, true_false, matching, ordering, short_answer, numeric)
@@ -26,7 +35,9 @@ def item_type(name: str) -> ItemType:
 
 __all__ = [
     "BLOOM_LEVELS",
+    "DRAWN",
     "HIGHER_ORDER",
+    "IN_REVIEW",
     "ITEM_TYPES",
     "REGISTRY",
     "STATUSES",

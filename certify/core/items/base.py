@@ -8,7 +8,12 @@ from typing import Any, Protocol
 
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
 HIGHER_ORDER = frozenset(BLOOM_LEVELS[2:])
-STATUSES = ("pilot", "live", "retired")
+# An item's lifecycle, in order: written (draft), checked by a second person (reviewed), signed off by an admin
+# who neither wrote nor reviewed it (approved), delivered unscored to gather statistics (pilot), scored (live),
+# and finally withdrawn (retired). Only pilot and live items are ever drawn on a form.
+STATUSES = ("draft", "reviewed", "approved", "pilot", "live", "retired")
+IN_REVIEW = ("draft", "reviewed", "approved")
+DRAWN = ("pilot", "live")
 
 
 class ItemError(ValueError):
