@@ -17,6 +17,7 @@ from certify.extensions import db
 from certify.reports import admin_bp, charts_items
 from certify.reports.items import flag_codes, is_stale, snapshot
 from certify.reports.models import AnalysisSnapshot
+from certify.reports.pilots import pilot_readiness
 from certify.security.access import acting_user
 
 
@@ -133,6 +134,7 @@ def item_report(slug: str) -> tuple[str, int]:
         competencies=sorted({i["competency"] for i in items}),
         args=request.args,
         histogram=charts_items.score_histogram(payload.get("test", {})),
+        pilots=pilot_readiness(items),
     )
     return page, 400 if error else 200
 
