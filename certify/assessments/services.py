@@ -144,7 +144,8 @@ def pilots_per_form(assessment: Assessment) -> int:
 
 def not_launched() -> list[tuple[Assessment, str]]:
     """Certification exams candidates cannot start whatever their standing, with the reason (a placeholder cut)."""
-    return [(a, a.launch_blocker) for a in assessments() if a.launch_blocker]
+    blocked = ((a, a.launch_blocker) for a in assessments())
+    return [(a, reason) for a, reason in blocked if reason]
 
 
 def not_launched_count() -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from certify.auth import services as accounts
+from certify.auth.models import User
 from certify.demo.course import complete_course
 
 
@@ -46,3 +48,9 @@ def seed_demo_accounts() -> list[DemoAccount]:
                 complete_course(user)
             created.append(demo)
     return created
+
+
+def demo_users(emails: Sequence[str]) -> list[User] | None:
+    """The demo accounts with these emails, in order; None when any is missing (the demo was not seeded)."""
+    found = [accounts.find_user_by_email(email) for email in emails]
+    return None if any(user is None for user in found) else [user for user in found if user is not None]

@@ -12,7 +12,7 @@ import random
 from sqlalchemy import select
 
 from certify.assessments import services as bank_service
-from certify.auth.models import User
+from certify.demo.accounts import demo_users
 from certify.extensions import db
 from certify.job_analysis import changes, results
 from certify.job_analysis.models import JtaStudy
@@ -108,10 +108,9 @@ def seed_job_analysis_demo() -> list[str]:
     if db.session.scalar(select(JtaStudy.id).where(JtaStudy.title == TITLE)) is not None:
         return []
     exam = bank_service.assessment_by_slug("mid-certification")
-    people = [db.session.scalar(select(User).where(User.email == email)) for email in RATERS]
-    if exam is None or any(p is None for p in people):
+    raters = demo_users(RATERS)
+    if exam is None or raters is None:
         return []
-    raters = [p for p in people if p is not None]
     admin = raters[0]
     study = changes.create_study(admin, exam, TITLE)
     for code, statements in TASKS.items():

@@ -12,7 +12,7 @@ import hashlib
 from sqlalchemy import select
 
 from certify.assessments import services as bank_service
-from certify.auth.models import User
+from certify.demo.accounts import demo_users
 from certify.extensions import db
 from certify.standard_setting import angoff_adoption, angoff_changes, angoff_study
 from certify.standard_setting.models import AngoffStudy
@@ -49,10 +49,9 @@ def seed_angoff_demo() -> list[str]:
     if db.session.scalar(select(AngoffStudy.id).where(AngoffStudy.title == TITLE)) is not None:
         return []
     exam = bank_service.assessment_by_slug("mid-certification")
-    people = [db.session.scalar(select(User).where(User.email == email)) for email in PANEL]
-    if exam is None or any(p is None for p in people):
+    panel = demo_users(PANEL)
+    if exam is None or panel is None:
         return []
-    panel = [p for p in people if p is not None]
     # Four items per competency, drawn to represent the blueprint (seeded from the study)
     study, _warnings = angoff_changes.create_study(panel[0], exam, TITLE, [p.id for p in panel], size=STUDY_ITEMS)
     items = list(study.item_version_ids)

@@ -8,7 +8,6 @@ stored analysis's, and the programme's rules (appeal window, validity, recertifi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -63,17 +62,14 @@ class Handbook:
     rubric_title: str | None
     rubric_criteria: int
     rubric_pass_level: str | None
-    now: datetime
 
 
-def handbooks(now: datetime | None = None) -> list[Handbook]:
+def handbooks() -> list[Handbook]:
     """One handbook per certification exam, in title order."""
-    return [
-        _handbook(exam, now or datetime.now()) for exam in bank_service.assessments() if exam.kind == "certification"
-    ]
+    return [_handbook(exam) for exam in bank_service.assessments() if exam.kind == "certification"]
 
 
-def _handbook(exam: Assessment, now: datetime) -> Handbook:
+def _handbook(exam: Assessment) -> Handbook:
     config = current_app.config
     study = blueprint_evidence(exam)
     rows: list[BlueprintRow] = blueprint_rows(exam)
@@ -120,5 +116,4 @@ def _handbook(exam: Assessment, now: datetime) -> Handbook:
         rubric_title=rubric.title if rubric else None,
         rubric_criteria=len(rubric.criteria) if rubric else 0,
         rubric_pass_level=str(level_names.get(str(rubric.pass_min_level), rubric.pass_min_level)) if rubric else None,
-        now=now,
     )

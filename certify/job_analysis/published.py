@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from certify.assessments.blueprints import adopted_from_study
 from certify.assessments.models import Assessment
-from certify.job_analysis.results import results
+from certify.job_analysis.results import analysis_of
 from certify.job_analysis.services import get_study
 
 EXAMPLES_PER_COMPETENCY = 2
@@ -28,20 +28,20 @@ def blueprint_evidence(assessment: Assessment) -> BlueprintEvidence | None:
     study = get_study(version.source_study_id) if version and version.source_study_id else None
     if version is None or study is None:
         return None
-    found = results(study)
-    if found.analysis is None:
+    _ratings, analysis = analysis_of(study)  # the figures only: no blueprint proposal, no pool query
+    if analysis is None:
         return None
-    ranked = sorted(found.analysis.tasks, key=lambda t: -t.weight)
+    statements = {task.id: task.statement for task in study.tasks}
     examples: dict[str, list[str]] = {}
-    for task in ranked:
+    for task in sorted(analysis.tasks, key=lambda t: -t.weight):
         chosen = examples.setdefault(task.competency, [])
         if len(chosen) < EXAMPLES_PER_COMPETENCY:
-            chosen.append(found.tasks[task.task].statement)
+            chosen.append(statements[task.task])
     return BlueprintEvidence(
         study_title=study.title,
-        raters=found.analysis.raters,
-        tasks=len(found.analysis.tasks),
+        raters=analysis.raters,
+        tasks=len(analysis.tasks),
         adopted_at=f"{version.adopted_at:%d %B %Y}",
-        weights=dict(found.analysis.competency_weights),
+        weights=dict(analysis.competency_weights),
         examples=examples,
     )

@@ -51,19 +51,27 @@ def complete_ratings(study: JtaStudy) -> dict[int, dict[int, Rating]]:
     return {rater: given for rater, given in by_rater.items() if set(given) == task_ids}
 
 
+def analysis_of(study: JtaStudy) -> tuple[dict[int, dict[int, Rating]], StudyAnalysis | None]:
+    """The complete raters' ratings and the study's figures from them (None below MIN_RATERS or without tasks)."""
+    complete = complete_ratings(study)
+    if len(complete) < MIN_RATERS or not study.tasks:
+        return complete, None
+    order = list(competency_titles())
+    ordered = sorted(study.tasks, key=lambda t: (order.index(t.competency_code), t.position, t.id))
+    return complete, analyse([(t.id, t.competency_code) for t in ordered], complete)
+
+
 def results(study: JtaStudy) -> Results:
     assessment = assessment_of(study)
     current = [(str(c["competency"]), str(c["bloom"]), int(c["count"])) for c in assessment.blueprint]
     current_per: dict[str, int] = {}
     for competency, _bloom, count in current:
         current_per[competency] = current_per.get(competency, 0) + count
-    complete = complete_ratings(study)
+    complete, analysis = analysis_of(study)
     tasks = {t.id: t for t in study.tasks}
-    if len(complete) < MIN_RATERS or not tasks:
+    if analysis is None:
         return Results(len(complete), None, None, [], current_per, tasks)
     order = list(competency_titles())
-    ordered = sorted(study.tasks, key=lambda t: (order.index(t.competency_code), t.position, t.id))
-    analysis = analyse([(t.id, t.competency_code) for t in ordered], complete)
     pool = pool_counts(assessment)
     proposal = propose_blueprint(analysis.competency_weights, assessment.item_count, current, dict(pool))
     cells = {(c.competency, c.bloom): c.count for c in proposal.cells}

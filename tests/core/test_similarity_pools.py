@@ -16,6 +16,8 @@ from certify.core.similarity import NEAR_TWIN, Stem, near_twins, similarity, ter
 
 # Similarity
 
+WORDS = "sponsor result course gap cause practice metric baseline panel item form cut nurse ward".split()  # noqa: SIM905
+
 
 def test_the_same_content_in_other_inflections_is_identical_and_disjoint_stems_score_zero():
     assert similarity("Managers approve budgets", "The manager approves the budget") == pytest.approx(1.0)
@@ -31,20 +33,7 @@ def test_a_small_case_worked_by_hand():
 
 def test_similarity_is_symmetric_and_matches_a_dense_vector_cosine():
     rng = random.Random(4)
-    words = [
-        "sponsor",
-        "result",
-        "course",
-        "gap",
-        "cause",
-        "practice",
-        "metric",
-        "baseline",
-        "panel",
-        "item",
-        "form",
-        "cut",
-    ]
+    words = WORDS
     for _ in range(200):
         a = " ".join(rng.choices(words, k=rng.randint(1, 12)))
         b = " ".join(rng.choices(words, k=rng.randint(1, 12)))
@@ -65,22 +54,7 @@ def test_a_reworded_copy_is_a_near_twin_and_another_case_on_the_topic_is_not():
 
 def test_near_twins_finds_exactly_the_pairs_a_brute_force_scan_finds():
     rng = random.Random(11)
-    words = [
-        "sponsor",
-        "result",
-        "course",
-        "gap",
-        "cause",
-        "practice",
-        "metric",
-        "baseline",
-        "panel",
-        "item",
-        "form",
-        "cut",
-        "nurse",
-        "ward",
-    ]
+    words = WORDS
     stems = [Stem(f"I{n}", rng.choice("AB"), " ".join(rng.choices(words, k=rng.randint(2, 8)))) for n in range(60)]
     for threshold, across in ((0.3, False), (0.5, False), (0.5, True), (0.8, False)):
         expected = {

@@ -17,7 +17,7 @@ from certify.assessments.attempt_models import Attempt, AttemptItem
 from certify.assessments.models import Item, ItemVersion
 from certify.extensions import db
 from tests.support.helpers import text
-from tests.support.irt_population import SOURCES, populate
+from tests.support.irt_population import SOURCES, populate, turn_into_pilot
 
 
 @pytest.fixture
@@ -126,11 +126,7 @@ def test_a_pilot_item_is_calibrated_onto_the_scale_and_shown_beside_the_promote_
     load_catalog(*SOURCES)
     with app.app_context():
         populate(150)
-        version = db.session.scalar(
-            select(ItemVersion).join(Item, Item.id == ItemVersion.item_id).where(Item.ref == "RA-S12")
-        )
-        version.status = "pilot"
-        db.session.query(AttemptItem).filter(AttemptItem.item_version_id == version.id).update({"scored": False})
+        turn_into_pilot("RA-S12")
         db.session.commit()
     assert runner.invoke(args=["analysis", "calibrate", "irt"]).exit_code == 0
     payload = json.loads(runner.invoke(args=["analysis", "items", "irt", "--json"]).output)

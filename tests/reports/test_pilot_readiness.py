@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
-
-from certify.assessments.attempt_models import AttemptItem
-from certify.assessments.models import Item, ItemVersion
 from certify.extensions import db
 from certify.reports.pilots import pilot_readiness
 from tests.support.helpers import text
-from tests.support.irt_population import SOURCES, populate
+from tests.support.irt_population import SOURCES, populate, turn_into_pilot
 
 IRT = {"model": "2pl", "a": 1.1, "b": -0.4, "se_b": 0.2, "infit": 1.0, "outfit": 1.0}
 
@@ -48,11 +44,7 @@ def test_the_item_report_shows_the_pilots_with_their_readiness(app, client, auth
     load_catalog(*SOURCES)
     with app.app_context():
         populate(150)
-        version = db.session.scalar(
-            select(ItemVersion).join(Item, Item.id == ItemVersion.item_id).where(Item.ref == "RA-S12")
-        )
-        version.status = "pilot"
-        db.session.query(AttemptItem).filter(AttemptItem.item_version_id == version.id).update({"scored": False})
+        turn_into_pilot("RA-S12")
         db.session.commit()
     assert runner.invoke(args=["analysis", "calibrate", "irt"]).exit_code == 0
     payload = json.loads(runner.invoke(args=["analysis", "items", "irt", "--json"]).output)

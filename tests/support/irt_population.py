@@ -12,7 +12,7 @@ import math
 import random
 from datetime import timedelta
 
-from sqlalchemy import null
+from sqlalchemy import null, select
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.models import Assessment, Item, ItemVersion
@@ -172,3 +172,10 @@ def _sit(rng, assessment, cut_id, versions, user, number, theta, start, n) -> No
         scored_at=when + timedelta(minutes=20),
     )
     db.session.add(attempt)
+
+
+def turn_into_pilot(ref: str) -> None:
+    """Make item `ref` a pilot after the fact: its version's status, and its slots unscored, as forms would draw it."""
+    version = db.session.scalar(select(ItemVersion).join(Item, Item.id == ItemVersion.item_id).where(Item.ref == ref))
+    version.status = "pilot"
+    db.session.query(AttemptItem).filter(AttemptItem.item_version_id == version.id).update({"scored": False})
