@@ -134,3 +134,44 @@ def _located(text_: str):
     data, problems = load_yaml(text_, "exam.yaml")
     assert problems == []
     return data
+
+
+def test_the_pre_test_closes_at_the_moment_the_course_was_completed_not_before(app, load_catalog, make_user):
+    from datetime import timedelta
+
+    from certify.assessments.models import Assessment
+    from certify.assessments.starting import availability
+    from certify.auth.models import User
+    from certify.database import utcnow
+
+    load_catalog(("sample.yaml", BANK), ("pretest.yaml", DIAGNOSTIC))
+    user_id = make_user(roles=("candidate",)).id
+    finished = utcnow()
+    with app.app_context():
+        db.session.add(CourseCompletion(user_id=user_id, completed_at=finished))
+        db.session.flush()
+        user = db.session.get(User, user_id)
+        pretest = db.session.query(Assessment).filter_by(slug="pretest").one()
+        assert availability(user, pretest, finished - timedelta(days=1)).can_start  # before the course ended
+        later = availability(user, pretest, finished + timedelta(minutes=1))
+        assert not later.can_start and "taken before the course" in later.reason
+        db.session.rollback()
+
+
+def test_the_instructions_never_state_a_negative_time_once_the_window_has_closed(app, candidate):
+    from datetime import timedelta
+
+    from certify.assessments.instructions import briefing
+    from certify.assessments.models import Assessment
+    from certify.auth.models import User
+    from certify.database import utcnow
+
+    now = utcnow()
+    with app.app_context():
+        exam = db.session.query(Assessment).filter_by(slug="exam").one()
+        exam.available_until = now - timedelta(hours=2)
+        user = db.session.get(User, candidate.id)
+        assert briefing(user, exam, now).your_minutes == 0
+        exam.available_until = now + timedelta(minutes=10)  # the window, not the 30-minute limit, is what is left
+        assert briefing(user, exam, now).your_minutes == 10
+        db.session.rollback()

@@ -76,6 +76,7 @@ def test_save_and_next_clicked_300_ms_after_answering_moves_on_and_keeps_the_ans
     expected: dict[int, tuple[str, Any]] = {}
     for position in range(1, 8):
         expect(page.get_by_text(f"Sample quiz: question {position} of 7")).to_be_visible()
+        assert_accessible(page)  # every item type's question page, checked before the timed answer-and-click
         expected[position] = _answer(page)
         page.wait_for_timeout(300)
         name = "Save and next" if position < 7 else "Save and review your answers"
