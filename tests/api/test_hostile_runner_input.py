@@ -44,9 +44,9 @@ def test_a_hostile_save_gets_a_quick_4xx_and_changes_nothing(app, client, api, c
     state = _start(api)
     url = f"/api/v1/attempts/{state['attempt_id']}/responses/1"
     before = stored(app)
-    started = time.perf_counter()
+    started = time.process_time()  # the app's CPU (it runs in this process), robust to a busy machine
     response = _put(client, api, url, raw.encode("utf-8", "surrogateescape"))
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert 400 <= response.status_code < 500, (name, response.status_code)
     assert response.get_json()["message"], name  # says what is wrong
     assert elapsed < 1.0, (name, elapsed)

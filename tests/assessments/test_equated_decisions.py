@@ -191,13 +191,15 @@ def test_results_decided_before_stay_untouched_and_regrade_keeps_the_recorded_ru
         assert len(rules) == 2 and rules[0].id == first_rule.id
         score = db.session.get(AttemptScore, under_first)
         assert score.cut_equating_id == first_rule.id
-        # Regrading (here: the first scored item's credit taken away) re-scores by the rule recorded, not the new one.
+        # Regrading (here: the first scored item's credit flipped) re-scores by the rule recorded, not the new one.
         from certify.assessments import regrade
 
         attempt = db.session.get(Attempt, under_first)
         credits = {i.id: i.credit or 0.0 for i in attempt.items}
-        target = next(i for i in attempt.items if i.scored and (i.credit or 0) > 0)
-        credits[target.id] = 0.0
+        # Flipped, not only taken away: the sitter's answers are the first option shown, and the shuffle can leave
+        # every scored item without credit (CI drew such a form once).
+        target = next(i for i in attempt.items if i.scored)
+        credits[target.id] = 1.0 - (target.credit or 0.0)
         rescored = regrade._decided(attempt, credits)
         assert rescored.columns["cut_equating_id"] == first_rule.id and rescored.columns["decision_rule"] == "equated"
         raw_attempt = db.session.get(Attempt, before)

@@ -31,13 +31,15 @@ HOSTILE = [
 
 def _put(client, url: str, raw: str, page: str):
     token = csrf_token(client, page)
-    started = time.perf_counter()
+    # The CPU this process spends answering (the test client runs the app in-process), not the wall clock:
+    # with other work on the machine (CI, the other test worker) a wall-clock second is no measure of the app.
+    started = time.process_time()
     response = client.put(
         url,
         data=raw.encode("utf-8", "surrogateescape"),
         headers={"X-CSRFToken": token, "Content-Type": "application/json"},
     )
-    return response, time.perf_counter() - started
+    return response, time.process_time() - started
 
 
 def _portfolio_state(world):
