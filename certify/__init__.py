@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from certify.config import load_config, testing_overrides
-from certify.database import configure_engine, reset_write_intent, set_write_intent, write_intent
+from certify.database import LATE, configure_engine, reset_write_intent, set_write_intent, write_intent
 from certify.extensions import csrf, db, login_manager, migrate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -92,7 +92,11 @@ def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def declare_write_intent() -> None:
         # Registered first: the transaction may begin while loading the user.
-        writes = request.method not in SAFE_METHODS or request.endpoint in access_table(app).writing_reads
+        table = access_table(app)
+        if request.endpoint in table.late_writes:
+            g.write_intent_token = set_write_intent(LATE)
+            return
+        writes = request.method not in SAFE_METHODS or request.endpoint in table.writing_reads
         g.write_intent_token = set_write_intent(writes)
 
     @app.before_request

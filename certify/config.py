@@ -130,7 +130,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "CERTIFY_ENV": environment,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server connection can drop (a restart, a failover), so PostgreSQL's are pinged when taken from the
+        # pool; a SQLite file cannot, and the ping would be one more statement on every request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "CERTIFY_SQLITE_BUSY_TIMEOUT_MS", 15000),
         "BASE_URL": base_url,
         "PREFERRED_URL_SCHEME": "https" if https else "http",

@@ -6,6 +6,13 @@ will write start with ``BEGIN IMMEDIATE``, which takes the write lock up front.
 A deferred transaction that reads and then tries to write can fail with
 "database is locked" when another writer got in between; an immediate one
 waits its turn (up to the busy timeout) instead.
+
+A request whose writes guard themselves (each one a single conditional statement,
+like an exam save: "set this answer where the stored sequence number is lower and
+the attempt is still open") declares a *late* write intent instead: its reads run
+outside any transaction, and BEGIN IMMEDIATE is issued just before its first
+write, so SQLite's write lock is held for the write alone rather than for the
+whole request (with hundreds of candidates saving, the lock was most of the wait).
 """
 
 from __future__ import annotations
@@ -20,7 +27,10 @@ from sqlalchemy import CheckConstraint, DateTime, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 
-_write_intent: ContextVar[bool] = ContextVar("certify_write_intent", default=False)
+# False: reads only; True: the transaction writes (BEGIN IMMEDIATE from its start); LATE: see above.
+LATE = "late"
+_write_intent: ContextVar[bool | str] = ContextVar("certify_write_intent", default=False)
+READING_STATEMENTS = ("SELECT", "PRAGMA")
 
 
 def utcnow() -> datetime:
@@ -63,8 +73,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def set_write_intent(value: bool) -> Any:
-    """Declare whether the coming transaction will write; returns a reset token."""
+def set_write_intent(value: bool | str) -> Any:
+    """Declare whether the coming transaction will write (True, False or LATE); returns a reset token."""
     return _write_intent.set(value)
 
 
@@ -99,4 +109,14 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        intent = _write_intent.get()
+        if intent == LATE:
+            return  # reads run in autocommit; the first write begins the transaction (below)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if intent else "BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _late_begin(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if _write_intent.get() != LATE or cursor.connection.in_transaction:
+            return
+        if not statement.lstrip()[:6].upper().startswith(READING_STATEMENTS):
+            cursor.execute("BEGIN IMMEDIATE")

@@ -19,8 +19,8 @@ bp = FeatureBlueprint(
         "submit": owner("candidate"),
         "result": owner("candidate"),
     },
-    writing_reads=(
-        "attempt",
-        "result",
-    ),  # finalises an overdue attempt
+    # Every write of the runner API is one conditional statement, or starts with one (an overdue attempt
+    # closed only while still open, a save only with a newer sequence number, one open attempt per exam):
+    # its reads run before SQLite's write lock is taken (certify.database).
+    late_writes=("start_attempt", "attempt", "save_response", "set_flag", "submit", "result"),
 )

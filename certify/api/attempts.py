@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 
 from certify.api import bp
 from certify.assessments import attempts as runner
+from certify.assessments import saving, starting
 from certify.assessments import services as bank_service
-from certify.assessments import starting
 from certify.assessments.serialise import attempt_result, attempt_state
 from certify.database import utcnow
 from certify.extensions import db
@@ -55,8 +55,9 @@ def start_attempt(slug: str) -> Response:
     except runner.AttemptRefused as exc:
         db.session.commit()  # an overdue attempt may have been finalised on the way
         return _error(exc)
+    state = attempt_state(attempt, now)  # in the start's own transaction, not a second one
     db.session.commit()
-    return jsonify(attempt_state(attempt, now))
+    return jsonify(state)
 
 
 @bp.get("/attempts/<int:attempt_id>")
@@ -69,7 +70,7 @@ def attempt(attempt_id: int) -> Response:
 
 @bp.put("/attempts/<int:attempt_id>/responses/<int:position>")
 def save_response(attempt_id: int, position: int) -> Response:
-    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
+    # The hot path of an exam window: one read and one conditional update (certify.assessments.saving).
     try:
         payload = json_object()
     except JsonRefused as exc:
@@ -77,7 +78,9 @@ def save_response(attempt_id: int, position: int) -> Response:
     if "seq" not in payload:
         return _error(runner.AttemptRefused("Send JSON with `answer` and `seq`.", 400))
     try:
-        seq, saved_at = runner.save(attempt, position, payload.get("answer"), payload["seq"], now)
+        seq, saved_at = saving.save_answer(
+            acting_user(), attempt_id, position, payload.get("answer"), payload["seq"], utcnow()
+        )
     except runner.AttemptRefused as exc:
         db.session.commit()  # keeps a finalisation that happened on the way; a refused save wrote nothing
         return _error(exc)
@@ -87,7 +90,6 @@ def save_response(attempt_id: int, position: int) -> Response:
 
 @bp.put("/attempts/<int:attempt_id>/flags/<int:position>")
 def set_flag(attempt_id: int, position: int) -> Response:
-    attempt, now = runner.attempt_or_404(acting_user(), attempt_id), utcnow()
     try:
         payload = json_object()
     except JsonRefused as exc:
@@ -95,7 +97,7 @@ def set_flag(attempt_id: int, position: int) -> Response:
     if not isinstance(payload.get("flagged"), bool):
         return _error(runner.AttemptRefused("Send JSON with `flagged`: true or false.", 400))
     try:
-        runner.set_flag(attempt, position, payload["flagged"], now)
+        saving.set_flag(acting_user(), attempt_id, position, payload["flagged"], utcnow())
     except runner.AttemptRefused as exc:
         db.session.commit()
         return _error(exc)

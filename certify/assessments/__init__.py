@@ -19,12 +19,10 @@ bp = FeatureBlueprint(
         "submit": owner("candidate"),
         "result": owner("candidate"),
     },
-    writing_reads=(
-        "question",
-        "overview",
-        "submit",
-        "result",
-    ),  # finalises an overdue attempt
+    # The runner's pages may finalise an overdue attempt, and they start, save and submit: every such write is
+    # a conditional statement (the attempt still open, a newer sequence number, one open attempt per exam), so
+    # they read before SQLite's write lock is taken and hold it only for their writes (certify.database).
+    late_writes=("start", "question", "overview", "submit", "result"),
 )
 
 admin_bp = FeatureBlueprint(

@@ -11,16 +11,17 @@ from typing import Any
 
 from flask import abort, current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from certify.assessments import decisions, equating, score_audit
-from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
+from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore
 from certify.assessments.models import Assessment, ItemVersion
 from certify.auth.models import User
 from certify.core.delivery import Presentation, present, to_internal
 from certify.core.items import ItemError
 from certify.core.scoring import AttemptResult, ItemScore, score_attempt, score_item
 from certify.extensions import db
-from certify.params import DATABASE_INT_MAX, is_sequence_number
+from certify.params import DATABASE_INT_MAX
 
 # Sequence numbers are stored in a 32-bit integer column; anything larger is refused, not overflowed.
 MAX_SEQ = DATABASE_INT_MAX
@@ -91,76 +92,6 @@ def presentation(attempt: Attempt, item: AttemptItem) -> Presentation:
     return present(item.version.content, f"{attempt.seed}:{item.position}")
 
 
-def save(attempt: Attempt, position: int, answer: Any, seq: Any, now: datetime) -> tuple[int, datetime]:
-    """Store an answer (in shown ids) if `seq` is newer than the stored one; returns (seq, saved_at).
-
-    Saving the same answer again with the stored seq is a replay and answers as the first save
-    did, with the stored saved_at. Raises AttemptRefused: 409 "closed" after the deadline and
-    grace, 409 "stale" with the current state when a newer or different save with that seq
-    already landed, 400 for a malformed answer or seq.
-    This is the hot path of an exam: a handful of statements, no ORM object loading.
-    """
-    if not is_sequence_number(seq):
-        raise AttemptRefused(f"`seq` must be a whole number from 1 to {MAX_SEQ}.", 400)
-    if attempt.status != "in_progress" or finalise_if_overdue(attempt, now):
-        raise AttemptRefused("This attempt is closed; answers can no longer change.", 409, error="closed")
-    row = db.session.execute(
-        select(AttemptItem.id, ItemVersion.content)
-        .join(ItemVersion)
-        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
-    ).first()
-    if row is None:
-        raise AttemptRefused(f"This attempt has no question {position}.", 404)
-    item_id, content = row
-    shown = present(content, f"{attempt.seed}:{position}")
-    try:
-        internal = to_internal(content, shown, answer)
-    except ItemError as exc:
-        raise AttemptRefused(f"Question {position}: {exc}.", 400) from None
-    changed = db.session.execute(
-        update(Response)
-        .where(Response.attempt_item_id == item_id, Response.seq < seq)
-        .values(answer=_shown(answer, internal), seq=seq, saved_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not changed:
-        current = db.session.execute(
-            select(Response.seq, Response.answer, Response.saved_at).where(Response.attempt_item_id == item_id)
-        ).one()
-        if current.seq == seq and _same_answer(content, shown, current.answer, internal):
-            # The same save arriving twice (an autosave and the form post that followed it): a replay.
-            return seq, current.saved_at or now
-        raise AttemptRefused(
-            "A newer answer to this question has already been saved.",
-            409,
-            error="stale",
-            seq=current.seq,
-            answer=current.answer,
-        )
-    return seq, now
-
-
-def _same_answer(content: Any, shown: Presentation, stored: Any, internal: Any) -> bool:
-    """Whether a stored answer (shown ids) means the same as a new one (authored ids, normalised)."""
-    try:
-        return bool(to_internal(content, shown, stored) == internal)
-    except ItemError:
-        return False
-
-
-def _shown(answer: Any, internal: Any) -> Any:
-    # We store the answer as the candidate's page expressed it (shown ids): it is what the
-    # page needs to redisplay, and it maps back deterministically from the attempt's seed.
-    return None if internal is None else answer
-
-
-def set_flag(attempt: Attempt, position: int, flagged: bool, now: datetime) -> None:
-    if attempt.status != "in_progress" or finalise_if_overdue(attempt, now):
-        raise AttemptRefused("This attempt is closed.", 409, error="closed")
-    item_at(attempt, position).flagged = flagged
-    db.session.flush()
-
-
 def submit(attempt: Attempt, now: datetime) -> Attempt:
     """Close and score the attempt once; later calls (even concurrent ones) change nothing."""
     if attempt.status == "in_progress":
@@ -194,6 +125,17 @@ def internal_answer(attempt: Attempt, item: AttemptItem) -> Any:
 
 
 def _score(attempt: Attempt, by: str) -> None:
+    # The items with their versions and responses in one statement (not two per item), then the collection.
+    loaded = (
+        db.session.scalars(  # held, so the identity map keeps them for `attempt.items`
+            select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt.id)
+            .options(joinedload(AttemptItem.version).joinedload(ItemVersion.item), joinedload(AttemptItem.response))
+        )
+        .unique()
+        .all()
+    )
+    assert len(loaded) == len(attempt.items)
     for item in attempt.items:
         item.credit = score_item(item.version.content, internal_answer(attempt, item))
     result = result_from_credits(attempt, {item.id: item.credit for item in attempt.items})

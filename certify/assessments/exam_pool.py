@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -59,14 +60,24 @@ def with_information(
     """The items with their information at the cut-level ability (unchanged when that cannot be found)."""
     if not params:
         return ExamPool(items, None)
-    grouped = [(cell.count, [p for _i, p in _calibrated_in(items, cell, params)]) for cell in cells]
-    theta = cut_theta(grouped, cut_percent)
-    if theta is None:
-        return ExamPool(items, None)
+    grouped = tuple((cell.count, tuple(p for _i, p in _calibrated_in(items, cell, params))) for cell in cells)
     calibrated = [i for i in items if i.version_id in params]
-    values = information_at([params[i.version_id] for i in calibrated], theta)
+    read = _read_at_cut(grouped, tuple(params[i.version_id] for i in calibrated), float(cut_percent))
+    if read is None:
+        return ExamPool(items, None)
+    theta, values = read
     information = {i.version_id: v for i, v in zip(calibrated, values, strict=True)}
     return ExamPool([replace(i, information=information.get(i.version_id)) for i in items], theta)
+
+
+@lru_cache(maxsize=16)
+def _read_at_cut(
+    grouped: tuple[tuple[int, tuple[ItemParameters, ...]], ...], calibrated: tuple[ItemParameters, ...], cut: float
+) -> tuple[float, list[float]] | None:
+    """The cut-level ability and the items' information there: the same for every form drawn from a pool, so
+    computed once per pool, cut and calibration rather than at every start (it was most of a start's time)."""
+    theta = cut_theta(grouped, cut)
+    return None if theta is None else (theta, information_at(calibrated, theta))
 
 
 def _calibrated_in(

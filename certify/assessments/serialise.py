@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.engine import Row
 
-from certify.assessments import attempts as runner
-from certify.assessments.attempt_models import Attempt, AttemptItem
-from certify.assessments.models import ItemVersion
+from certify.assessments.attempt_models import Attempt, AttemptItem, Response
+from certify.assessments.models import Item, ItemVersion
+from certify.core.delivery import present
 from certify.core.irt import MID_SCALE
 from certify.extensions import db
 from certify.security.sanitize import render_inline, render_markdown
@@ -20,31 +20,40 @@ def remaining_seconds(attempt: Attempt, now: datetime) -> int:
     return max(0, int((attempt.deadline - now).total_seconds())) if attempt.status == "in_progress" else 0
 
 
-def _items_with_content(attempt: Attempt) -> list[AttemptItem]:
-    """The attempt's items with their versions, item refs and responses, in one query."""
+def _items_with_content(attempt: Attempt) -> list[Row[Any]]:
+    """The attempt's items with their content, item refs and responses: one statement, no ORM objects."""
     return list(
-        db.session.scalars(
-            select(AttemptItem)
+        db.session.execute(
+            select(
+                AttemptItem.position,
+                AttemptItem.flagged,
+                Item.ref,
+                ItemVersion.content,
+                Response.answer,
+                Response.seq,
+            )
+            .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
+            .join(Item, Item.id == ItemVersion.item_id)
+            .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
             .where(AttemptItem.attempt_id == attempt.id)
             .order_by(AttemptItem.position)
-            .options(joinedload(AttemptItem.version).joinedload(ItemVersion.item), joinedload(AttemptItem.response))
-        ).unique()
+        )
     )
 
 
 def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
     items = []
-    for item in _items_with_content(attempt):
-        shown = runner.presentation(attempt, item)
+    for row in _items_with_content(attempt):
+        shown = present(row.content, f"{attempt.seed}:{row.position}")
         entry: dict[str, Any] = {
-            "position": item.position,
-            "item_ref": item.version.item.ref,
+            "position": row.position,
+            "item_ref": row.ref,
             "type": shown.type,
             "stem_html": render_markdown(shown.stem),
             "options": [{"id": o.id, "html": str(render_inline(o.text))} for o in shown.options],
-            "answer": item.response.answer if item.response else None,
-            "seq": item.response.seq if item.response else 0,
-            "flagged": item.flagged,
+            "answer": row.answer,
+            "seq": row.seq or 0,
+            "flagged": row.flagged,
         }
         if shown.type == "matching":
             entry["prompts"] = [{"id": p.id, "html": str(render_inline(p.text))} for p in shown.prompts]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
@@ -163,17 +163,27 @@ def start(user: User, assessment: Assessment, now: datetime, *, seed: str | None
         with db.session.begin_nested():
             db.session.add(attempt)
             db.session.flush()
-            rows = [
-                AttemptItem(attempt_id=attempt.id, position=s.position, item_version_id=s.version_id, scored=s.scored)
-                for s in form
-            ]
-            db.session.add_all(rows)
-            db.session.flush()
-            db.session.add_all([Response(attempt_item_id=row.id, answer=None, seq=0) for row in rows])
-            db.session.flush()
+            _insert_form(attempt.id, form)
     except IntegrityError:  # another request opened one at the same moment: resume it
         existing = open_attempt(user, assessment)
         if existing is None:
             raise
         return existing
     return attempt
+
+
+def _insert_form(attempt_id: int, form: list[Slot]) -> None:
+    """The attempt's items and their empty responses: two statements whatever the length of the form."""
+    db.session.execute(
+        insert(AttemptItem),
+        [
+            {"attempt_id": attempt_id, "position": s.position, "item_version_id": s.version_id, "scored": s.scored}
+            for s in form
+        ],
+    )
+    db.session.execute(
+        insert(Response).from_select(
+            ["attempt_item_id", "seq"],
+            select(AttemptItem.id, literal(0)).where(AttemptItem.attempt_id == attempt_id),
+        )
+    )

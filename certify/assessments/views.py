@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from certify.assessments import attempts as runner
-from certify.assessments import bp, instructions, starting
+from certify.assessments import bp, instructions, saving, starting
 from certify.assessments import services as bank_service
 from certify.assessments.answers import answer_from_form
 from certify.assessments.attempt_models import Attempt
@@ -115,8 +115,8 @@ def question(attempt_id: int, position: int) -> Response | tuple[str, int]:
         return _render_question(attempt, position, error=f"{exc}.", status=400)
     try:
         seq = int(request.form.get("seq", ""))
-        runner.save(attempt, position, answer, seq, now)
-        runner.set_flag(attempt, position, request.form.get("flagged") == "1", now)
+        saving.save_answer(acting_user(), attempt.id, position, answer, seq, now)
+        saving.set_flag(acting_user(), attempt.id, position, request.form.get("flagged") == "1", now)
     except ValueError:
         return _render_question(attempt, position, error="The page was incomplete; reload it.", status=400)
     except runner.AttemptRefused as exc:

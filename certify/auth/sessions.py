@@ -14,6 +14,7 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from certify.auth.models import BrowserSession, User
 from certify.database import utcnow
@@ -64,18 +65,23 @@ def close_all_browser_sessions(user: User) -> None:
 
 def load_session_user(user_key: str, session_id: str | None) -> User | None:
     """Flask-Login's loader: the user key carries the session version it was issued with,
-    and the browser session must still be open (one primary-key lookup, joined)."""
+    and the browser session must still be open (one statement: the user, the session and the roles)."""
     user_id, _, version = user_key.partition(":")
     if not session_id or not user_id.isdigit():
         return None
-    user = db.session.scalar(
-        select(User)
-        .join(BrowserSession, BrowserSession.user_id == User.id)
-        .where(
-            BrowserSession.id_sha256 == _digest(session_id),
-            BrowserSession.expires_at > utcnow(),
-            User.id == int(user_id),
+    user = (
+        db.session.scalars(
+            select(User)
+            .join(BrowserSession, BrowserSession.user_id == User.id)
+            .where(
+                BrowserSession.id_sha256 == _digest(session_id),
+                BrowserSession.expires_at > utcnow(),
+                User.id == int(user_id),
+            )
+            .options(joinedload(User.role_rows))  # the access rules read the roles on every request
         )
+        .unique()
+        .first()
     )
     if user is None or not user.active or str(user.session_version) != version:
         return None

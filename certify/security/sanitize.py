@@ -7,6 +7,7 @@ or styled reaches a page.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 import bleach
@@ -50,6 +51,7 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "th": ["scope"], "td": [], "ol": ["start"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+_local = threading.local()
 
 
 def clean_html(html: str) -> str:
@@ -71,8 +73,20 @@ def render_markdown(text: str) -> str:
     Cached: item stems and options are rendered for every exam page and every
     attempt, and the output depends only on the text.
     """
-    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    converter = _converter()
+    try:
+        html = converter.convert(text or "")
+    finally:
+        converter.reset()
     return clean_html(html)
+
+
+def _converter() -> markdown_lib.Markdown:
+    """This thread's Markdown converter: building one (its parser and extensions) cost as much as converting."""
+    converter: markdown_lib.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown_lib.Markdown(extensions=EXTENSIONS, output_format="html")
+    return converter
 
 
 def markdown_filter(text: str) -> Markup:
@@ -82,10 +96,15 @@ def markdown_filter(text: str) -> Markup:
 
 def render_inline(text: str) -> Markup:
     """Markdown for short texts (options): no surrounding paragraph."""
+    return Markup(_inline_cached(text))  # noqa: S704 - sanitised by clean_html
+
+
+@lru_cache(maxsize=16384)
+def _inline_cached(text: str) -> str:
     html = render_markdown(text).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
-    return Markup(html)  # noqa: S704 - sanitised by clean_html
+    return html
 
 
 def clean_filter(html: str) -> Markup:
