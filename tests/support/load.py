@@ -13,8 +13,10 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import flask_migrate
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
@@ -148,6 +150,30 @@ def gunicorn(
             process.wait(15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def gunicorn_nodes(url: str, count: int, **options: Any) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
+    """`count` gunicorn masters on one database, each with its own workers and port, booted and stopped at once.
+
+    Yields [(base URL, master process)] as gunicorn() does for one; options are gunicorn()'s.
+    """
+    managers = [gunicorn(url, **options) for _ in range(count)]
+    with ThreadPoolExecutor(count) as pool:
+        booting = [pool.submit(manager.__enter__) for manager in managers]
+        started, failure = [], None
+        for manager, future in zip(managers, booting, strict=True):
+            try:
+                started.append((manager, future.result()))
+            except Exception as exc:  # the others are stopped below, then this is raised
+                failure = failure or exc
+        try:
+            if failure is not None:
+                raise failure
+            yield [node for _, node in started]
+        finally:
+            for stopping in [pool.submit(manager.__exit__, None, None, None) for manager, _ in started]:
+                stopping.result()
 
 
 def worker_pids(master: int) -> list[int]:
