@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from flask import abort
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import JSON, and_, bindparam, exists, select, update
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
 from certify.assessments.attempts import MAX_SEQ, AttemptRefused, finalise_if_overdue, grace
@@ -21,6 +21,7 @@ from certify.assessments.models import ItemVersion
 from certify.auth.models import User
 from certify.core.delivery import Presentation, present, to_internal
 from certify.core.items import ItemError
+from certify.database import UTCDateTime
 from certify.extensions import db
 from certify.params import is_sequence_number
 
@@ -40,20 +41,7 @@ def _closed() -> AttemptRefused:
 
 def _read_target(user: User, attempt_id: int, position: int, now: datetime) -> _Target:
     """The attempt's owner and state with the item at `position`, in one statement; 404 for anyone else's."""
-    row = db.session.execute(
-        select(
-            Attempt.user_id,
-            Attempt.status,
-            Attempt.deadline,
-            Attempt.seed,
-            AttemptItem.id,
-            ItemVersion.content,
-        )
-        .select_from(Attempt)
-        .outerjoin(AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == position))
-        .outerjoin(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
-        .where(Attempt.id == attempt_id)
-    ).first()
+    row = db.session.execute(_TARGET, {"the_attempt": attempt_id, "the_position": position}).first()
     if row is None or row.user_id != user.id:
         abort(404)
     target = _Target(*row)
@@ -67,14 +55,47 @@ def _read_target(user: User, attempt_id: int, position: int, now: datetime) -> _
     return target
 
 
-def _still_open(attempt_id: int, now: datetime) -> Any:
-    # FOR SHARE on PostgreSQL: a concurrent submit waits for this save (and scores it) or wins and the save
-    # finds the attempt closed; SQLite's single writer needs no row lock.
-    return exists(
-        select(Attempt.id)
-        .where(Attempt.id == attempt_id, Attempt.status == "in_progress", Attempt.deadline >= now - grace())
-        .with_for_update(read=True)
+# The hot path's statements are built once, with bound parameters: building them per request cost more
+# than the database work.
+_TARGET = (
+    select(Attempt.user_id, Attempt.status, Attempt.deadline, Attempt.seed, AttemptItem.id, ItemVersion.content)
+    .select_from(Attempt)
+    .outerjoin(
+        AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == bindparam("the_position"))
     )
+    .outerjoin(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
+    .where(Attempt.id == bindparam("the_attempt"))
+)
+# FOR SHARE on PostgreSQL: a concurrent submit waits for this save (and scores it) or wins and the save
+# finds the attempt closed; SQLite's single writer needs no row lock.
+_STILL_OPEN = exists(
+    select(Attempt.id)
+    .where(
+        Attempt.id == bindparam("the_attempt"),
+        Attempt.status == "in_progress",
+        Attempt.deadline >= bindparam("open_after", type_=UTCDateTime()),
+    )
+    .with_for_update(read=True)
+)
+_SAVE = (
+    update(Response)
+    .where(Response.attempt_item_id == bindparam("item_id"), Response.seq < bindparam("new_seq"), _STILL_OPEN)
+    .values(answer=bindparam("new_answer", type_=JSON()), seq=bindparam("new_seq"), saved_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+_STORED = select(Response.seq, Response.answer, Response.saved_at).where(
+    Response.attempt_item_id == bindparam("item_id")
+)
+_FLAG = (
+    update(AttemptItem)
+    .where(
+        AttemptItem.attempt_id == bindparam("the_attempt"),
+        AttemptItem.position == bindparam("the_position"),
+        _STILL_OPEN,
+    )
+    .values(flagged=bindparam("new_flag"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def save_answer(
@@ -97,17 +118,17 @@ def save_answer(
         internal = to_internal(target.content, shown, answer)
     except ItemError as exc:
         raise AttemptRefused(f"Question {position}: {exc}.", 400) from None
-    changed = db.session.execute(
-        update(Response)
-        .where(Response.attempt_item_id == target.item_id, Response.seq < seq, _still_open(attempt_id, now))
-        .values(answer=None if internal is None else answer, seq=seq, saved_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed:
+    params = {
+        "item_id": target.item_id,
+        "new_seq": seq,
+        "new_answer": None if internal is None else answer,
+        "now": now,
+        "the_attempt": attempt_id,
+        "open_after": now - grace(),
+    }
+    if db.session.execute(_SAVE, params).rowcount:
         return seq, now
-    current = db.session.execute(
-        select(Response.seq, Response.answer, Response.saved_at).where(Response.attempt_item_id == target.item_id)
-    ).one()
+    current = db.session.execute(_STORED, {"item_id": target.item_id}).one()
     if current.seq < seq:
         raise _closed()  # the sequence number was newer: the attempt closed between the read and the write
     if current.seq == seq and _same_answer(target.content, shown, current.answer, internal):
@@ -133,11 +154,6 @@ def _same_answer(content: Any, shown: Presentation, stored: Any, internal: Any) 
 def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: datetime) -> None:
     """Flag or unflag a question for review, in one conditional update once the attempt is read."""
     _read_target(user, attempt_id, position, now)
-    changed = db.session.execute(
-        update(AttemptItem)
-        .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position, _still_open(attempt_id, now))
-        .values(flagged=flagged)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not changed:
+    params = {"the_attempt": attempt_id, "the_position": position, "new_flag": flagged, "open_after": now - grace()}
+    if not db.session.execute(_FLAG, params).rowcount:
         raise _closed()

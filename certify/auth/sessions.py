@@ -13,11 +13,11 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from certify.auth.models import BrowserSession, User
-from certify.database import utcnow
+from certify.database import UTCDateTime, utcnow
 from certify.extensions import db
 
 # The key under which the browser session id is kept in the signed cookie.
@@ -69,20 +69,21 @@ def load_session_user(user_key: str, session_id: str | None) -> User | None:
     user_id, _, version = user_key.partition(":")
     if not session_id or not user_id.isdigit():
         return None
-    user = (
-        db.session.scalars(
-            select(User)
-            .join(BrowserSession, BrowserSession.user_id == User.id)
-            .where(
-                BrowserSession.id_sha256 == _digest(session_id),
-                BrowserSession.expires_at > utcnow(),
-                User.id == int(user_id),
-            )
-            .options(joinedload(User.role_rows))  # the access rules read the roles on every request
-        )
-        .unique()
-        .first()
-    )
+    found = db.session.scalars(_SESSION_USER, {"digest": _digest(session_id), "now": utcnow(), "user_id": int(user_id)})
+    user = found.unique().first()
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user
+
+
+# Built once (every signed-in request runs it); the roles come joined, since the access rules read them.
+_SESSION_USER = (
+    select(User)
+    .join(BrowserSession, BrowserSession.user_id == User.id)
+    .where(
+        BrowserSession.id_sha256 == bindparam("digest"),
+        BrowserSession.expires_at > bindparam("now", type_=UTCDateTime()),
+        User.id == bindparam("user_id"),
+    )
+    .options(joinedload(User.role_rows))
+)
