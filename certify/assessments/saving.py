@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from flask import abort
-from sqlalchemy import JSON, and_, bindparam, exists, select, update
+from sqlalchemy import JSON, Connection, and_, bindparam, exists, select, update
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
 from certify.assessments.attempts import MAX_SEQ, AttemptRefused, finalise_if_overdue, grace
@@ -39,9 +39,14 @@ def _closed() -> AttemptRefused:
     return AttemptRefused("This attempt is closed; answers can no longer change.", 409, error="closed")
 
 
+def _core() -> Connection:
+    """The session's connection, in its transaction: these statements need no ORM, and skipping it halves their cost."""
+    return db.session.connection()
+
+
 def _read_target(user: User, attempt_id: int, position: int, now: datetime) -> _Target:
     """The attempt's owner and state with the item at `position`, in one statement; 404 for anyone else's."""
-    row = db.session.execute(_TARGET, {"the_attempt": attempt_id, "the_position": position}).first()
+    row = _core().execute(_TARGET, {"the_attempt": attempt_id, "the_position": position}).first()
     if row is None or row.user_id != user.id:
         abort(404)
     target = _Target(*row)
@@ -126,9 +131,9 @@ def save_answer(
         "the_attempt": attempt_id,
         "open_after": now - grace(),
     }
-    if db.session.execute(_SAVE, params).rowcount:
+    if _core().execute(_SAVE, params).rowcount:
         return seq, now
-    current = db.session.execute(_STORED, {"item_id": target.item_id}).one()
+    current = _core().execute(_STORED, {"item_id": target.item_id}).one()
     if current.seq < seq:
         raise _closed()  # the sequence number was newer: the attempt closed between the read and the write
     if current.seq == seq and _same_answer(target.content, shown, current.answer, internal):
@@ -155,5 +160,5 @@ def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: dat
     """Flag or unflag a question for review, in one conditional update once the attempt is read."""
     _read_target(user, attempt_id, position, now)
     params = {"the_attempt": attempt_id, "the_position": position, "new_flag": flagged, "open_after": now - grace()}
-    if not db.session.execute(_FLAG, params).rowcount:
+    if not _core().execute(_FLAG, params).rowcount:
         raise _closed()
