@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -206,6 +208,22 @@ def parameters(stored: IrtCalibration) -> dict[int, tuple[irt.ItemParameters, di
 
 
 def latest_parameters(assessment: Assessment) -> dict[int, irt.ItemParameters]:
-    """The latest calibration's parameters by item version id ({} if never calibrated): form assembly reads these."""
-    stored = latest(assessment)
-    return {} if stored is None else {vid: found for vid, (found, _entry) in parameters(stored).items()}
+    """The latest calibration's parameters by item version id ({} if never calibrated): form assembly reads these.
+
+    Every start reads them, so the latest calibration is found by its key alone and its parameters are decoded
+    once per process: a stored calibration never changes (a new one is a new row, computed at another moment).
+    """
+    key = db.session.execute(
+        select(IrtCalibration.id, IrtCalibration.computed_at)
+        .where(IrtCalibration.assessment_id == assessment.id)
+        .order_by(IrtCalibration.computed_at.desc(), IrtCalibration.id.desc())
+        .limit(1)
+    ).first()
+    return {} if key is None else dict(_decoded(key.id, key.computed_at))
+
+
+@lru_cache(maxsize=32)
+def _decoded(calibration_id: int, _computed_at: datetime) -> tuple[tuple[int, irt.ItemParameters], ...]:
+    stored = db.session.get(IrtCalibration, calibration_id)
+    assert stored is not None
+    return tuple((vid, found) for vid, (found, _entry) in parameters(stored).items())
