@@ -37,6 +37,14 @@ class Stats:
     acknowledged: list[tuple[int, int, int, Any]] = field(default_factory=list)  # attempt, position, seq, answer
     started: float = 0.0
     finished: float = 0.0
+    stop_at: float | None = None  # perf_counter(): candidates answer no further question after it, and submit
+    cut_short: int = 0  # candidates who stopped answering at stop_at
+
+    def past_time_limit(self) -> bool:
+        if self.stop_at is None or time.perf_counter() < self.stop_at:
+            return False
+        self.cut_short += 1
+        return True
 
     def record(self, name: str, seconds: float) -> None:
         self.latencies[name].append(seconds)
@@ -59,6 +67,11 @@ class Stats:
                 f"  {name:<12} n={len(values):<6} {len(values) / duration:7.1f}/s  p50 {cuts[49] * 1000:6.1f} ms"
                 f"  p95 {cuts[94] * 1000:6.1f} ms  p99 {cuts[98] * 1000:6.1f} ms"
                 + (f"  errors {self.errors[name]}" if self.errors.get(name) else "")
+            )
+        if self.cut_short:
+            lines.append(
+                f"  {self.cut_short} candidates stopped answering at the run's time limit "
+                f"({self.stop_at - self.started if self.stop_at else 0:.0f} s) and submitted"
             )
         lines.extend(f"  e.g. {sample}" for sample in self.error_samples[:5])
         return lines
@@ -134,6 +147,8 @@ async def candidate(
             return
         attempt = state["attempt_id"]
         for item in state["items"][:items]:
+            if stats.past_time_limit():
+                break
             saves = 2 if rng.random() < 0.3 else 1
             for seq in range(1, saves + 1):
                 await asyncio.sleep(rng.uniform(*think))
@@ -305,7 +320,7 @@ async def browser_candidate(
             return
         attempt = int(started.group(1))
         position, last = 1, items or 10**6
-        while True:
+        while not stats.past_time_limit():
             url = f"{base}/exams/attempts/{attempt}/q/{position}"
             status, page, _ = await browser.request("page", "GET", url)
             if browser.refused("page", status, page, 200):
@@ -364,13 +379,16 @@ async def run_candidates(
     cookies: Sequence[str | None] = (),
     user_agent: str = "",
     items: int | None = None,
+    seconds: float | None = None,
 ) -> Stats:
     """Candidates arriving evenly over `ramp_seconds`, each sitting an exam.
 
     Candidate n sits `exams[n % len(exams)]` (or `exam`); with `cookies`, candidate n is a browser when
-    `cookies[n]` is set (and an API client with `tokens[n]` otherwise). `items` caps the questions answered.
+    `cookies[n]` is set (and an API client with `tokens[n]` otherwise). `items` caps the questions answered;
+    after `seconds`, candidates answer no further question and submit (the requests under way finish).
     """
-    stats = Stats(started=time.perf_counter())
+    started = time.perf_counter()
+    stats = Stats(started=started, stop_at=None if seconds is None else started + seconds)
 
     async def delayed(n: int, token: str) -> None:
         await asyncio.sleep(ramp_seconds * n / max(1, len(tokens)))
