@@ -10,7 +10,8 @@ Run by `make bench` (or `python -m bench.exams`). For each database, on a fresh 
    Targets: 0 errors, autosave p95 <= 250 ms, start p95 <= 1 s, submit p95 <= 1 s.
 3. The synchronised start: CERTIFY_BENCH_SYNC candidates (default 1,000; 0 skips it) press Start of the
    certification exam (POST /api/v1/assessments/mid-certification/attempts) within one second.
-   Targets: every reply within 5 s of the first press, 0 errors; p50/p95 reported.
+   Targets: every reply within 5 s of the first press, 0 errors; p50/p95 reported. A press unanswered
+   after 30 s is given up and counted as an error, so the run stays bounded.
 4. The step search: when the held run meets its targets, CERTIFY_BENCH_HIGH + CERTIFY_BENCH_STEP
    (default 500), and so on up to CERTIFY_BENCH_MAX (default 1,500; at or below HIGH skips it), stopping
    at the first size that misses; the highest size that met them is reported (not a target).
@@ -25,17 +26,21 @@ autosaves as runner.js does and moves on with "Save and next" (the form post). E
 2-6 s before each save, saves 30 % of answers twice, and answers the first CERTIFY_BENCH_ITEMS questions
 (default 16: all of the practice exam, 16 of the certification exam's 74) before submitting, at a full
 sitting's request rate (8 in the light run). Candidates arrive evenly over 15 s. A run has a time limit
-(90 s for the light run, 120 s for the held runs; a candidate needs about 85 s for 16 questions plus the
+(75 s for the light run, 120 s for the held runs; a candidate needs about 85 s for 16 questions plus the
 server's replies, and the last arrive at 15 s): past it, candidates answer no further question and
 submit, the report says how many did, and the requests under way finish, so a slow server cannot
 stretch the bench (today's took 11 minutes to let 1,000 candidates finish 16 questions).
 
 The server is configured as production would be: gunicorn with 2 x cores + 1 workers
 (CERTIFY_BENCH_WORKERS overrides), sync workers (CERTIFY_BENCH_WORKER_CLASS=gthread with
-CERTIFY_BENCH_THREADS=n to compare). The load generator runs on the same cores, and each run reports
-the CPU seconds it and gunicorn's workers used. PostgreSQL is the throwaway cluster of
-tests/support/load.py temporary_postgres() (or CERTIFY_BENCH_DATABASE_URL), which runs with fsync=off
-and synchronous_commit=off; the section prints the settings it found.
+CERTIFY_BENCH_THREADS=n to compare). Sync stays the default because threads did not hold more: 300
+held candidates on 2 cores (today's server, another test run sharing the machine), 5 sync workers
+against 5 gthread workers x 4 threads: on SQLite autosave p50 857 -> 219 ms but p95 3.1 s either way,
+start p95 5.2 -> 6.4 s, submit p95 5.6 -> 6.0 s; on PostgreSQL every p95 worse with threads (autosave
+0.98 -> 1.25 s, start 0.72 -> 1.41 s, submit 1.7 -> 5.9 s). The load generator runs on the same
+cores, and each run reports the CPU seconds it and gunicorn's workers used. PostgreSQL is the throwaway
+cluster of tests/support/load.py temporary_postgres() (or CERTIFY_BENCH_DATABASE_URL), which runs with
+fsync=off and synchronous_commit=off; the section prints the settings it found.
 """
 
 from __future__ import annotations
@@ -83,7 +88,7 @@ THINK = (2.0, 6.0)
 RAMP_SECONDS = 15.0
 # After these, candidates answer no further question and submit: a slow server cannot stretch a run
 # (at 1,000 candidates today's server took 11 minutes to let everyone finish 16 questions).
-LIGHT_SECONDS = 90.0
+LIGHT_SECONDS = 75.0
 HELD_SECONDS = 120.0
 LIGHT_ITEMS = 8  # the light run's candidates answer 8 questions: about 60 s
 
@@ -94,6 +99,7 @@ HELD_START_P95_MS = 1000.0
 HELD_SUBMIT_P95_MS = 1000.0
 SYNC_WINDOW_SECONDS = 1.0
 SYNC_COMPLETION_SECONDS = 5.0
+SYNC_WAIT_SECONDS = 30.0  # a press unanswered by then is given up (an error): the run stays bounded
 
 
 @dataclass(frozen=True)
@@ -364,16 +370,25 @@ def sync_run(databases: Databases, candidates: int) -> bool:
     with _served(url) as (base, master):
         before_run(f"the synchronised start on {label}")
         with _cpu_report(master):
-            stats = asyncio.run(synchronised_start(base, tokens, exam=CERTIFICATION_EXAM, window=SYNC_WINDOW_SECONDS))
+            stats = asyncio.run(
+                synchronised_start(
+                    base, tokens, exam=CERTIFICATION_EXAM, window=SYNC_WINDOW_SECONDS, wait=SYNC_WAIT_SECONDS
+                )
+            )
     for line in stats.report():
         print(line)
     completion = stats.finished - stats.started
     errors = sum(stats.errors.values())
+    answered = len(stats.latencies.get("start", []))
     p50, p95 = (stats.percentile("start", q) for q in (50, 95))
+    if answered == candidates:
+        figure = f"all answered in {completion:.1f} s"
+    else:
+        figure = f"{answered:,} of {candidates:,} answered, the rest given up after {SYNC_WAIT_SECONDS:.0f} s"
     return target(
         f"{label}, synchronised start of {candidates:,}",
-        f"all answered in {completion:.1f} s (p50 {p50:.1f} s, p95 {p95:.1f} s), errors {errors}",
-        f"≤ {SYNC_COMPLETION_SECONDS:.0f} s, 0 errors",
+        f"{figure} (p50 {p50:.1f} s, p95 {p95:.1f} s of those answered), errors {errors}",
+        f"all within {SYNC_COMPLETION_SECONDS:.0f} s, 0 errors",
         completion <= SYNC_COMPLETION_SECONDS and errors == 0,
     )
 

@@ -414,11 +414,14 @@ async def run_candidates(
     return stats
 
 
-async def synchronised_start(base: str, tokens: list[str], *, exam: str, window: float = 1.0) -> Stats:
+async def synchronised_start(
+    base: str, tokens: list[str], *, exam: str, window: float = 1.0, wait: float = 120.0
+) -> Stats:
     """Every token's owner presses Start (POST /api/v1/assessments/<exam>/attempts) within `window` seconds,
-    spread evenly; `started` is the first press and `finished` the last reply."""
+    spread evenly; `started` is the first press and `finished` the last reply. A press unanswered after
+    `wait` seconds is given up (an error)."""
     stats = Stats()
-    timeout = aiohttp.ClientTimeout(total=120)
+    timeout = aiohttp.ClientTimeout(total=wait)
 
     async def press(n: int, token: str) -> None:
         await asyncio.sleep(window * n / max(1, len(tokens)))
