@@ -11,6 +11,7 @@ any was missed (or a section failed to run), 0 otherwise.
 
 from __future__ import annotations
 
+import logging
 import statistics
 import sys
 import tempfile
@@ -121,6 +122,7 @@ def _section(name: str, run: Callable[[], bool]) -> bool:
 
 
 def run_all() -> int:
+    logging.disable(logging.INFO)  # the migrations of each fresh database would log every step
     from bench.analysis import main as analysis_main
     from bench.certificates import main as certificates_main
     from bench.exams import main as exams_main

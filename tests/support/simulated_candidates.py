@@ -112,7 +112,7 @@ async def _call(
                 return response.status, body
         except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             if attempt == retries:
-                stats.error(name, f"{type(exc).__name__}: {exc}")
+                stats.error(name, f"{type(exc).__name__}: {str(exc) or 'no reply in time'}")
                 return 0, None
             await asyncio.sleep(0.2 * (attempt + 1))
     return 0, None
@@ -268,7 +268,7 @@ class Browser:
                     return response.status, body, response.headers.get("Location", "")
             except (TimeoutError, aiohttp.ClientError) as exc:
                 if attempt == self.retries:
-                    self.stats.error(name, f"{type(exc).__name__}: {exc}")
+                    self.stats.error(name, f"{type(exc).__name__}: {str(exc) or 'no reply in time'}")
                     return 0, "", ""
                 await asyncio.sleep(0.2 * (attempt + 1))
         return 0, "", ""
