@@ -71,7 +71,7 @@ from tests.support.load import (
 )
 from tests.support.simulated_candidates import (
     Stats,
-    _answer,
+    answer_for,
     closed_loop,
     run_candidates,
     synchronised_start,
@@ -297,7 +297,7 @@ def _throughput(base: str, tokens: list[str]) -> tuple[float, float, int]:
         return f"/api/v1/attempts/{states[n]['attempt_id']}/responses/{item['position']}"
 
     def save_body(n: int, i: int) -> dict:
-        return {"answer": _answer(states[n]["items"][i % len(states[n]["items"])], rng), "seq": i}
+        return {"answer": answer_for(states[n]["items"][i % len(states[n]["items"])], rng), "seq": i}
 
     owners = tokens[:concurrency]  # each client saves real answers into its own attempt
     saves, save_errors = asyncio.run(closed_loop(base, owners, "PUT", save_path, save_body, seconds=seconds))

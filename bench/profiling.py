@@ -177,7 +177,7 @@ async def _start_all(base: str, tokens: list[str], exams: tuple[str, ...], concu
 def profile_run(url: str, workers: int, exams: tuple[str, ...], starts: int = 60, seconds: float = 4.0) -> list[str]:
     """Serve `url` (prepared with enough candidates) with profiling on; start, autosave; the summary lines."""
     from tests.support.load import gunicorn, prepare_database
-    from tests.support.simulated_candidates import _answer, closed_loop
+    from tests.support.simulated_candidates import answer_for, closed_loop
 
     tokens = prepare_database(url, starts, bench_table=True, certification=True)
     with tempfile.TemporaryDirectory(prefix="certify-bench-profile-") as directory:
@@ -194,7 +194,7 @@ def profile_run(url: str, workers: int, exams: tuple[str, ...], starts: int = 60
 
             def save_body(n: int, i: int) -> dict[str, Any]:
                 items = clients[n]["items"]
-                return {"answer": _answer(items[i % len(items)], rng), "seq": i}
+                return {"answer": answer_for(items[i % len(items)], rng), "seq": i}
 
             asyncio.run(closed_loop(base, [c["token"] for c in clients], "PUT", save_path, save_body, seconds=seconds))
         # gunicorn has stopped: every worker has written its profiles at exit

@@ -83,7 +83,8 @@ class Stats:
         return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def _answer(item: dict[str, Any], rng: random.Random) -> Any:
+def answer_for(item: dict[str, Any], rng: random.Random) -> Any:
+    """A random well-formed answer to a question as the attempt state shows it (in its shown ids)."""
     options = [o["id"] for o in item.get("options", [])]
     kind = item["type"]
     if kind in ("single_choice", "true_false"):
@@ -152,7 +153,7 @@ async def candidate(
             saves = 2 if rng.random() < 0.3 else 1
             for seq in range(1, saves + 1):
                 await asyncio.sleep(rng.uniform(*think))
-                answer = _answer(item, rng)
+                answer = answer_for(item, rng)
                 url = f"{base}/api/v1/attempts/{attempt}/responses/{item['position']}"
                 status, body = await _call(
                     session, stats, "autosave", "PUT", url, {"answer": answer, "seq": seq}, retries=retries
@@ -193,7 +194,7 @@ class QuestionPage:
     save_url: str
     seq: int
     total: int
-    item: dict[str, Any]  # shaped like an item of the API's attempt state, for _answer
+    item: dict[str, Any]  # shaped like an item of the API's attempt state, for answer_for
 
 
 def _attributes(tag: str) -> dict[str, str]:
@@ -333,7 +334,7 @@ async def browser_candidate(
             seq, answer = shown.seq, None
             for _ in range(2 if rng.random() < 0.3 else 1):
                 await asyncio.sleep(rng.uniform(*think))
-                answer = _answer(shown.item, rng)
+                answer = answer_for(shown.item, rng)
                 status, body, _ = await browser.request(
                     "autosave", "PUT", f"{base}{shown.save_url}", csrf=shown.csrf, json={"answer": answer, "seq": seq}
                 )
