@@ -1,4 +1,5 @@
-"""`make bench` (`python -m bench`): timing targets, reported as ratios against a baseline measured in the same run.
+"""`make bench` (`python -m bench`): every target printed with its figure and met / MISSED, the load average
+before each run, and a non-zero exit status when any target is missed (see bench/__main__.py, bench/report.py).
 
-Each module can also run on its own, e.g. `python -m bench.analysis`.
+Each module can also run on its own, e.g. `python -m bench.analysis` or `python -m bench.exams`.
 """

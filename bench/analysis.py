@@ -10,6 +10,7 @@ import math
 import random
 import time
 
+from bench import report
 from certify.core.item_analysis import ItemInfo, Response, analyse_items, build_matrix
 from certify.core.test_analysis import analyse_test
 
@@ -75,18 +76,18 @@ def bench_item_analysis(seed: int = 7) -> dict[str, float]:
 
 def main() -> bool:
     """`make bench`: item and test analysis over 100,000 and 1,000,000 responses against their targets."""
+    print("\n== Item and test analysis (pure computation, as run off the request path) ==")
+    report.before_run("the analysis")
     figures = bench_item_analysis()
     ok = True
-    print("\nItem and test analysis (pure computation, as run off the request path)")
     for candidates, items in TARGETS:
         label = f"{candidates}x{items}"
-        total, target = figures[f"{label} total s"], figures[f"{label} target s"]
-        passed = total <= target
-        ok &= passed
-        print(
-            f"  {int(figures[f'{label} responses']):>9,} responses ({label}): {total:5.2f} s "
-            f"(target ≤ {target:.0f} s)  {'ok' if passed else 'SLOW'}; "
-            f"reliability {figures[f'{label} reliability']:.3f}"
+        total, limit = figures[f"{label} total s"], figures[f"{label} target s"]
+        ok &= report.target(
+            f"analysis of {int(figures[f'{label} responses']):,} responses ({label})",
+            f"{total:.2f} s (reliability {figures[f'{label} reliability']:.3f})",
+            f"≤ {limit:.0f} s",
+            total <= limit,
         )
     return ok
 

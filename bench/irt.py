@@ -9,13 +9,13 @@ the statistics we already run.
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 
 import numpy as np
 
 from bench.analysis import generated
+from bench.report import before_run, target
 from certify.core import irt
 from certify.core.item_analysis import analyse_items, build_matrix
 from tests.core.irt_simulation import draw_forms, plant_pool, simulate
@@ -70,27 +70,30 @@ def _equated_decision() -> float:
 
 
 def main() -> bool:
-    load = os.getloadavg()
+    print("\n== IRT ==")
+    before_run("the IRT timings")
     baseline = _baseline()
     seconds, cycles, responses = _calibration()
     scoring = _scoring()
     decision = _equated_decision()
-    calibrated_ok, scoring_ok = seconds <= CALIBRATION_TARGET_S, scoring <= SCORING_TARGET_S
-    decision_ok = decision <= DECISION_TARGET_S
-    print(f"\nIRT (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
-    print(
-        f"  2PL calibration, {responses:,} responses: {seconds:5.2f} s in {cycles} EM cycles "
-        f"(target ≤ {CALIBRATION_TARGET_S:.0f} s; {seconds / baseline:.1f}x the classical analysis of 100,000 "
-        f"responses, {baseline:.2f} s)  {'ok' if calibrated_ok else 'SLOW'}"
+    calibrated_ok = target(
+        f"2PL calibration, {responses:,} responses",
+        f"{seconds:.2f} s in {cycles} EM cycles ({seconds / baseline:.1f}x the classical analysis of 100,000 "
+        f"responses, {baseline:.2f} s)",
+        f"≤ {CALIBRATION_TARGET_S:.0f} s",
+        seconds <= CALIBRATION_TARGET_S,
     )
-    print(
-        f"  scoring one 64-item attempt (EAP + inverse TCC): {scoring * 1000:.2f} ms median "
-        f"(target ≤ {SCORING_TARGET_S * 1000:.0f} ms)  {'ok' if scoring_ok else 'SLOW'}"
+    scoring_ok = target(
+        "scoring one 64-item attempt (EAP + inverse TCC)",
+        f"{scoring * 1000:.2f} ms median",
+        f"≤ {SCORING_TARGET_S * 1000:.0f} ms",
+        scoring <= SCORING_TARGET_S,
     )
-    print(
-        f"  equated decision for one 64-item attempt: {decision * 1000:.2f} ms median "
-        f"(target ≤ {DECISION_TARGET_S * 1000:.0f} ms; {decision / baseline:.4f}x the classical analysis)  "
-        f"{'ok' if decision_ok else 'SLOW'}"
+    decision_ok = target(
+        "equated decision for one 64-item attempt",
+        f"{decision * 1000:.2f} ms median ({decision / baseline:.4f}x the classical analysis)",
+        f"≤ {DECISION_TARGET_S * 1000:.0f} ms",
+        decision <= DECISION_TARGET_S,
     )
     return calibrated_ok and scoring_ok and decision_ok
 

@@ -3,6 +3,11 @@
 The baseline does the least a save could do (one INSERT in its own transaction, on
 the same database, through the same server), so the autosave figure can be read as
 a ratio to it. It exists only here, never in the product.
+
+With CERTIFY_BENCH_PROFILE_DIR set, each worker runs the hot requests (autosave, start, submit and the
+question page) under cProfile, one profile per kind of request, counts their SQL statements, and writes
+`<kind>.<pid>.prof` and `<kind>.<pid>.json` into that directory every few seconds and at exit
+(bench/profiling.py reads them). Sync workers only: cProfile follows one thread.
 """
 
 from __future__ import annotations
@@ -31,4 +36,9 @@ def bare_insert(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [body]
 
 
-app = DispatcherMiddleware(certify_app, {"/bench-insert": bare_insert})
+app: Any = DispatcherMiddleware(certify_app, {"/bench-insert": bare_insert})
+
+if os.environ.get("CERTIFY_BENCH_PROFILE_DIR"):
+    from bench.profiling import Profiled
+
+    app = Profiled(app, os.environ["CERTIFY_BENCH_PROFILE_DIR"])

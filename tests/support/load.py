@@ -15,21 +15,29 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import flask_migrate
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 
 from certify import create_app
+from certify.assessments.models import Assessment, CutScore
 from certify.assessments.sources import QUESTION_BANKS
 from certify.auth.models import ApiToken, User, UserRole
+from certify.course.models import CourseCompletion
 from certify.database import utcnow, write_intent
 from certify.extensions import db
 from certify.seed import load_content
 from tests.support.catalogs import repository_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
+# The secret gunicorn() gives the app, so browser_cookies() can sign the session cookies it serves.
+LOAD_SECRET_KEY = "load-" + "k" * 40
+# The User-Agent of simulated browsers: Flask-Login's session protection binds a session to it.
+BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) certify-bench"
+CERTIFICATION_EXAM = "mid-certification"  # question_banks/assessments/mid-certification.yaml
 # The bench's baseline table (see bench/wsgi.py), created before any worker starts.
 BENCH_METADATA = MetaData()
 BENCH_INSERTS = Table(
@@ -37,8 +45,15 @@ BENCH_INSERTS = Table(
 )
 
 
-def prepare_database(url: str, candidates: int, *, migrate: bool = True, bench_table: bool = False) -> list[str]:
-    """Migrate (optionally), load the repository's content and create candidates; returns their API tokens."""
+def prepare_database(
+    url: str, candidates: int, *, migrate: bool = True, bench_table: bool = False, certification: bool = False
+) -> list[str]:
+    """Migrate (optionally), load the repository's content and create candidates; returns their API tokens.
+
+    With `certification`, the candidates may also sit the certification exam: each has completed the
+    course, and the exam's placeholder cut (which keeps a certification exam closed) is followed by one
+    adopted as a standard-setting study would (the demo runs a modified-Angoff study for this).
+    """
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     tokens = ["cfy_" + secrets.token_urlsafe(24) for _ in range(candidates)]
     with app.app_context(), write_intent():
@@ -79,11 +94,68 @@ def prepare_database(url: str, candidates: int, *, migrate: bool = True, bench_t
                 for i, t in zip(ids, tokens, strict=True)
             ],
         )
+        if certification:
+            db.session.execute(insert(CourseCompletion), [{"user_id": i, "completed_at": now} for i in ids])
+            _open_certification_exam(now)
         db.session.commit()
         if bench_table:
             BENCH_METADATA.create_all(db.engine, checkfirst=True)
         db.engine.dispose()
     return tokens
+
+
+def _open_certification_exam(now: datetime) -> None:
+    exam = db.session.scalar(select(Assessment).where(Assessment.slug == CERTIFICATION_EXAM))
+    assert exam is not None, f"no {CERTIFICATION_EXAM} exam in {QUESTION_BANKS}"
+    if exam.launch_blocker is None:
+        return
+    current = exam.cut_score
+    db.session.add(
+        CutScore(
+            assessment=exam,
+            version=(current.version if current else 0) + 1,
+            method="modified_angoff",
+            percent=current.percent if current else 70.0,
+            rationale="Adopted for the load bench, as the demo's modified-Angoff study does.",
+            adopted_at=now,
+        )
+    )
+    db.session.flush()
+
+
+def browser_cookies(url: str, tokens: list[str]) -> list[str]:
+    """A signed-in browser's session cookie for each token's owner, as signing in leaves it.
+
+    The server-side session row is opened and the cookie signed with LOAD_SECRET_KEY, exactly as the
+    sign-in form does (session protection bound to 127.0.0.1 and BROWSER_USER_AGENT), without the
+    password round trip; the values go in the `certify_session` cookie of servers started by gunicorn().
+    """
+    from flask import session
+    from flask_login import login_user
+
+    from certify.auth import services as accounts
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": LOAD_SECRET_KEY})
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    assert serializer is not None
+    digests = [hashlib.sha256(t.encode()).hexdigest() for t in tokens]
+    cookies = []
+    with app.app_context(), write_intent():
+        query = select(ApiToken.token_sha256, ApiToken.user_id)
+        owners = dict(db.session.execute(query).tuples().all())  # a list: dict() would take a Result for a mapping
+        users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(owners.values())))}
+        for digest in digests:
+            user = users[owners[digest]]
+            with app.test_request_context(
+                environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"User-Agent": BROWSER_USER_AGENT}
+            ):
+                login_user(user)
+                session[accounts.SESSION_KEY] = accounts.open_browser_session(user)
+                session.permanent = True
+                cookies.append(serializer.dumps(dict(session)))
+        db.session.commit()
+        db.engine.dispose()
+    return cookies
 
 
 def free_port() -> int:
@@ -94,14 +166,23 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    url: str, *, workers: int, module: str = "wsgi:app", grace: int = 60, log_level: str = "warning"
+    url: str,
+    *,
+    workers: int,
+    module: str = "wsgi:app",
+    grace: int = 60,
+    log_level: str = "warning",
+    worker_class: str = "sync",
+    threads: int = 1,
+    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Serve the app with gunicorn on a free port; yields (base URL, master process)."""
     port = free_port()
-    env = {
+    environment = {
         **os.environ,
+        **(env or {}),
         "CERTIFY_ENV": "production",
-        "CERTIFY_SECRET_KEY": "load-" + "k" * 40,
+        "CERTIFY_SECRET_KEY": LOAD_SECRET_KEY,
         "CERTIFY_DATABASE_URL": url,
         "CERTIFY_BASE_URL": f"http://127.0.0.1:{port}",
         "CERTIFY_EXAM_GRACE_SECONDS": str(grace),
@@ -127,9 +208,13 @@ def gunicorn(
             "5",
             "--log-level",
             log_level,
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
         ],
         cwd=ROOT,
-        env=env,
+        env=environment,
     )
     base = f"http://127.0.0.1:{port}"
     try:
