@@ -55,9 +55,10 @@ def start_attempt(slug: str) -> Response:
     except runner.AttemptRefused as exc:
         db.session.commit()  # an overdue attempt may have been finalised on the way
         return _error(exc)
-    state = attempt_state(attempt, now)  # in the start's own transaction, not a second one
     db.session.commit()
-    return jsonify(state)
+    # Built after the commit: rendering the reply inside the write transaction held SQLite's write lock for it
+    # (the runner's late write intent reads this without taking the lock again).
+    return jsonify(attempt_state(attempt, now))
 
 
 @bp.get("/attempts/<int:attempt_id>")

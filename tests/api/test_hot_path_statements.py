@@ -145,8 +145,10 @@ def test_reading_starting_and_submitting_cost_the_same_for_one_question_and_seve
         assert counts["exam"][slug] <= budget, (slug, counts)
 
 
-# Today's counts (SQLite and PostgreSQL alike): raise one only with a reason in the commit.
-BUDGETS = {"start": 18, "read": 4, "submit": 15}
+# Today's counts (SQLite and PostgreSQL alike): raise one only with a reason in the commit. A start is 20: the
+# reply is read after the commit (two statements more: the attempt and its assessment, expired by the commit),
+# so that SQLite's write lock is not held while the reply is rendered.
+BUDGETS = {"start": 20, "read": 4, "submit": 15}
 
 
 def db_is_sqlite(app) -> bool:
