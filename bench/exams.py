@@ -69,13 +69,8 @@ from tests.support.load import (
     temporary_postgres,
     worker_pids,
 )
-from tests.support.simulated_candidates import (
-    Stats,
-    answer_for,
-    closed_loop,
-    run_candidates,
-    synchronised_start,
-)
+from tests.support.load_stats import Stats, answer_for
+from tests.support.simulated_candidates import closed_loop, run_candidates, synchronised_start
 
 
 def _env_int(name: str, default: int, low: int = 0, high: int = 10_000) -> int:

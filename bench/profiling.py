@@ -177,7 +177,8 @@ async def _start_all(base: str, tokens: list[str], exams: tuple[str, ...], concu
 def profile_run(url: str, workers: int, exams: tuple[str, ...], starts: int = 60, seconds: float = 4.0) -> list[str]:
     """Serve `url` (prepared with enough candidates) with profiling on; start, autosave; the summary lines."""
     from tests.support.load import gunicorn, prepare_database
-    from tests.support.simulated_candidates import answer_for, closed_loop
+    from tests.support.load_stats import answer_for
+    from tests.support.simulated_candidates import closed_loop
 
     tokens = prepare_database(url, starts, bench_table=True, certification=True)
     with tempfile.TemporaryDirectory(prefix="certify-bench-profile-") as directory:

@@ -23,7 +23,8 @@ import aiohttp
 from bench.exams import WORKERS
 from bench.report import before_run, target
 from tests.support.load import gunicorn
-from tests.support.simulated_candidates import Stats, run_isolated
+from tests.support.load_stats import Stats
+from tests.support.simulated_candidates import run_isolated
 
 PDF_P95_TARGET_MS = 10.0
 VERIFY_P95_TARGET_MS = 20.0

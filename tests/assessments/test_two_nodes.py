@@ -37,7 +37,8 @@ from certify.core.delivery import to_internal
 from certify.core.scoring import score_item
 from certify.extensions import db
 from tests.support.load import gunicorn_nodes, prepare_database, worker_pids
-from tests.support.simulated_candidates import answer_for, run_isolated
+from tests.support.load_stats import answer_for
+from tests.support.simulated_candidates import run_isolated
 
 NODES, WORKERS_PER_NODE = 2, 2
 CANDIDATES = 6
