@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import time
+import time  # process_time: the CPU this process spends (the parser and app run here), robust to a busy machine
 
 import pytest
 
@@ -34,9 +34,9 @@ def _stored(app) -> tuple[int, int, int]:
 
 
 def test_alias_bomb_is_refused_at_its_first_alias_within_a_second():
-    start = time.perf_counter()
+    start = time.process_time()
     document, problems = load_yaml(alias_bomb(), "bomb.yaml")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert document is None
     assert [str(p) for p in problems] == [
         "bomb.yaml:5: YAML syntax: anchors, aliases and merge keys (&name, *name, <<) are not allowed "
@@ -67,9 +67,9 @@ def test_an_anchor_that_is_never_used_is_harmless():
 
 @pytest.mark.parametrize("depth", [MAX_YAML_DEPTH + 1, 100_000, 1_000_000])
 def test_deep_nesting_is_refused_quickly_without_crashing(depth):
-    start = time.perf_counter()
+    start = time.process_time()
     document, problems = load_yaml("[" * depth + "]" * depth, "deep.yaml")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert document is None
     assert [str(p) for p in problems] == [f"deep.yaml:1: YAML syntax: nested more than {MAX_YAML_DEPTH} levels deep"]
 
@@ -84,9 +84,9 @@ def test_banks_import_of_an_alias_bomb_exits_1_quickly_and_stores_nothing(app, r
     before = _stored(app)
     path = tmp_path / "bomb.yaml"
     path.write_text(alias_bomb())
-    start = time.perf_counter()
+    start = time.process_time()
     result = runner.invoke(args=["banks", "import", str(path)])
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert result.exit_code == 1
     assert f"{path}:5: YAML syntax: anchors, aliases and merge keys" in result.output
     assert _stored(app) == before
@@ -104,9 +104,9 @@ def test_admin_upload_of_an_alias_bomb_is_a_clear_400_and_changes_nothing(app, c
     auth.login_as(make_user(roles=("admin",)))
     before = _stored(app)
     payload = {"csrf_token": csrf_token(client), "file": (io.BytesIO(alias_bomb().encode()), "bomb.yaml")}
-    start = time.perf_counter()
+    start = time.process_time()
     response = client.post("/admin/banks", data={**payload, "competency": ""}, content_type="multipart/form-data")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert response.status_code == 400
     assert "bomb.yaml:5" in text(response) and "anchors, aliases and merge keys" in text(response)
     assert _stored(app) == before

@@ -146,9 +146,9 @@ def test_pasted_text_is_kept_after_an_error(visitor):
 def test_json_nested_200000_deep_is_a_quick_clear_400(visitor, issued, opening):
     deep = opening * 200_000 if opening == "[" else opening * 100_000  # 500 KB: under the size limit
     for form in ({"json": deep}, {"file": (io.BytesIO(deep.encode()), "deep.json")}):
-        started = time.monotonic()
+        started = time.process_time()  # the app's CPU (it runs in this process), not wall time on a busy machine
         response = post_form(visitor, "/verify/", form)
-        assert time.monotonic() - started < 1
+        assert time.process_time() - started < 1
         assert response.status_code == 400
         assert "nested too deeply (at most 32 levels)" in page(response)
     assert check_json(visitor, credential_of(visitor, issued.code))[0] == 200  # nothing changed: ours still verifies
