@@ -51,14 +51,13 @@ import asyncio
 import logging
 import os
 import random
-import resource
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
+from bench.exam_setup import Databases, cpu_report, postgres_databases, postgres_settings, sqlite_databases
 from bench.report import before_run, target, verdict
 from tests.support.load import (
     BROWSER_USER_AGENT,
@@ -67,7 +66,6 @@ from tests.support.load import (
     gunicorn,
     prepare_database,
     temporary_postgres,
-    worker_pids,
 )
 from tests.support.load_stats import Stats, answer_for
 from tests.support.simulated_candidates import closed_loop, run_candidates, synchronised_start
@@ -134,35 +132,6 @@ def _served(url: str, **kwargs: object) -> Iterator[tuple[str, int]]:
         yield base, process.pid
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
-
-
-@contextmanager
-def _cpu_report(master: int) -> Iterator[None]:
-    """Print the CPU gunicorn's workers and this process (the load generator) used over the block."""
-    pids = worker_pids(master)
-    server, own = _cpu_seconds(pids), resource.getrusage(resource.RUSAGE_SELF)
-    started = time.perf_counter()
-    yield
-    wall = max(time.perf_counter() - started, 1e-9)
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    server = _cpu_seconds(pids) - server
-    client = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
-    print(
-        f"  CPU over {wall:.0f} s: gunicorn's {len(pids)} workers {server:.0f} s ({server / wall:.2f} cores), "
-        f"the load generator {client:.0f} s ({client / wall:.2f} cores), of {os.cpu_count()} cores"
-    )
-
-
 def _p95_ms(stats: Stats, name: str) -> float:
     return stats.percentile(name, 95) * 1000
 
@@ -184,52 +153,6 @@ def _held_checks(stats: Stats) -> list[tuple[str, str, str, bool]]:
 
 
 # ---- the database under each run
-
-
-class Databases:
-    """A fresh database per run: a new SQLite file, or a new database on the PostgreSQL server."""
-
-    def __init__(self, label: str, fresh: Callable[[str], str]) -> None:
-        self.label, self._fresh, self._count = label, fresh, 0
-
-    def fresh(self) -> str:
-        self._count += 1
-        return self._fresh(f"certify_bench_{self._count}")
-
-
-def _sqlite(directory: str) -> Databases:
-    return Databases("SQLite", lambda name: f"sqlite:///{Path(directory) / f'{name}.sqlite3'}")
-
-
-def _postgres(url: str) -> Databases:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    def fresh(name: str) -> str:
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-        finally:
-            admin.dispose()
-        return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-    return Databases("PostgreSQL", fresh)
-
-
-def _postgres_settings(url: str) -> str:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            found = {
-                name: connection.execute(text(f"SHOW {name}")).scalar()
-                for name in ("server_version", "fsync", "synchronous_commit", "full_page_writes", "max_connections")
-            }
-    finally:
-        engine.dispose()
-    return ", ".join(f"{k}={v}" for k, v in found.items())
 
 
 # ---- the runs
@@ -310,7 +233,7 @@ def light_run(databases: Databases, candidates: int, items: int) -> bool:
     ok = True
     with _served(url) as (base, master):
         before_run(f"{candidates} candidates on {label}")
-        with _cpu_report(master):
+        with cpu_report(master):
             stats = _sitting(base, tokens[:candidates], cookies, min(items, LIGHT_ITEMS), LIGHT_SECONDS)
         errors = sum(stats.errors.values())
         ok &= target(f"{label}, {candidates} candidates: errors", f"{errors}", "0", errors == 0)
@@ -343,7 +266,7 @@ def held_run(databases: Databases, candidates: int, items: int, *, record: bool 
     tokens, cookies = _mixed(url, candidates)
     with _served(url) as (base, master):
         before_run(f"{candidates:,} candidates on {label}")
-        with _cpu_report(master):
+        with cpu_report(master):
             stats = _sitting(base, tokens, cookies, items, HELD_SECONDS)
     ok = True
     for name, figure, rule, met in _held_checks(stats):
@@ -366,7 +289,7 @@ def sync_run(databases: Databases, candidates: int) -> bool:
     tokens = prepare_database(url, candidates, certification=True)
     with _served(url) as (base, master):
         before_run(f"the synchronised start on {label}")
-        with _cpu_report(master):
+        with cpu_report(master):
             stats = asyncio.run(
                 synchronised_start(
                     base, tokens, exam=CERTIFICATION_EXAM, window=SYNC_WINDOW_SECONDS, wait=SYNC_WAIT_SECONDS
@@ -459,20 +382,20 @@ def _main() -> bool:
     )
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
-        ok &= database_section(_sqlite(tmp), sizes)
+        ok &= database_section(sqlite_databases(tmp), sizes)
     with temporary_postgres() as pg_url:
         if pg_url is None:
             print("\n== PostgreSQL: no server binaries here; set CERTIFY_BENCH_DATABASE_URL to run it ==")
             ok &= target("PostgreSQL runs", "no server", "a PostgreSQL server", False)
         else:
             print(
-                f"\n== PostgreSQL settings: {_postgres_settings(pg_url)}. The bench's cluster runs with fsync=off "
+                f"\n== PostgreSQL settings: {postgres_settings(pg_url)}. The bench's cluster runs with fsync=off "
                 "and synchronous_commit=off (a commit does not wait for the disk): production keeps both on. ==",
                 flush=True,
             )
             given = os.environ.get("CERTIFY_BENCH_DATABASE_URL")
             # A server of our own gets a fresh database per run; a given one is reused as it is.
-            databases = Databases("PostgreSQL", lambda _name: pg_url) if given else _postgres(pg_url)
+            databases = Databases("PostgreSQL", lambda _name: pg_url) if given else postgres_databases(pg_url)
             ok &= database_section(databases, sizes)
     return ok
 
