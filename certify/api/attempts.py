@@ -51,14 +51,14 @@ def start_attempt(slug: str) -> Response:
         abort(404)
     now = utcnow()
     try:
-        attempt = starting.start(acting_user(), assessment, now)
+        started = starting.begin(acting_user(), assessment, now)
     except runner.AttemptRefused as exc:
         db.session.commit()  # an overdue attempt may have been finalised on the way
         return _error(exc)
     db.session.commit()
-    # Built after the commit: rendering the reply inside the write transaction held SQLite's write lock for it
-    # (the runner's late write intent reads this without taking the lock again).
-    return jsonify(attempt_state(attempt, now))
+    # Built after the commit: rendering the reply inside the write transaction held SQLite's write lock for it.
+    # A new attempt's reply comes from what the start already holds; a resumed one is read (without the lock).
+    return jsonify(started.state(now))
 
 
 @bp.get("/attempts/<int:attempt_id>")

@@ -79,15 +79,6 @@ def finalise_if_overdue(attempt: Attempt, now: datetime) -> bool:
     return True
 
 
-def item_at(attempt: Attempt, position: int) -> AttemptItem:
-    item = db.session.scalar(
-        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
-    )
-    if item is None:
-        raise AttemptRefused(f"This attempt has no question {position}.", 404)
-    return item
-
-
 def presentation(attempt: Attempt, item: AttemptItem) -> Presentation:
     return present(item.version.content, f"{attempt.seed}:{item.position}")
 

@@ -1,6 +1,7 @@
 """Saving answers and flags during an exam: the hot path of an exam window.
 
-A save is one read (the attempt's owner and state, the item and its content, joined)
+A save is one read (the attempt's owner and state, the item and its content's hash, joined; the content
+itself comes from `item_content`)
 and one conditional update (a newer sequence number, on an attempt still open), so it
 needs no lock before the write and can run with a late write intent (`certify.database`):
 on SQLite the write lock is held for the update alone. The runner's pages and the API
@@ -17,6 +18,7 @@ from sqlalchemy import JSON, Connection, and_, bindparam, exists, select, update
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
 from certify.assessments.attempts import MAX_SEQ, AttemptRefused, finalise_if_overdue, grace
+from certify.assessments.item_content import content_of
 from certify.assessments.models import ItemVersion
 from certify.auth.models import User
 from certify.core.delivery import Presentation, present, to_internal
@@ -32,7 +34,8 @@ class _Target(NamedTuple):
     deadline: datetime
     seed: str
     item_id: int | None
-    content: Any
+    version_id: int | None
+    content_hash: str | None
 
 
 def _closed() -> AttemptRefused:
@@ -60,10 +63,23 @@ def _read_target(user: User, attempt_id: int, position: int, now: datetime) -> _
     return target
 
 
+def _content(target: _Target) -> Any:
+    assert target.version_id is not None and target.content_hash is not None
+    return content_of(target.version_id, target.content_hash)
+
+
 # The hot path's statements are built once, with bound parameters: building them per request cost more
 # than the database work.
 _TARGET = (
-    select(Attempt.user_id, Attempt.status, Attempt.deadline, Attempt.seed, AttemptItem.id, ItemVersion.content)
+    select(
+        Attempt.user_id,
+        Attempt.status,
+        Attempt.deadline,
+        Attempt.seed,
+        AttemptItem.id,
+        ItemVersion.id,
+        ItemVersion.content_hash,
+    )
     .select_from(Attempt)
     .outerjoin(
         AttemptItem, and_(AttemptItem.attempt_id == Attempt.id, AttemptItem.position == bindparam("the_position"))
@@ -118,9 +134,10 @@ def save_answer(
         raise AttemptRefused(f"`seq` must be a whole number from 1 to {MAX_SEQ}.", 400)
     target = _read_target(user, attempt_id, position, now)
     assert target.item_id is not None
-    shown = present(target.content, f"{target.seed}:{position}")
+    content = _content(target)
+    shown = present(content, f"{target.seed}:{position}")
     try:
-        internal = to_internal(target.content, shown, answer)
+        internal = to_internal(content, shown, answer)
     except ItemError as exc:
         raise AttemptRefused(f"Question {position}: {exc}.", 400) from None
     params = {
@@ -136,7 +153,7 @@ def save_answer(
     current = _core().execute(_STORED, {"item_id": target.item_id}).one()
     if current.seq < seq:
         raise _closed()  # the sequence number was newer: the attempt closed between the read and the write
-    if current.seq == seq and _same_answer(target.content, shown, current.answer, internal):
+    if current.seq == seq and _same_answer(content, shown, current.answer, internal):
         # The same save arriving twice (an autosave and the form post that followed it): a replay.
         return seq, current.saved_at or now
     raise AttemptRefused(

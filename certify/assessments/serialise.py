@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Row
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
+from certify.assessments.item_content import contents
 from certify.assessments.models import Item, ItemVersion
 from certify.core.delivery import present
 from certify.core.irt import MID_SCALE
@@ -20,55 +22,96 @@ def remaining_seconds(attempt: Attempt, now: datetime) -> int:
     return max(0, int((attempt.deadline - now).total_seconds())) if attempt.status == "in_progress" else 0
 
 
-def _items_with_content(attempt: Attempt) -> list[Row[Any]]:
-    """The attempt's items with their content, item refs and responses: one statement, no ORM objects."""
+def _item_rows(attempt_id: int) -> list[Row[Any]]:
+    """The attempt's items with their item refs, content hashes and responses: one statement, no ORM objects."""
     return list(
         db.session.execute(
             select(
                 AttemptItem.position,
                 AttemptItem.flagged,
                 Item.ref,
-                ItemVersion.content,
+                ItemVersion.id,
+                ItemVersion.content_hash,
                 Response.answer,
                 Response.seq,
             )
             .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
             .join(Item, Item.id == ItemVersion.item_id)
             .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-            .where(AttemptItem.attempt_id == attempt.id)
+            .where(AttemptItem.attempt_id == attempt_id)
             .order_by(AttemptItem.position)
         )
     )
 
 
-def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
-    items = []
-    for row in _items_with_content(attempt):
-        shown = present(row.content, f"{attempt.seed}:{row.position}")
-        entry: dict[str, Any] = {
-            "position": row.position,
-            "item_ref": row.ref,
-            "type": shown.type,
-            "stem_html": render_markdown(shown.stem),
-            "options": [{"id": o.id, "html": str(render_inline(o.text))} for o in shown.options],
-            "answer": row.answer,
-            "seq": row.seq or 0,
-            "flagged": row.flagged,
-        }
-        if shown.type == "matching":
-            entry["prompts"] = [{"id": p.id, "html": str(render_inline(p.text))} for p in shown.prompts]
-            entry["responses"] = [{"id": r.id, "html": str(render_inline(r.text))} for r in shown.responses]
-        if shown.unit:
-            entry["unit"] = shown.unit
-        items.append(entry)
-    return {
-        "attempt_id": attempt.id,
-        "assessment": attempt.assessment.slug,
-        "status": attempt.status,
-        "deadline": attempt.deadline.isoformat(),
-        "remaining_seconds": remaining_seconds(attempt, now),
-        "items": items,
+@dataclass(frozen=True)
+class Header:
+    """What the state says about the attempt itself; read before a commit expires the attempt."""
+
+    attempt_id: int
+    seed: str
+    assessment: str
+    status: str
+    deadline: datetime
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> Header:
+        return cls(attempt.id, attempt.seed, attempt.assessment.slug, attempt.status, attempt.deadline)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One item of the attempt as the state shows it."""
+
+    position: int
+    item_ref: str
+    version_id: int
+    content_hash: str
+    answer: Any = None
+    seq: int = 0
+    flagged: bool = False
+
+
+def _item_entry(header: Header, placed: Placed, content: Any) -> dict[str, Any]:
+    shown = present(content, f"{header.seed}:{placed.position}")
+    entry: dict[str, Any] = {
+        "position": placed.position,
+        "item_ref": placed.item_ref,
+        "type": shown.type,
+        "stem_html": render_markdown(shown.stem),
+        "options": [{"id": o.id, "html": str(render_inline(o.text))} for o in shown.options],
+        "answer": placed.answer,
+        "seq": placed.seq,
+        "flagged": placed.flagged,
     }
+    if shown.type == "matching":
+        entry["prompts"] = [{"id": p.id, "html": str(render_inline(p.text))} for p in shown.prompts]
+        entry["responses"] = [{"id": r.id, "html": str(render_inline(r.text))} for r in shown.responses]
+    if shown.unit:
+        entry["unit"] = shown.unit
+    return entry
+
+
+def state_of(header: Header, placed: list[Placed], now: datetime) -> dict[str, Any]:
+    """The attempt's state from what is already known: no statement but for content this process has not seen."""
+    content = contents((p.version_id, p.content_hash) for p in placed)
+    remaining = max(0, int((header.deadline - now).total_seconds())) if header.status == "in_progress" else 0
+    return {
+        "attempt_id": header.attempt_id,
+        "assessment": header.assessment,
+        "status": header.status,
+        "deadline": header.deadline.isoformat(),
+        "remaining_seconds": remaining,
+        "items": [_item_entry(header, p, content[p.content_hash]) for p in placed],
+    }
+
+
+def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
+    placed = [
+        Placed(position, ref, version_id, digest, answer, seq or 0, flagged)
+        for position, flagged, ref, version_id, digest, answer, seq in _item_rows(attempt.id)
+    ]
+    return state_of(Header.of(attempt), placed, now)
 
 
 def attempt_result(attempt: Attempt) -> dict[str, Any]:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
 from certify.assessments.attempts import AttemptRefused, finalise_if_overdue, is_overdue, multiplier_for, open_attempt
 from certify.assessments.exam_pool import ExamPool, blueprint_cells, exam_pool
 from certify.assessments.models import Assessment, ItemVersion
+from certify.assessments.serialise import Header, Placed, attempt_state, state_of
 from certify.auth.models import User
 from certify.core.assembly import AssemblyError, Slot, assemble, information_at_cut
 from certify.core.assessment_spec import AssemblySettings
@@ -30,43 +33,49 @@ class Availability:
 
 def availability(user: User, assessment: Assessment, now: datetime) -> Availability:
     """Whether `user` may start (or resume) `assessment` now, and if not, why, in plain words."""
-    current = open_attempt(user, assessment)
+    return _availability(user, assessment, now, open_attempt(user, assessment))[0]
+
+
+def _availability(
+    user: User, assessment: Assessment, now: datetime, current: Attempt | None
+) -> tuple[Availability, Sequence[Attempt]]:
+    """Availability given the open attempt (`current`), and the user's finished attempts when they were read."""
     if current is not None and not is_overdue(current, now):
-        return Availability(True, "You have an attempt in progress; continue it.", current)
+        return Availability(True, "You have an attempt in progress; continue it.", current), ()
     if not user.has_role("candidate"):
-        return Availability(False, "Only candidates can sit exams.")
+        return Availability(False, "Only candidates can sit exams."), ()
     if assessment.launch_blocker:
-        return Availability(
-            False, "This exam is not open yet: its pass mark is still being set by a standard-setting panel."
-        )
+        closed = "This exam is not open yet: its pass mark is still being set by a standard-setting panel."
+        return Availability(False, closed), ()
     if assessment.available_from and now < assessment.available_from:
-        return Availability(False, f"This exam opens on {assessment.available_from.strftime('%d %B %Y, %H:%M')} UTC.")
+        opens = f"This exam opens on {assessment.available_from.strftime('%d %B %Y, %H:%M')} UTC."
+        return Availability(False, opens), ()
     if assessment.available_until and now >= assessment.available_until:
-        return Availability(False, f"This exam closed on {assessment.available_until.strftime('%d %B %Y, %H:%M')} UTC.")
+        closed = f"This exam closed on {assessment.available_until.strftime('%d %B %Y, %H:%M')} UTC."
+        return Availability(False, closed), ()
     if assessment.requires_course_completion and not has_completed_course(user):
-        return Availability(False, "Complete every module of the MID course first.")
+        return Availability(False, "Complete every module of the MID course first."), ()
     if assessment.kind == "diagnostic" and _course_done_by(user, now):
         # A pre-test measures the starting point; taken after the course it would measure nothing.
-        return Availability(
-            False, "This pre-test is taken before the course, and you have completed the course already."
-        )
+        too_late = "This pre-test is taken before the course, and you have completed the course already."
+        return Availability(False, too_late), ()
     finished = db.session.scalars(
         select(Attempt)
         .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id, Attempt.status != "in_progress")
         .order_by(Attempt.number)
     ).all()
     if assessment.max_attempts is not None and len(finished) >= assessment.max_attempts:
-        return Availability(False, f"You have used all {assessment.max_attempts} attempts at this exam.")
+        return Availability(False, f"You have used all {assessment.max_attempts} attempts at this exam."), finished
     if finished and assessment.cooldown_days:
         last = max(a.submitted_at or a.deadline for a in finished)
         ready = last + timedelta(days=assessment.cooldown_days)
         if now < ready:
-            return Availability(
-                False,
+            wait = (
                 f"You can try again from {ready.strftime('%d %B %Y, %H:%M')} UTC "
-                f"({assessment.cooldown_days} days after your last attempt).",
+                f"({assessment.cooldown_days} days after your last attempt)."
             )
-    return Availability(True, "")
+            return Availability(False, wait), finished
+    return Availability(True, ""), finished
 
 
 def _course_done_by(user: User, now: datetime) -> bool:
@@ -111,15 +120,35 @@ def _check_precision(assessment: Assessment, form: list[Slot], pool: ExamPool, s
         )
 
 
+@dataclass(frozen=True)
+class Started:
+    """A start's outcome: the attempt, and for a new one what its state shows (read before the commit)."""
+
+    attempt: Attempt
+    header: Header | None = None  # None: an open attempt was resumed
+    placed: list[Placed] = field(default_factory=list)
+
+    def state(self, now: datetime) -> dict[str, Any]:
+        """The attempt's state; for a new attempt, from memory, so nothing is read again after the commit."""
+        if self.header is None:
+            return attempt_state(self.attempt, now)
+        return state_of(self.header, self.placed, now)
+
+
 def start(user: User, assessment: Assessment, now: datetime, *, seed: str | None = None) -> Attempt:
     """Start an attempt, or return the open one (starting twice resumes).
 
     `seed` (form draw and option order) is random unless given; only generated demo data passes one.
     """
+    return begin(user, assessment, now, seed=seed).attempt
+
+
+def begin(user: User, assessment: Assessment, now: datetime, *, seed: str | None = None) -> Started:
+    """`start`, keeping what the new attempt's state needs (see Started)."""
     current = open_attempt(user, assessment)
     if current is not None and not finalise_if_overdue(current, now):
-        return current
-    state = availability(user, assessment, now)
+        return Started(current)
+    state, finished = _availability(user, assessment, now, None)
     if not state.can_start:
         raise AttemptRefused(state.reason, 403)
     if assessment.cut_score is None:
@@ -132,7 +161,7 @@ def start(user: User, assessment: Assessment, now: datetime, *, seed: str | None
             blueprint_cells(assessment),
             pool.items,
             seed=seed,
-            seen_item_ids=_seen_items(user, assessment),
+            seen_item_ids=_seen_items(user, assessment) if finished else set(),
             pilot_count=assessment.pilot_items,
             max_exposure=settings.max_exposure,
         )
@@ -142,12 +171,8 @@ def start(user: User, assessment: Assessment, now: datetime, *, seed: str | None
             "This exam cannot be started right now; the certification office has been told.", 503
         ) from None
     _check_precision(assessment, form, pool, settings)
-    number = (
-        db.session.scalar(
-            select(func.max(Attempt.number)).where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)
-        )
-        or 0
-    ) + 1
+    # No attempt is in progress here (an overdue one was finalised above): the finished ones hold every number
+    number = max((a.number for a in finished), default=0) + 1
     multiplier = multiplier_for(user)
     attempt = Attempt(
         user_id=user.id,
@@ -168,8 +193,10 @@ def start(user: User, assessment: Assessment, now: datetime, *, seed: str | None
         existing = open_attempt(user, assessment)
         if existing is None:
             raise
-        return existing
-    return attempt
+        return Started(existing)
+    refs = {i.version_id: i.ref for i in pool.items}
+    placed = [Placed(s.position, refs[s.version_id], s.version_id, pool.hashes[s.version_id]) for s in form]
+    return Started(attempt, Header(attempt.id, seed, assessment.slug, attempt.status, attempt.deadline), placed)
 
 
 def _insert_form(attempt_id: int, form: list[Slot]) -> None:

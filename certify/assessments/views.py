@@ -10,10 +10,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from certify.assessments import attempts as runner
-from certify.assessments import bp, instructions, saving, starting
+from certify.assessments import bp, instructions, question_page, saving, starting
 from certify.assessments import services as bank_service
 from certify.assessments.answers import answer_from_form
 from certify.assessments.attempt_models import Attempt
+from certify.assessments.question_page import Question
 from certify.assessments.results import result_view
 from certify.assessments.serialise import remaining_seconds
 from certify.auth.forms import ConfirmForm
@@ -68,24 +69,22 @@ def start(slug: str) -> Response | str:
 
 def _render_question(
     attempt: Attempt,
-    position: int,
+    shown: Question,
     *,
     error: str | None = None,
     notice: str | None = None,
     answer: object = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    item = runner.item_at(attempt, position)
-    shown = runner.presentation(attempt, item)
-    stored = item.response.answer if item.response else None
     return render_template(
         "exams/question.html",
         attempt=attempt,
-        item=item,
-        shown=shown,
-        total=len(attempt.items),
-        answer=stored if answer is None else answer,
-        seq=(item.response.seq if item.response else 0) + 1,
+        item=shown,
+        shown=shown.shown,
+        total=shown.total,
+        title=shown.title,
+        answer=shown.stored_answer if answer is None else answer,
+        seq=shown.next_seq,
         remaining=remaining_seconds(attempt, utcnow()),
         error=error,
         notice=notice,
@@ -100,25 +99,26 @@ def question(attempt_id: int, position: int) -> Response | tuple[str, int]:
         db.session.commit()
         return _closed(attempt)
     try:
-        item = runner.item_at(attempt, position)
+        shown = question_page.question(attempt, position)
     except runner.AttemptRefused:
         abort(404)
     if request.method == "GET":
-        if item.first_seen_at is None:
-            item.first_seen_at = now  # time on item runs from the first view to the last saved answer
-            db.session.commit()
-        return _render_question(attempt, position)
-    shown = runner.presentation(attempt, item)
+        page = _render_question(attempt, shown)
+        question_page.mark_seen(shown, now)  # after rendering: SQLite's write lock is held for this update alone
+        db.session.commit()
+        return page
     try:
-        answer = answer_from_form(shown, request.form, "answer")
+        answer = answer_from_form(shown.shown, request.form, "answer")
     except ItemError as exc:
-        return _render_question(attempt, position, error=f"{exc}.", status=400)
+        return _render_question(attempt, shown, error=f"{exc}.", status=400)
     try:
         seq = int(request.form.get("seq", ""))
         saving.save_answer(acting_user(), attempt.id, position, answer, seq, now)
-        saving.set_flag(acting_user(), attempt.id, position, request.form.get("flagged") == "1", now)
+        flagged = request.form.get("flagged") == "1"
+        if flagged != shown.flagged:  # the page showed the flag as stored: unchanged needs no write
+            saving.set_flag(acting_user(), attempt.id, position, flagged, now)
     except ValueError:
-        return _render_question(attempt, position, error="The page was incomplete; reload it.", status=400)
+        return _render_question(attempt, shown, error="The page was incomplete; reload it.", status=400)
     except runner.AttemptRefused as exc:
         db.session.commit()
         if exc.detail.get("error") == "closed":
@@ -126,31 +126,31 @@ def question(attempt_id: int, position: int) -> Response | tuple[str, int]:
         if exc.detail.get("error") == "stale":
             return _render_question(
                 attempt,
-                position,
+                question_page.question(attempt, position),  # the newer answer, as stored
                 status=409,
                 notice=(
                     "A newer answer to this question was saved from another window or tab. It is shown below; "
                     "change it if you need to and save again."
                 ),
             )
-        return _render_question(attempt, position, error=str(exc), status=exc.status)
+        return _render_question(attempt, shown, error=str(exc), status=exc.status)
+    target = _next_url(attempt.id, position, shown.total, request.form.get("go", "next"))
     db.session.commit()
-    return redirect(_next_url(attempt, position, request.form.get("go", "next")))
+    return redirect(target)
 
 
-def _next_url(attempt: Attempt, position: int, go: str) -> str:
-    total = len(attempt.items)
+def _next_url(attempt_id: int, position: int, total: int, go: str) -> str:
     if go == "prev" and position > 1:
-        return url_for("assessments.question", attempt_id=attempt.id, position=position - 1)
+        return url_for("assessments.question", attempt_id=attempt_id, position=position - 1)
     if go == "next" and position < total:
-        return url_for("assessments.question", attempt_id=attempt.id, position=position + 1)
+        return url_for("assessments.question", attempt_id=attempt_id, position=position + 1)
     if go.isdigit() and 1 <= int(go) <= total:
-        return url_for("assessments.question", attempt_id=attempt.id, position=int(go))
+        return url_for("assessments.question", attempt_id=attempt_id, position=int(go))
     if go in ("submit", "next"):
-        return url_for("assessments.submit", attempt_id=attempt.id)
+        return url_for("assessments.submit", attempt_id=attempt_id)
     if go == "stay":
-        return url_for("assessments.question", attempt_id=attempt.id, position=position)
-    return url_for("assessments.overview", attempt_id=attempt.id)
+        return url_for("assessments.question", attempt_id=attempt_id, position=position)
+    return url_for("assessments.overview", attempt_id=attempt_id)
 
 
 @bp.route("/attempts/<int:attempt_id>/overview")
