@@ -108,9 +108,9 @@ def set_flag(attempt_id: int, position: int) -> Response:
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 def submit(attempt_id: int) -> Response:
-    attempt = runner.submit(runner.attempt_or_404(acting_user(), attempt_id), utcnow())
-    db.session.commit()
-    return jsonify(status=attempt.status, result_url=url_for("assessments.result", attempt_id=attempt.id))
+    status = runner.submit(runner.attempt_or_404(acting_user(), attempt_id), utcnow()).status
+    db.session.commit()  # read before: the commit expires the attempt, and reading it again costs a statement
+    return jsonify(status=status, result_url=url_for("assessments.result", attempt_id=attempt_id))
 
 
 @bp.get("/attempts/<int:attempt_id>/result")

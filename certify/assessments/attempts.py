@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from certify.assessments import decisions, equating, score_audit
-from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore
-from certify.assessments.models import Assessment, ItemVersion
+from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
+from certify.assessments.item_content import contents
+from certify.assessments.models import Assessment, Item, ItemVersion
 from certify.auth.models import User
 from certify.core.delivery import Presentation, present, to_internal
 from certify.core.items import ItemError
@@ -100,51 +102,96 @@ def _close(attempt: Attempt, status: str, at: datetime, by: str) -> None:
         .values(status=status, open_marker=None, submitted_at=at)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(attempt)
-    if closed:
+    if closed:  # the row now holds what this update wrote: no need to read it back
+        for name, value in (("status", status), ("open_marker", None), ("submitted_at", at)):
+            set_committed_value(attempt, name, value)
         _score(attempt, by)
+    else:
+        db.session.refresh(attempt)
 
 
 def internal_answer(attempt: Attempt, item: AttemptItem) -> Any:
-    stored = item.response.answer if item.response else None
+    return _internal(
+        item.version.content, f"{attempt.seed}:{item.position}", item.response.answer if item.response else None
+    )
+
+
+# Scoring reads the form in one statement of plain rows (no ORM objects: a 74-item form cost more to load
+# than to score), the content from item_content, and writes every item's credit in one executemany.
+_FORM_ROWS = (
+    select(
+        AttemptItem.id,
+        AttemptItem.position,
+        AttemptItem.scored,
+        ItemVersion.id,
+        ItemVersion.content_hash,
+        ItemVersion.competency_code,
+        ItemVersion.version,
+        Item.ref,
+        Response.answer,
+    )
+    .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
+    .join(Item, Item.id == ItemVersion.item_id)
+    .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+    .where(AttemptItem.attempt_id == bindparam("the_attempt"))
+    .order_by(AttemptItem.position)
+)
+_ITEMS = AttemptItem.__table__
+_CREDIT = _ITEMS.update().where(_ITEMS.c.id == bindparam("the_item")).values(credit=bindparam("the_credit"))
+
+
+def _score(attempt: Attempt, by: str) -> None:
+    connection = db.session.connection()
+    rows = connection.execute(_FORM_ROWS, {"the_attempt": attempt.id}).all()
+    content = contents((row[3], row[4]) for row in rows)
+    credits: list[float] = []
+    for _item, position, _scored, _vid, digest, _code, _version, _ref, stored in rows:
+        answer = _internal(content[digest], f"{attempt.seed}:{position}", stored)
+        credits.append(score_item(content[digest], answer))
+    connection.execute(_CREDIT, [{"the_item": row[0], "the_credit": c} for row, c in zip(rows, credits, strict=True)])
+    for row, credit in zip(rows, credits, strict=True):  # items this session already holds see the new credit
+        held = db.session.identity_map.get(identity_key(AttemptItem, row[0]))
+        if held is not None:
+            set_committed_value(held, "credit", credit)
+    scores = [ItemScore(row[5], credit, row[2]) for row, credit in zip(rows, credits, strict=True)]
+    result = _result(attempt, scores)
+    form = [row[3] for row in rows if row[2]]
+    decision = decisions.decide(result, form, equating.rule_in_force(attempt.cut_score_id))
+    db.session.add(AttemptScore(attempt_id=attempt.id, finalised_by=by, **score_columns(result, decision)))
+    attempt.status = "scored"
+    db.session.flush()
+    audited = [
+        score_audit.item_record(position, ref, version, content[digest], scored, credit)
+        for (_id, position, scored, _vid, digest, _code, version, ref, _answer), credit in zip(
+            rows, credits, strict=True
+        )
+    ]
+    score_audit.record_scored(attempt, by, audited)
+
+
+def _internal(content: Any, seed: str, stored: Any) -> Any:
     if stored is None:
         return None
     try:
-        return to_internal(item.version.content, presentation(attempt, item), stored)
+        return to_internal(content, present(content, seed), stored)
     except ItemError:
         return None
 
 
-def _score(attempt: Attempt, by: str) -> None:
-    # The items with their versions and responses in one statement (not two per item), then the collection.
-    loaded = (
-        db.session.scalars(  # held, so the identity map keeps them for `attempt.items`
-            select(AttemptItem)
-            .where(AttemptItem.attempt_id == attempt.id)
-            .options(joinedload(AttemptItem.version).joinedload(ItemVersion.item), joinedload(AttemptItem.response))
-        )
-        .unique()
-        .all()
+def _result(attempt: Attempt, scores: list[ItemScore]) -> AttemptResult:
+    assessment = attempt.assessment
+    return score_attempt(
+        scores,
+        cut_percent=attempt.cut_score.percent,
+        mastery_percent=assessment.mastery,
+        competency_order=[cell["competency"] for cell in assessment.blueprint],
     )
-    assert len(loaded) == len(attempt.items)
-    for item in attempt.items:
-        item.credit = score_item(item.version.content, internal_answer(attempt, item))
-    result = result_from_credits(attempt, {item.id: item.credit for item in attempt.items})
-    decision = decisions.decide(result, decisions.form_of(attempt), equating.rule_in_force(attempt.cut_score_id))
-    db.session.add(AttemptScore(attempt_id=attempt.id, finalised_by=by, **score_columns(result, decision)))
-    attempt.status = "scored"
-    db.session.flush()
-    score_audit.record_scored(attempt, by)
 
 
 def result_from_credits(attempt: Attempt, credits: dict[int, float]) -> AttemptResult:
     """Total, per-competency results and the pass decision for given item credits (by attempt item id)."""
-    assessment = attempt.assessment
-    return score_attempt(
-        [ItemScore(i.version.competency_code, credits.get(i.id) or 0.0, i.scored) for i in attempt.items],
-        cut_percent=attempt.cut_score.percent,
-        mastery_percent=assessment.mastery,
-        competency_order=[cell["competency"] for cell in assessment.blueprint],
+    return _result(
+        attempt, [ItemScore(i.version.competency_code, credits.get(i.id) or 0.0, i.scored) for i in attempt.items]
     )
 
 

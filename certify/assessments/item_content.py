@@ -43,3 +43,8 @@ def contents(versions: Iterable[tuple[int, str]]) -> dict[str, Mapping[str, Any]
 
 def content_of(version_id: int, digest: str) -> Mapping[str, Any]:
     return contents([(version_id, digest)])[digest]
+
+
+def forget() -> None:
+    """Empty this process's cache (a test that counts the statements of a first read calls it)."""
+    _by_hash.clear()

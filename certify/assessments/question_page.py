@@ -112,3 +112,26 @@ def mark_seen(shown: Question, now: datetime) -> None:
     """Time on item runs from the first view to the last saved answer: record the first view, once."""
     if shown.first_seen_at is None:
         db.session.connection().execute(_SEEN, {"the_item": shown.attempt_item_id, "now": now})
+
+
+@dataclass(frozen=True)
+class Place:
+    """One question of the form as the overview and the review page list it."""
+
+    position: int
+    flagged: bool
+    answered: bool
+
+
+_PLACES = (
+    select(AttemptItem.position, AttemptItem.flagged, Response.answer)
+    .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+    .where(AttemptItem.attempt_id == bindparam("the_attempt"))
+    .order_by(AttemptItem.position)
+)
+
+
+def places(attempt: Attempt) -> list[Place]:
+    """Every question of the attempt, answered or not and flagged or not: one statement, no ORM objects."""
+    rows = db.session.connection().execute(_PLACES, {"the_attempt": attempt.id})
+    return [Place(position, bool(flagged), answer is not None) for position, flagged, answer in rows]

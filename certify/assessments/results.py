@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from certify.assessments import attempts as runner
 from certify.assessments import services as bank_service
-from certify.assessments.attempt_models import Attempt
+from certify.assessments.attempt_models import Attempt, AttemptItem
 from certify.core.feedback import feedback
 from certify.core.irt import MID_SCALE
+from certify.extensions import db
 
 CHART_ROW = 36  # px per competency in the SVG chart
 
@@ -47,9 +51,16 @@ def profile(attempt: Attempt) -> list[ProfileRow]:
 def result_view(attempt: Attempt) -> dict[str, Any]:
     """Template values for the result page. Keys and rationales only under a `full` review policy."""
     rows = profile(attempt)
+    # The items with their versions and responses in one statement (a lazy load of each was two per item)
+    items = db.session.scalars(
+        select(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt.id)
+        .order_by(AttemptItem.position)
+        .options(joinedload(AttemptItem.version), joinedload(AttemptItem.response))
+    ).all()
     review = []
     if attempt.assessment.review_policy == "full":
-        for item in attempt.items:
+        for item in items:
             shown = runner.presentation(attempt, item)
             review.append((item, shown, feedback(item.version.content, runner.internal_answer(attempt, item))))
     return {
@@ -59,6 +70,6 @@ def result_view(attempt: Attempt) -> dict[str, Any]:
         "chart_height": len(rows) * CHART_ROW + 16,
         "review": review,
         "work_on": [row for row in rows if not row.met],
-        "scored_items": sum(1 for item in attempt.items if item.scored),
+        "scored_items": sum(1 for item in items if item.scored),
         "scale": MID_SCALE,  # shown beside the raw score when the result was decided on an equated cut
     }

@@ -4,6 +4,7 @@ the pass rule and each item's version, scoring rule and credit)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from certify.assessments.attempt_models import Attempt, AttemptScore
@@ -15,8 +16,24 @@ from certify.extensions import db
 OUTCOME_RULE = "overall percentage at the cut score and every competency at its mastery level"
 
 
-def score_record(attempt: Attempt) -> dict[str, Any]:
-    """The attempt's current score and outcome, and what they were computed from."""
+def item_record(
+    position: int, ref: str, version: int, content: Mapping[str, Any], scored: bool, credit: float | None
+) -> dict[str, Any]:
+    """One item of a score record: which version was scored by which rule, and the credit it gave."""
+    return {
+        "position": position,
+        "item": ref,
+        "version": version,
+        "type": content["type"],
+        "scoring": content.get("body", {}).get("scoring"),
+        "scored": scored,
+        "credit": credit,
+    }
+
+
+def score_record(attempt: Attempt, items: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The attempt's current score and outcome, and what they were computed from (`items`: the items' records
+    when the caller has them, as scoring does; otherwise read from the attempt's items)."""
     score = db.session.get(AttemptScore, attempt.id)
     assert score is not None, "only a scored attempt has a score record"
     cut = attempt.cut_score
@@ -31,16 +48,12 @@ def score_record(attempt: Attempt) -> dict[str, Any]:
         "cut_score": {"id": cut.id, "version": cut.version, "method": cut.method, "percent": cut.percent},
         "scoring_rule": {"pass": OUTCOME_RULE, "mastery": dict(attempt.assessment.mastery)},
         "decision": decision_record(score),
-        "items": [
-            {
-                "position": row.position,
-                "item": row.version.item.ref,
-                "version": row.version.version,
-                "type": row.version.type,
-                "scoring": row.version.content.get("body", {}).get("scoring"),
-                "scored": row.scored,
-                "credit": row.credit,
-            }
+        "items": items
+        if items is not None
+        else [
+            item_record(
+                row.position, row.version.item.ref, row.version.version, row.version.content, row.scored, row.credit
+            )
             for row in attempt.items
         ],
         "finalised_by": score.finalised_by,
@@ -67,11 +80,13 @@ def decision_record(score: AttemptScore) -> dict[str, Any]:
     return record
 
 
-def record_scored(attempt: Attempt, by: str) -> None:
+def record_scored(attempt: Attempt, by: str, items: list[dict[str, Any]] | None = None) -> None:
     """Audit an attempt that has just been scored, on submission or at its deadline.
 
     The candidate is the actor of their own submission; finalising an overdue attempt
     is the system's doing (no actor), whoever's request or command triggered it.
     """
     actor = db.session.get(User, attempt.user_id) if by == "candidate" else None
-    audit.record(actor, "attempt.scored", "attempt", attempt.id, after=score_record(attempt), note=f"finalised by {by}")
+    audit.record(
+        actor, "attempt.scored", "attempt", attempt.id, after=score_record(attempt, items), note=f"finalised by {by}"
+    )

@@ -159,7 +159,10 @@ def overview(attempt_id: int) -> Response | str:
     if runner.finalise_if_overdue(attempt, now) or attempt.status != "in_progress":
         db.session.commit()
         return _closed(attempt)
-    return render_template("exams/overview.html", attempt=attempt, remaining=remaining_seconds(attempt, now))
+    listed = question_page.places(attempt)
+    return render_template(
+        "exams/overview.html", attempt=attempt, places=listed, remaining=remaining_seconds(attempt, now)
+    )
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
@@ -168,9 +171,10 @@ def submit(attempt_id: int) -> Response | str:
     if request.method == "POST" or runner.finalise_if_overdue(attempt, now) or attempt.status != "in_progress":
         runner.submit(attempt, now)
         db.session.commit()
-        return redirect(url_for("assessments.result", attempt_id=attempt.id))
-    unanswered = [i for i in attempt.items if not i.response or i.response.answer is None]
-    flagged = [i for i in attempt.items if i.flagged]
+        return redirect(url_for("assessments.result", attempt_id=attempt_id))  # not attempt.id: the commit expired it
+    listed = question_page.places(attempt)
+    unanswered = [place for place in listed if not place.answered]
+    flagged = [place for place in listed if place.flagged]
     return render_template(
         "exams/submit.html",
         attempt=attempt,
