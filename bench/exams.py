@@ -12,12 +12,14 @@ Run by `make bench` (or `python -m bench.exams`). For each database, on a fresh 
    certification exam (POST /api/v1/assessments/mid-certification/attempts) within one second.
    Targets: every reply within 5 s of the first press, 0 errors; p50/p95 reported. A press unanswered
    after 30 s is given up and counted as an error, so the run stays bounded.
-4. The step search: when the held run meets its targets, CERTIFY_BENCH_HIGH + CERTIFY_BENCH_STEP
-   (default 500), and so on up to CERTIFY_BENCH_MAX (default 0: off, so that `make bench` stays near
-   15 minutes; e.g. 3000 searches up to 3,000, about 3-4 minutes per step and database), stopping at
-   the first size that misses; the highest size that met them is reported (not a target). Without the
-   search the report says only whether the held size met them.
-5. Where the time goes (CERTIFY_BENCH_PROFILE=0 skips it): bench/profiling.py, one short run under
+4. The step search (bench/capacity.py): above a held run that met its targets, in steps of
+   CERTIFY_BENCH_STEP (500) up to CERTIFY_BENCH_MAX (default 0: off); below one that missed, in steps of
+   CERTIFY_BENCH_DOWN (250) down to CERTIFY_BENCH_MIN (250). The highest size that met them is reported
+   (not a target); each step costs about 2-4 minutes per database.
+5. What each request costs (bench/capacity.py): every kind of request of a sitting sent back to back by
+   20 clients, with the server CPU per request beside the floors (GET /healthz, the bare INSERT), and the
+   number of candidates those costs let two cores hold at the bench's pace (a model, not a target).
+6. Where the time goes (CERTIFY_BENCH_PROFILE=0 skips it): bench/profiling.py, one short run under
    cProfile, statements and top functions of the autosave, the two starts.
 
 The candidates (tests/support/simulated_candidates.py) come in four kinds, in turn: the Practice Exam
@@ -57,6 +59,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from bench.capacity import request_costs, step_search
 from bench.exam_setup import Databases, cpu_report, postgres_databases, postgres_settings, sqlite_databases
 from bench.report import before_run, target, verdict
 from tests.support.load import (
@@ -102,8 +105,6 @@ class Sizes:
     candidates: int
     high: int
     sync: int
-    step: int
-    max: int
     items: int
     profile: bool
 
@@ -114,8 +115,6 @@ class Sizes:
             candidates=_env_int("CERTIFY_BENCH_CANDIDATES", 300, low=1),
             high=high,
             sync=_env_int("CERTIFY_BENCH_SYNC", 1000),
-            step=_env_int("CERTIFY_BENCH_STEP", 500, low=1),
-            max=_env_int("CERTIFY_BENCH_MAX", 0),
             items=_env_int("CERTIFY_BENCH_ITEMS", 12, low=1, high=200),
             profile=os.environ.get("CERTIFY_BENCH_PROFILE", "1") != "0",
         )
@@ -313,34 +312,6 @@ def sync_run(databases: Databases, candidates: int) -> bool:
     )
 
 
-def step_search(databases: Databases, sizes: Sizes, held_ok: bool) -> None:
-    """The highest number of candidates meeting the held targets, in steps above the held run."""
-    label = databases.label
-    if not held_ok:
-        print(
-            f"\n  {label}: highest number of candidates meeting the held targets: below {sizes.high:,} (not a target)"
-        )
-        return
-    if sizes.max <= sizes.high:
-        print(
-            f"\n  {label}: highest number of candidates meeting the held targets: at least {sizes.high:,} "
-            "(CERTIFY_BENCH_MAX searches higher; not a target)"
-        )
-        return
-    highest = sizes.high
-    size = sizes.high + sizes.step
-    while size <= sizes.max:
-        if not held_run(databases, size, sizes.items, record=False):
-            break
-        highest, size = size, size + sizes.step
-    capped = size > sizes.max
-    print(
-        f"\n  {label}: highest number of candidates meeting the held targets: {highest:,}"
-        + (f" (searched up to CERTIFY_BENCH_MAX={sizes.max:,})" if capped else f" ({size:,} missed)")
-        + " (not a target)"
-    )
-
-
 def database_section(databases: Databases, sizes: Sizes) -> bool:
     print(
         f"\n== {databases.label}: gunicorn with {WORKERS} {WORKER_CLASS} workers"
@@ -352,9 +323,12 @@ def database_section(databases: Databases, sizes: Sizes) -> bool:
     if sizes.high:
         held_ok = held_run(databases, sizes.high, sizes.items)
         ok &= held_ok
-        step_search(databases, sizes, held_ok)
+        step_search(databases.label, sizes.high, held_ok, lambda n: held_run(databases, n, sizes.items, record=False))
     if sizes.sync:
         ok &= sync_run(databases, sizes.sync)
+    print(f"\n-- {databases.label}: what each request of a sitting costs the server --", flush=True)
+    before_run(f"the request costs on {databases.label}")
+    request_costs(databases.fresh())
     if sizes.profile:
         from bench.profiling import profile_run
 

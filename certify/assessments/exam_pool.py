@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from certify.assessments.item_content import contents
 from certify.assessments.item_parameters import calibrated_parameters
@@ -46,15 +46,19 @@ def _fingerprint(assessment: Assessment) -> tuple[Any, ...]:
     """What the pool is made of, in one aggregate row: how many versions, and two sums over their ids weighted
     by status. A new version (import), a status change (review, piloting, retirement) or a bank added to the
     assessment changes it; everything else a pool item holds belongs to an immutable version."""
-    weight = case((ItemVersion.status == "live", 2), else_=1)
-    row = db.session.execute(
-        select(func.count(), func.sum(ItemVersion.id * weight), func.sum(ItemVersion.id * ItemVersion.id * weight))
-        .select_from(ItemVersion)
-        .join(Item, AT_CURRENT_VERSION)
-        .join(Bank)
-        .where(_in_pool(assessment))
-    ).one()
+    row = db.session.execute(_FINGERPRINT, {"the_banks": list(assessment.banks)}).one()
     return (assessment.id, tuple(assessment.banks), *(int(value or 0) for value in row))
+
+
+# Built once with bound parameters: building it per start cost more than running it.
+_WEIGHT = case((ItemVersion.status == "live", 2), else_=1)
+_FINGERPRINT = (
+    select(func.count(), func.sum(ItemVersion.id * _WEIGHT), func.sum(ItemVersion.id * ItemVersion.id * _WEIGHT))
+    .select_from(ItemVersion)
+    .join(Item, AT_CURRENT_VERSION)
+    .join(Bank)
+    .where(Bank.slug.in_(bindparam("the_banks", expanding=True)), ItemVersion.status.in_(("live", "pilot")))
+)
 
 
 def _items(assessment: Assessment) -> tuple[list[PoolItem], dict[int, str]]:

@@ -158,9 +158,12 @@ def assemble(
     rng = random.Random(seed)  # noqa: S311 - reproducible form assembly, not a secret
     live = [item for item in pool if item.status == "live"]
     informed = any(item.information is not None for item in live)
+    by_cell: dict[tuple[str, str], list[PoolItem]] = {}
+    for item in live:  # one pass over the pool, in its order (a form is reproducible from its seed)
+        by_cell.setdefault((item.competency, item.bloom), []).append(item)
     cells, shortfalls = [], []
     for cell in blueprint:
-        candidates = [i for i in live if i.competency == cell.competency and i.bloom == cell.bloom]
+        candidates = list(by_cell.get((cell.competency, cell.bloom), ()))
         if len(candidates) < cell.count:
             shortfalls.append(f"{cell.competency}/{cell.bloom} needs {cell.count}, the pool has {len(candidates)}")
             continue

@@ -195,6 +195,8 @@ def gunicorn(
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "python:certify.serving",
             module,
             "--bind",
             f"127.0.0.1:{port}",
