@@ -130,9 +130,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "CERTIFY_ENV": environment,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server connection can drop (a restart, a failover), so PostgreSQL's are pinged when taken from the
-        # pool; a SQLite file cannot, and the ping would be one more statement on every request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # A server connection can drop (a restart, a failover): PostgreSQL's are pinged when taken from the pool
+        # after sitting idle (certify.database, PING_AFTER_IDLE_SECONDS), not before every request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "CERTIFY_SQLITE_BUSY_TIMEOUT_MS", 15000),
         "BASE_URL": base_url,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
@@ -144,6 +144,10 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": not development and environment != "testing",
         "SESSION_COOKIE_NAME": "certify_session",
         "PERMANENT_SESSION_LIFETIME": _int(env, "CERTIFY_SESSION_HOURS", 12) * 3600,
+        # A session lasts PERMANENT_SESSION_LIFETIME from sign-in: its server-side row expires then, whatever the
+        # cookie says. Re-signing the cookie on every response would extend nothing and cost every page
+        # (a candidate's autosaves and question pages most of all); it is sent again only when the session changes.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": not development and environment != "testing",

@@ -13,10 +13,23 @@ the attempt is still open") declares a *late* write intent instead: its reads ru
 outside any transaction, and BEGIN IMMEDIATE is issued just before its first
 write, so SQLite's write lock is held for the write alone rather than for the
 whole request (with hundreds of candidates saving, the lock was most of the wait).
+PostgreSQL gets the same late intent for another reason: psycopg sends BEGIN as a round trip of its own
+before a transaction's first statement, and a save's reads need none (READ COMMITTED gives each statement
+its own snapshot either way), so they run in autocommit and BEGIN goes out just before the first write.
+
+Inside `standalone_write()` a late request's write is a whole transaction by itself (an exam save is one
+conditional UPDATE): no BEGIN is sent, the driver's autocommit commits the statement, and the request's
+commit has nothing left to send. A save is then its reads and its UPDATE, on either database.
+
+PostgreSQL connections are pinged before use only when they have sat idle in the pool for a while
+(PING_AFTER_IDLE_SECONDS): a ping before every request was one more round trip on every save, while the
+connections of a busy window are never idle long. A server restart is then noticed by the first statement
+on a connection used since; that request fails and the pool replaces every connection it held.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,11 +38,14 @@ from typing import Any
 
 from sqlalchemy import CheckConstraint, DateTime, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 
 # False: reads only; True: the transaction writes (BEGIN IMMEDIATE from its start); LATE: see above.
 LATE = "late"
 _write_intent: ContextVar[bool | str] = ContextVar("certify_write_intent", default=False)
+_standalone: ContextVar[bool] = ContextVar("certify_standalone_write", default=False)
+PING_AFTER_IDLE_SECONDS = 10.0
 READING_STATEMENTS = ("SELECT", "PRAGMA")
 
 
@@ -92,8 +108,21 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+@contextmanager
+def standalone_write() -> Iterator[None]:
+    """Write statements in this block are each a transaction of their own when no transaction is open yet under
+    a late intent (see the module's docstring); inside an open transaction they simply join it."""
+    token = _standalone.set(True)
+    try:
+        yield
+    finally:
+        _standalone.reset(token)
+
+
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
-    """Attach the SQLite pragmas and explicit BEGIN handling to an engine."""
+    """Attach the SQLite pragmas and explicit BEGIN handling to an engine (PostgreSQL: the late BEGIN alone)."""
+    if engine.dialect.name == "postgresql":
+        _late_begin_on_postgres(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -116,7 +145,43 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _late_begin(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
-        if _write_intent.get() != LATE or cursor.connection.in_transaction:
+        if _write_intent.get() != LATE or cursor.connection.in_transaction or _standalone.get():
             return
         if not statement.lstrip()[:6].upper().startswith(READING_STATEMENTS):
             cursor.execute("BEGIN IMMEDIATE")
+
+
+def _late_begin_on_postgres(engine: Engine) -> None:
+    """A LATE request's reads in autocommit; BEGIN just before its first write (see the module's docstring)."""
+    from psycopg.pq import TransactionStatus
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        raw = connection.connection.dbapi_connection
+        if raw.info.transaction_status == TransactionStatus.IDLE:
+            raw.autocommit = _write_intent.get() == LATE  # any other request: psycopg's own BEGIN, as ever
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _late_begin(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        raw = cursor.connection
+        if not raw.autocommit or raw.info.transaction_status != TransactionStatus.IDLE or _standalone.get():
+            return
+        if not statement.lstrip()[:6].upper().startswith(READING_STATEMENTS):
+            cursor.execute("BEGIN")  # psycopg commits it: commit() sends COMMIT whenever a transaction is open
+
+    @event.listens_for(engine, "checkin")
+    def _back_to_transactions(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+        idle = dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+        if idle and dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or back in the pool a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool throws this connection away and takes another
+            raise DisconnectionError("the connection did not answer a ping") from exc

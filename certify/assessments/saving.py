@@ -23,7 +23,7 @@ from certify.assessments.models import ItemVersion
 from certify.auth.models import User
 from certify.core.delivery import Presentation, present, to_internal
 from certify.core.items import ItemError
-from certify.database import UTCDateTime
+from certify.database import UTCDateTime, standalone_write
 from certify.extensions import db
 from certify.params import is_sequence_number
 
@@ -148,7 +148,9 @@ def save_answer(
         "the_attempt": attempt_id,
         "open_after": now - grace(),
     }
-    if _core().execute(_SAVE, params).rowcount:
+    with standalone_write():  # one self-guarding statement: a transaction of its own
+        saved = _core().execute(_SAVE, params).rowcount
+    if saved:
         return seq, now
     current = _core().execute(_STORED, {"item_id": target.item_id}).one()
     if current.seq < seq:
@@ -177,5 +179,7 @@ def set_flag(user: User, attempt_id: int, position: int, flagged: bool, now: dat
     """Flag or unflag a question for review, in one conditional update once the attempt is read."""
     _read_target(user, attempt_id, position, now)
     params = {"the_attempt": attempt_id, "the_position": position, "new_flag": flagged, "open_after": now - grace()}
-    if not _core().execute(_FLAG, params).rowcount:
+    with standalone_write():
+        flagged = _core().execute(_FLAG, params).rowcount
+    if not flagged:
         raise _closed()

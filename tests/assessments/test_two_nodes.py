@@ -266,8 +266,8 @@ def test_a_save_racing_a_submit_on_the_other_node_is_scored_or_refused(app, data
 
     On PostgreSQL, under READ COMMITTED, this needs the save's update to lock the attempt row against the
     submit (certify.assessments.saving: EXISTS (... FOR SHARE)): without it 9 of 12 saves here were answered
-    200 after the submit had read the answers, and scored as the old answer. SQLite's BEGIN IMMEDIATE
-    serialises the two.
+    200 after the submit had read the answers, and scored as the old answer. On SQLite the save's UPDATE
+    waits for the submit's write lock (or the submit for the save's): one writer at a time serialises them.
     """
     tokens = prepare_database(database_url, RACE_CANDIDATES, migrate=False)
     with gunicorn_nodes(database_url, NODES, workers=1) as nodes:

@@ -23,7 +23,7 @@ def test_warming_reads_every_pool_and_renders_every_item(app, exams):
     # the sample bank's items: each version's content read once and its stem rendered once
     assert warmed > 0
     assert render_markdown.cache_info().currsize >= warmed
-    assert {"quiz", "exam"} <= {slug for slug in _pooled_slugs(app)}
+    assert {"quiz", "exam"} <= _pooled_slugs(app)
 
 
 def _pooled_slugs(app) -> set[str]:

@@ -17,6 +17,9 @@ class Trace:
     def __init__(self) -> None:
         self.sql: list[str] = []  # what SQLAlchemy sent
         self.driver: list[str] = []  # what SQLite ran, BEGIN and COMMIT included
+        # PostgreSQL: each statement's first word, and whether a transaction was open when it was sent
+        self.transactions: list[tuple[str, bool]] = []
+        self.autocommit: list[tuple[str, bool]] = []  # and whether psycopg was in autocommit for it
 
     def words(self) -> list[str]:
         return [
@@ -29,9 +32,14 @@ class Trace:
 def traced(app) -> Iterator[Trace]:
     trace = Trace()
 
-    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def on_execute(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
         if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
             trace.sql.append(statement)
+        raw = cursor.connection
+        if hasattr(raw, "info") and hasattr(raw.info, "transaction_status"):  # psycopg
+            word = statement.lstrip().split(None, 1)[0].upper()
+            trace.transactions.append((word, raw.info.transaction_status != 0))  # 0: IDLE
+            trace.autocommit.append((word, bool(raw.autocommit)))
 
     def on_checkout(dbapi_connection: Any, *_args: Any) -> None:
         if hasattr(dbapi_connection, "set_trace_callback"):
