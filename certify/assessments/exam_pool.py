@@ -93,6 +93,7 @@ def _read_items(assessment: Assessment) -> tuple[list[PoolItem], dict[int, str]]
         .join(Item, AT_CURRENT_VERSION)
         .join(Bank)
         .where(_in_pool(assessment))
+        .order_by(ItemVersion.id)  # a form is reproducible from its seed only if the pool comes in one order
     ).all()
     hashes = {row[0]: row[6] for row in rows}
     content = contents(hashes.items())
