@@ -18,6 +18,7 @@ from certify.assessments import decisions, equating, score_audit
 from certify.assessments.attempt_models import Accommodation, Attempt, AttemptItem, AttemptScore, Response
 from certify.assessments.item_content import contents
 from certify.assessments.models import Assessment, Item, ItemVersion
+from certify.assessments.serialise import form_select
 from certify.auth.models import User
 from certify.core.delivery import Presentation, present, to_internal
 from certify.core.items import ItemError
@@ -118,23 +119,16 @@ def internal_answer(attempt: Attempt, item: AttemptItem) -> Any:
 
 # Scoring reads the form in one statement of plain rows (no ORM objects: a 74-item form cost more to load
 # than to score), the content from item_content, and writes every item's credit in one executemany.
-_FORM_ROWS = (
-    select(
-        AttemptItem.id,
-        AttemptItem.position,
-        AttemptItem.scored,
-        ItemVersion.id,
-        ItemVersion.content_hash,
-        ItemVersion.competency_code,
-        ItemVersion.version,
-        Item.ref,
-        Response.answer,
-    )
-    .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
-    .join(Item, Item.id == ItemVersion.item_id)
-    .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-    .where(AttemptItem.attempt_id == bindparam("the_attempt"))
-    .order_by(AttemptItem.position)
+_FORM_ROWS = form_select(
+    AttemptItem.id,
+    AttemptItem.position,
+    AttemptItem.scored,
+    ItemVersion.id,
+    ItemVersion.content_hash,
+    ItemVersion.competency_code,
+    ItemVersion.version,
+    Item.ref,
+    Response.answer,
 )
 _ITEMS = AttemptItem.__table__
 _CREDIT = _ITEMS.update().where(_ITEMS.c.id == bindparam("the_item")).values(credit=bindparam("the_credit"))

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Row
+from sqlalchemy import Select, bindparam, select
 
 from certify.assessments.attempt_models import Attempt, AttemptItem, Response
 from certify.assessments.item_content import contents
@@ -22,26 +21,30 @@ def remaining_seconds(attempt: Attempt, now: datetime) -> int:
     return max(0, int((attempt.deadline - now).total_seconds())) if attempt.status == "in_progress" else 0
 
 
-def _item_rows(attempt_id: int) -> list[Row[Any]]:
-    """The attempt's items with their item refs, content hashes and responses: one statement, no ORM objects."""
-    return list(
-        db.session.execute(
-            select(
-                AttemptItem.position,
-                AttemptItem.flagged,
-                Item.ref,
-                ItemVersion.id,
-                ItemVersion.content_hash,
-                Response.answer,
-                Response.seq,
-            )
-            .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
-            .join(Item, Item.id == ItemVersion.item_id)
-            .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
-            .where(AttemptItem.attempt_id == attempt_id)
-            .order_by(AttemptItem.position)
-        )
+def form_select(*columns: Any) -> Select[Any]:
+    """`columns` for each item of an attempt's form (bind `the_attempt`), in position order: the attempt item
+    joined to its version, its item and its response. Built once by each caller, with bound parameters."""
+    return (
+        select(*columns)
+        .select_from(AttemptItem)
+        .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == bindparam("the_attempt"))
+        .order_by(AttemptItem.position)
     )
+
+
+# The attempt's items with their item refs, content hashes and responses: one statement, no ORM objects.
+_ITEM_ROWS = form_select(
+    AttemptItem.position,
+    AttemptItem.flagged,
+    Item.ref,
+    ItemVersion.id,
+    ItemVersion.content_hash,
+    Response.answer,
+    Response.seq,
+)
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,9 @@ def state_of(header: Header, placed: list[Placed], now: datetime) -> dict[str, A
 def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
     placed = [
         Placed(position, ref, version_id, digest, answer, seq or 0, flagged)
-        for position, flagged, ref, version_id, digest, answer, seq in _item_rows(attempt.id)
+        for position, flagged, ref, version_id, digest, answer, seq in db.session.execute(
+            _ITEM_ROWS, {"the_attempt": attempt.id}
+        )
     ]
     return state_of(Header.of(attempt), placed, now)
 
