@@ -22,15 +22,17 @@ import os
 import random
 import resource
 import time
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 
-from bench.exam_setup import cpu_seconds
+from bench.exam_setup import cpu_seconds, served
 from tests.support.browser_candidates import form_fields, parse_question_page
 from tests.support.load import BROWSER_USER_AGENT, CERTIFICATION_EXAM, browser_cookies, prepare_database, worker_pids
 from tests.support.load_stats import SESSION_COOKIE, answer_for
+from tests.support.simulated_candidates import closed_loop
 
 CLIENTS = 20
 HEADROOM = 0.7  # the share of the cores a node may keep busy and still answer quickly
@@ -82,15 +84,13 @@ class _Costs:
 
 def request_costs(url: str, candidates: int = 400) -> None:
     """Print the server CPU per request of each kind, and the capacity it implies (not a target)."""
-    from tests.support.load import gunicorn
-
     tokens = prepare_database(url, candidates, bench_table=True, certification=True)
     cookies = browser_cookies(url, tokens)
     bearer = [{"Authorization": f"Bearer {t}"} for t in tokens]
     browser = [{"Cookie": f"{SESSION_COOKIE}={c}", "User-Agent": BROWSER_USER_AGENT} for c in cookies]
     start = f"/api/v1/assessments/{CERTIFICATION_EXAM}/attempts"
-    with gunicorn(url, workers=2 * (os.cpu_count() or 1) + 1, module="bench.wsgi:app") as (base, process):
-        costs = _Costs(base, process.pid)
+    with served(url) as (base, master):
+        costs = _Costs(base, master)
         print(f"  {CLIENTS} clients back to back per kind of request; CPU per request, gunicorn's workers and ours")
         asyncio.run(_send(base, [("GET", "/healthz", {}, None)] * 200))  # every worker has answered once
         costs.measure("floor: GET /healthz", [("GET", "/healthz", {}, None)] * 1000)
@@ -194,3 +194,39 @@ def step_search(label: str, high: int, held_ok: bool, held_run: Callable[[int], 
         searched = f"{size + down:,} missed" if highest else f"{high:,} down to {max(bottom, 1):,} all missed"
     figure = f"{highest:,}" if highest else "below the sizes tried"
     print(f"\n  {label}: highest number of candidates meeting the held targets: {figure} ({searched}; not a target)")
+
+
+def autosave_throughput(base: str, tokens: list[str]) -> tuple[float, float, int]:
+    """Autosaves/s against bare inserts/s, closed loop, 20 clients; returns (saves, inserts, errors)."""
+    concurrency, seconds = 20, 5.0
+    states = []
+    for token in tokens[:concurrency]:
+        request = urllib.request.Request(  # noqa: S310 - our own server
+            f"{base}/api/v1/assessments/practice/attempts",
+            method="POST",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        for attempt in range(5):  # a worker may be restarting; try again shortly
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own server
+                    states.append(json.load(response))
+                break
+            except OSError:
+                if attempt == 4:
+                    raise
+                time.sleep(1)
+    rng = random.Random(5)
+
+    def save_path(n: int, i: int) -> str:
+        item = states[n]["items"][i % len(states[n]["items"])]
+        return f"/api/v1/attempts/{states[n]['attempt_id']}/responses/{item['position']}"
+
+    def save_body(n: int, i: int) -> dict:
+        return {"answer": answer_for(states[n]["items"][i % len(states[n]["items"])], rng), "seq": i}
+
+    owners = tokens[:concurrency]  # each client saves real answers into its own attempt
+    saves, save_errors = asyncio.run(closed_loop(base, owners, "PUT", save_path, save_body, seconds=seconds))
+    inserts, insert_errors = asyncio.run(
+        closed_loop(base, owners, "POST", lambda n, i: "/bench-insert/", lambda n, i: None, seconds=seconds)
+    )
+    return saves, inserts, save_errors + insert_errors

@@ -1,6 +1,8 @@
 """What the exam bench runs on and measures with: a fresh database per run (a SQLite file, or a database on the
 PostgreSQL server, whose durability settings are printed), and the CPU gunicorn's workers and the load
-generator used over a run. The runs and their targets are in bench/exams.py.
+generator used over a run, and the gunicorn the runs are served by (as production runs it: 2 x cores + 1 sync
+workers unless CERTIFY_BENCH_WORKERS, _WORKER_CLASS and _THREADS say otherwise). The runs and their targets
+are in bench/exams.py.
 """
 
 from __future__ import annotations
@@ -12,7 +14,24 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.load import worker_pids
+from tests.support.load import gunicorn, worker_pids
+
+
+def env_int(name: str, default: int, low: int = 0, high: int = 10_000) -> int:
+    return max(low, min(high, int(os.environ.get(name, str(default)))))
+
+
+WORKERS = env_int("CERTIFY_BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1, low=1, high=64)
+WORKER_CLASS = os.environ.get("CERTIFY_BENCH_WORKER_CLASS", "sync")
+THREADS = env_int("CERTIFY_BENCH_THREADS", 1, low=1, high=64)
+
+
+@contextmanager
+def served(url: str, **kwargs: object) -> Iterator[tuple[str, int]]:
+    with gunicorn(
+        url, workers=WORKERS, module="bench.wsgi:app", worker_class=WORKER_CLASS, threads=THREADS, **kwargs
+    ) as (base, process):
+        yield base, process.pid
 
 
 def cpu_seconds(pids: list[int]) -> float:

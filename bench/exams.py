@@ -8,8 +8,8 @@ Run by `make bench` (or `python -m bench.exams`). For each database, on a fresh 
    the bare insert.
 2. The held run: CERTIFY_BENCH_HIGH concurrent candidates (default 1,000; 0 skips it) with think time.
    Targets: 0 errors, autosave p95 <= 250 ms, start p95 <= 1 s, submit p95 <= 1 s.
-3. The synchronised start: CERTIFY_BENCH_SYNC candidates (default 1,000; 0 skips it) press Start of the
-   certification exam (POST /api/v1/assessments/mid-certification/attempts) within one second.
+3. The synchronised start (bench/sync_start.py): CERTIFY_BENCH_SYNC candidates (default 1,000; 0 skips
+   it) press Start of the certification exam (POST /api/v1/assessments/mid-certification/attempts) within one second.
    Targets: every reply within 5 s of the first press, 0 errors; p50/p95 reported. A press unanswered
    after 30 s is given up and counted as an error, so the run stays bounded.
 4. The step search (bench/capacity.py): above a held run that met its targets, in steps of
@@ -52,35 +52,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import random
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bench.capacity import request_costs, step_search
-from bench.exam_setup import Databases, cpu_report, postgres_databases, postgres_settings, sqlite_databases
+from bench.capacity import autosave_throughput, request_costs, step_search
+from bench.exam_setup import (
+    THREADS,
+    WORKER_CLASS,
+    WORKERS,
+    Databases,
+    cpu_report,
+    env_int,
+    postgres_databases,
+    postgres_settings,
+    served,
+    sqlite_databases,
+)
 from bench.report import before_run, target, verdict
+from bench.sync_start import sync_run
 from tests.support.load import (
     BROWSER_USER_AGENT,
     CERTIFICATION_EXAM,
     browser_cookies,
-    gunicorn,
     prepare_database,
     temporary_postgres,
 )
-from tests.support.load_stats import Stats, answer_for
-from tests.support.simulated_candidates import closed_loop, run_candidates, synchronised_start
+from tests.support.load_stats import Stats
+from tests.support.simulated_candidates import run_candidates
 
-
-def _env_int(name: str, default: int, low: int = 0, high: int = 10_000) -> int:
-    return max(low, min(high, int(os.environ.get(name, str(default)))))
-
-
-WORKERS = _env_int("CERTIFY_BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1, low=1, high=64)
-WORKER_CLASS = os.environ.get("CERTIFY_BENCH_WORKER_CLASS", "sync")
-THREADS = _env_int("CERTIFY_BENCH_THREADS", 1, low=1, high=64)
 EXAMS = ("practice", "practice", CERTIFICATION_EXAM, CERTIFICATION_EXAM)  # candidate n sits EXAMS[n % 4]
 THINK = (2.0, 6.0)
 RAMP_SECONDS = 15.0
@@ -95,9 +94,6 @@ THROUGHPUT_RATIO = 0.7
 HELD_AUTOSAVE_P95_MS = 250.0
 HELD_START_P95_MS = 1000.0
 HELD_SUBMIT_P95_MS = 1000.0
-SYNC_WINDOW_SECONDS = 1.0
-SYNC_COMPLETION_SECONDS = 5.0
-SYNC_WAIT_SECONDS = 30.0  # a press unanswered by then is given up (an error): the run stays bounded
 
 
 @dataclass(frozen=True)
@@ -110,25 +106,17 @@ class Sizes:
 
     @classmethod
     def from_environment(cls) -> Sizes:
-        high = _env_int("CERTIFY_BENCH_HIGH", 1000)
+        high = env_int("CERTIFY_BENCH_HIGH", 1000)
         return cls(
-            candidates=_env_int("CERTIFY_BENCH_CANDIDATES", 300, low=1),
+            candidates=env_int("CERTIFY_BENCH_CANDIDATES", 300, low=1),
             high=high,
-            sync=_env_int("CERTIFY_BENCH_SYNC", 1000),
-            items=_env_int("CERTIFY_BENCH_ITEMS", 12, low=1, high=200),
+            sync=env_int("CERTIFY_BENCH_SYNC", 1000),
+            items=env_int("CERTIFY_BENCH_ITEMS", 12, low=1, high=200),
             profile=os.environ.get("CERTIFY_BENCH_PROFILE", "1") != "0",
         )
 
 
 # ---- serving and measuring
-
-
-@contextmanager
-def _served(url: str, **kwargs: object) -> Iterator[tuple[str, int]]:
-    with gunicorn(
-        url, workers=WORKERS, module="bench.wsgi:app", worker_class=WORKER_CLASS, threads=THREADS, **kwargs
-    ) as (base, process):
-        yield base, process.pid
 
 
 def _p95_ms(stats: Stats, name: str) -> float:
@@ -185,52 +173,13 @@ def _sitting(base: str, tokens: list[str], cookies: list[str | None], items: int
     return stats
 
 
-def _throughput(base: str, tokens: list[str]) -> tuple[float, float, int]:
-    """Autosaves/s against bare inserts/s, closed loop, 20 clients; returns (saves, inserts, errors)."""
-    import json
-    import urllib.request
-
-    concurrency, seconds = 20, 5.0
-    states = []
-    for token in tokens[:concurrency]:
-        request = urllib.request.Request(  # noqa: S310 - our own server
-            f"{base}/api/v1/assessments/practice/attempts",
-            method="POST",
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        for attempt in range(5):  # a worker may be restarting; try again shortly
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own server
-                    states.append(json.load(response))
-                break
-            except OSError:
-                if attempt == 4:
-                    raise
-                time.sleep(1)
-    rng = random.Random(5)
-
-    def save_path(n: int, i: int) -> str:
-        item = states[n]["items"][i % len(states[n]["items"])]
-        return f"/api/v1/attempts/{states[n]['attempt_id']}/responses/{item['position']}"
-
-    def save_body(n: int, i: int) -> dict:
-        return {"answer": answer_for(states[n]["items"][i % len(states[n]["items"])], rng), "seq": i}
-
-    owners = tokens[:concurrency]  # each client saves real answers into its own attempt
-    saves, save_errors = asyncio.run(closed_loop(base, owners, "PUT", save_path, save_body, seconds=seconds))
-    inserts, insert_errors = asyncio.run(
-        closed_loop(base, owners, "POST", lambda n, i: "/bench-insert/", lambda n, i: None, seconds=seconds)
-    )
-    return saves, inserts, save_errors + insert_errors
-
-
 def light_run(databases: Databases, candidates: int, items: int) -> bool:
     label = databases.label
     print(f"\n-- {label}: {candidates} candidates, then autosave throughput against the bare insert --", flush=True)
     url = databases.fresh()
     tokens, cookies = _mixed(url, candidates, extra=20)
     ok = True
-    with _served(url) as (base, master):
+    with served(url) as (base, master):
         before_run(f"{candidates} candidates on {label}")
         with cpu_report(master):
             stats = _sitting(base, tokens[:candidates], cookies, min(items, LIGHT_ITEMS), LIGHT_SECONDS)
@@ -245,7 +194,7 @@ def light_run(databases: Databases, candidates: int, items: int) -> bool:
                 p95 <= LIGHT_AUTOSAVE_P95_MS,
             )
         before_run(f"the closed-loop throughput on {label}")
-        saves, inserts, errors = _throughput(base, tokens[candidates:])
+        saves, inserts, errors = autosave_throughput(base, tokens[candidates:])
         ratio = saves / max(inserts, 1e-9)
         print(f"  closed loop, 20 clients, 5 s each: autosave {saves:.0f}/s, bare insert {inserts:.0f}/s")
         ok &= target(
@@ -263,7 +212,7 @@ def held_run(databases: Databases, candidates: int, items: int, *, record: bool 
     print(f"\n-- {label}: {candidates:,} concurrent candidates --", flush=True)
     url = databases.fresh()
     tokens, cookies = _mixed(url, candidates)
-    with _served(url) as (base, master):
+    with served(url) as (base, master):
         before_run(f"{candidates:,} candidates on {label}")
         with cpu_report(master):
             stats = _sitting(base, tokens, cookies, items, HELD_SECONDS)
@@ -275,41 +224,6 @@ def held_run(databases: Databases, candidates: int, items: int, *, record: bool 
             ok &= met
             print(f"  {name}: {figure} (target {rule})  {verdict(met)}")
     return ok
-
-
-def sync_run(databases: Databases, candidates: int) -> bool:
-    label = databases.label
-    print(
-        f"\n-- {label}: synchronised start, {candidates:,} candidates press Start of {CERTIFICATION_EXAM} "
-        f"within {SYNC_WINDOW_SECONDS:.0f} s --",
-        flush=True,
-    )
-    url = databases.fresh()
-    tokens = prepare_database(url, candidates, certification=True)
-    with _served(url) as (base, master):
-        before_run(f"the synchronised start on {label}")
-        with cpu_report(master):
-            stats = asyncio.run(
-                synchronised_start(
-                    base, tokens, exam=CERTIFICATION_EXAM, window=SYNC_WINDOW_SECONDS, wait=SYNC_WAIT_SECONDS
-                )
-            )
-    for line in stats.report():
-        print(line)
-    completion = stats.finished - stats.started
-    errors = sum(stats.errors.values())
-    answered = len(stats.latencies.get("start", []))
-    p50, p95 = (stats.percentile("start", q) for q in (50, 95))
-    if answered == candidates:
-        figure = f"all answered in {completion:.1f} s"
-    else:
-        figure = f"{answered:,} of {candidates:,} answered, the rest given up after {SYNC_WAIT_SECONDS:.0f} s"
-    return target(
-        f"{label}, synchronised start of {candidates:,}",
-        f"{figure} (p50 {p50:.1f} s, p95 {p95:.1f} s of those answered), errors {errors}",
-        f"all within {SYNC_COMPLETION_SECONDS:.0f} s, 0 errors",
-        completion <= SYNC_COMPLETION_SECONDS and errors == 0,
-    )
 
 
 def database_section(databases: Databases, sizes: Sizes) -> bool:

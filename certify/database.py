@@ -119,6 +119,11 @@ def standalone_write() -> Iterator[None]:
         _standalone.reset(token)
 
 
+def _writes(statement: str) -> bool:
+    """Whether a statement a late request sends needs its transaction begun first (anything but a read)."""
+    return not statement.lstrip()[:6].upper().startswith(READING_STATEMENTS)
+
+
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     """Attach the SQLite pragmas and explicit BEGIN handling to an engine (PostgreSQL: the late BEGIN alone)."""
     if engine.dialect.name == "postgresql":
@@ -147,7 +152,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     def _late_begin(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
         if _write_intent.get() != LATE or cursor.connection.in_transaction or _standalone.get():
             return
-        if not statement.lstrip()[:6].upper().startswith(READING_STATEMENTS):
+        if _writes(statement):
             cursor.execute("BEGIN IMMEDIATE")
 
 
@@ -166,7 +171,7 @@ def _late_begin_on_postgres(engine: Engine) -> None:
         raw = cursor.connection
         if not raw.autocommit or raw.info.transaction_status != TransactionStatus.IDLE or _standalone.get():
             return
-        if not statement.lstrip()[:6].upper().startswith(READING_STATEMENTS):
+        if _writes(statement):
             cursor.execute("BEGIN")  # psycopg commits it: commit() sends COMMIT whenever a transaction is open
 
     @event.listens_for(engine, "checkin")

@@ -120,10 +120,10 @@ def internal_answer(attempt: Attempt, item: AttemptItem) -> Any:
 # Scoring reads the form in one statement of plain rows (no ORM objects: a 74-item form cost more to load
 # than to score), the content from item_content, and writes every item's credit in one executemany.
 _FORM_ROWS = form_select(
-    AttemptItem.id,
+    AttemptItem.id.label("attempt_item_id"),
     AttemptItem.position,
     AttemptItem.scored,
-    ItemVersion.id,
+    ItemVersion.id.label("version_id"),
     ItemVersion.content_hash,
     ItemVersion.competency_code,
     ItemVersion.version,
@@ -137,28 +137,30 @@ _CREDIT = _ITEMS.update().where(_ITEMS.c.id == bindparam("the_item")).values(cre
 def _score(attempt: Attempt, by: str) -> None:
     connection = db.session.connection()
     rows = connection.execute(_FORM_ROWS, {"the_attempt": attempt.id}).all()
-    content = contents((row[3], row[4]) for row in rows)
-    credits: list[float] = []
-    for _item, position, _scored, _vid, digest, _code, _version, _ref, stored in rows:
-        answer = _internal(content[digest], f"{attempt.seed}:{position}", stored)
-        credits.append(score_item(content[digest], answer))
-    connection.execute(_CREDIT, [{"the_item": row[0], "the_credit": c} for row, c in zip(rows, credits, strict=True)])
-    for row, credit in zip(rows, credits, strict=True):  # items this session already holds see the new credit
-        held = db.session.identity_map.get(identity_key(AttemptItem, row[0]))
+    content = contents((row.version_id, row.content_hash) for row in rows)
+    credits = {
+        row.attempt_item_id: score_item(
+            content[row.content_hash],
+            _internal(content[row.content_hash], f"{attempt.seed}:{row.position}", row.answer),
+        )
+        for row in rows
+    }
+    connection.execute(_CREDIT, [{"the_item": item_id, "the_credit": c} for item_id, c in credits.items()])
+    for item_id, credit in credits.items():  # items this session already holds see the new credit
+        held = db.session.identity_map.get(identity_key(AttemptItem, item_id))
         if held is not None:
             set_committed_value(held, "credit", credit)
-    scores = [ItemScore(row[5], credit, row[2]) for row, credit in zip(rows, credits, strict=True)]
-    result = _result(attempt, scores)
-    form = [row[3] for row in rows if row[2]]
+    result = _result(attempt, [ItemScore(r.competency_code, credits[r.attempt_item_id], r.scored) for r in rows])
+    form = [row.version_id for row in rows if row.scored]
     decision = decisions.decide(result, form, equating.rule_in_force(attempt.cut_score_id))
     db.session.add(AttemptScore(attempt_id=attempt.id, finalised_by=by, **score_columns(result, decision)))
     attempt.status = "scored"
     db.session.flush()
     audited = [
-        score_audit.item_record(position, ref, version, content[digest], scored, credit)
-        for (_id, position, scored, _vid, digest, _code, version, ref, _answer), credit in zip(
-            rows, credits, strict=True
+        score_audit.item_record(
+            r.position, r.ref, r.version, content[r.content_hash], r.scored, credits[r.attempt_item_id]
         )
+        for r in rows
     ]
     score_audit.record_scored(attempt, by, audited)
 

@@ -18,7 +18,11 @@ from certify.security.sanitize import render_inline, render_markdown
 
 
 def remaining_seconds(attempt: Attempt, now: datetime) -> int:
-    return max(0, int((attempt.deadline - now).total_seconds())) if attempt.status == "in_progress" else 0
+    return _remaining(attempt.status, attempt.deadline, now)
+
+
+def _remaining(status: str, deadline: datetime, now: datetime) -> int:
+    return max(0, int((deadline - now).total_seconds())) if status == "in_progress" else 0
 
 
 def form_select(*columns: Any) -> Select[Any]:
@@ -98,13 +102,12 @@ def _item_entry(header: Header, placed: Placed, content: Any) -> dict[str, Any]:
 def state_of(header: Header, placed: list[Placed], now: datetime) -> dict[str, Any]:
     """The attempt's state from what is already known: no statement but for content this process has not seen."""
     content = contents((p.version_id, p.content_hash) for p in placed)
-    remaining = max(0, int((header.deadline - now).total_seconds())) if header.status == "in_progress" else 0
     return {
         "attempt_id": header.attempt_id,
         "assessment": header.assessment,
         "status": header.status,
         "deadline": header.deadline.isoformat(),
-        "remaining_seconds": remaining,
+        "remaining_seconds": _remaining(header.status, header.deadline, now),
         "items": [_item_entry(header, p, content[p.content_hash]) for p in placed],
     }
 

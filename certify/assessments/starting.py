@@ -196,7 +196,7 @@ def begin(user: User, assessment: Assessment, now: datetime, *, seed: str | None
         return Started(existing)
     refs = {i.version_id: i.ref for i in pool.items}
     placed = [Placed(s.position, refs[s.version_id], s.version_id, pool.hashes[s.version_id]) for s in form]
-    return Started(attempt, Header(attempt.id, seed, assessment.slug, attempt.status, attempt.deadline), placed)
+    return Started(attempt, Header.of(attempt), placed)
 
 
 def _insert_form(attempt_id: int, form: list[Slot]) -> None:
