@@ -72,6 +72,10 @@ def decide(actor: User, item: Item, action: str, *, comment: str = "", findings_
         reviewer_id = last_reviewer_id(version)
         if reviewer_id == actor.id:
             raise ReviewRefused(f"You reviewed {label}: approval needs an admin who neither wrote nor reviewed it.")
+    if action in ("reviewed", "approved", "pilot") and version.needs_rationale:
+        raise ReviewRefused(
+            f"{label} still needs a rationale (it was imported without one): write it in a new version first."
+        )
     if action in ("reviewed", "changes_requested") and not comment:
         raise ReviewRefused("Write a comment: what you checked, or what must change.")
     if action in ("reviewed", "approved") and not findings_seen and findings(version).present:

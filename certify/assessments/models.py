@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certify.auth.models import User
 from certify.core.assessment_spec import launch_blocker
+from certify.core.imports import needs_rationale
 from certify.core.items import STATUSES
 from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
@@ -91,6 +92,15 @@ class ItemVersion(db.Model):
         if self.author is not None:
             return self.author.name
         return f"imported from {self.source or 'a bank file'} by the command line"
+
+    @property
+    def rationale_text(self) -> str:
+        return str((self.content or {}).get("rationale", ""))
+
+    @property
+    def needs_rationale(self) -> bool:
+        """Imported without a rationale: the item cannot move on from draft until one is written."""
+        return needs_rationale(self.rationale_text)
 
 
 # The same pairing in SQL: join items to their current versions with `.join(Item, AT_CURRENT_VERSION)`.

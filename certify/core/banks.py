@@ -39,7 +39,7 @@ COMMON_FIELDS = frozenset(
     }
 )
 TYPE_FIELDS: dict[str, frozenset[str]] = {
-    "single_choice": frozenset({"options", "key"}),
+    "single_choice": frozenset({"options", "key", "credit"}),
     "multiple_response": frozenset({"options", "key", "scoring"}),
     "true_false": frozenset({"key", "wrong_rationale"}),
     "matching": frozenset({"pairs", "distractors", "scoring"}),

@@ -10,15 +10,17 @@ import yaml
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with a source file; warnings do not stop an import."""
+    """One thing wrong with a source file: an error stops it, a skip leaves one item out, a warning is a note."""
 
     file: str
     line: int
     message: str
-    severity: str = "error"
+    severity: str = "error"  # "error" stops the file, "skip" leaves one item out, "warning" stops nothing
+    item: str = ""  # the item it concerns (an id, or the title or number it was known by), when it is one
+    category: str = ""  # a "skip" for want of a competency: the category that has none yet
 
     def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else "warning: "
+        prefix = {"error": "", "skip": "skipped: "}.get(self.severity, "warning: ")
         return f"{self.file}:{self.line}: {prefix}{self.message}"
 
 

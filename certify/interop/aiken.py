@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from certify.core.banks import ID_PATTERN, Bank, Item, parse_item
+from certify.core.imports import NEEDS_RATIONALE
 from certify.core.source import Located, Problem
 
-PLACEHOLDER_RATIONALE = "Imported from Aiken without a rationale; add one before making this item live."
+PLACEHOLDER_RATIONALE = NEEDS_RATIONALE  # the same marker for every format (certify.core.imports)
 _OPTION = re.compile(r"^([A-Z])\s*[.)]\s+(\S.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 

@@ -19,13 +19,14 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from certify.core.banks import ID_PATTERN, Item, parse_item
+from certify.core.imports import NEEDS_RATIONALE
 from certify.core.source import Located, Problem
 from certify.interop.qti_interactions import IGNORED, INLINE, READERS, Context, Invalid
 from certify.interop.qti_write import item_xml
 from certify.interop.qti_xml import BLANK, PARA, Doc, canonical, children, local, normalise, parse_xml, render_into
 from certify.interop.qti_xml import to_text as text_of
 
-PLACEHOLDER_RATIONALE = "Imported from QTI without a rationale; add one before making this item live."
+PLACEHOLDER_RATIONALE = NEEDS_RATIONALE  # the same marker for every format (certify.core.imports)
 _RATIONALE_IDS = frozenset({"rationale", "general", "correct", "solution", "response_correct", "feedback_correct"})
 KEPT_FROM_METADATA = ("id", "competency", "bloom", "status", "references", "enemies")
 

@@ -194,6 +194,8 @@ def promote_item(slug: str, ref: str, version: int) -> Response:
         abort(404)
     if stored.status != "pilot":
         flash(f"{ref} version {version} is {stored.status}, not a pilot item.", "error")
+    elif stored.needs_rationale:
+        flash(f"{ref} version {version} still needs a rationale; write one in a new version first.", "error")
     else:
         stored.status = "live"
         audit.record(

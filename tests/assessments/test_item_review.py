@@ -342,3 +342,34 @@ def test_an_aiken_upload_lands_as_drafts_in_the_queue(app, client, auth, load_ca
         statuses = set(db.session.scalars(select(ItemVersion.status).join(Item).where(Item.ref.like("roi%"))))
     assert statuses == {"draft"}
     assert "roi" in text(client.get("/admin/items/review"))
+
+
+NO_RATIONALE = """\
+A new hire's first-week errors double. Which question comes first?
+A. Which course covers it?
+B. What does the job aid say, and can they find it?
+ANSWER: B
+"""
+
+
+def test_an_item_imported_without_a_rationale_cannot_move_on_until_one_is_written(
+    app, client, auth, load_catalog, people
+):
+    load_catalog(("pool.yaml", POOL), ("drill.yaml", DRILL))
+    with app.app_context():
+        result, problems = import_file(
+            "aiken.txt", NO_RATIONALE.encode(), bank_id="aiken", default_competency="RA", author_id=people["author"].id
+        )
+        assert result is not None, problems
+        db.session.commit()
+        ref = db.session.scalar(select(Item.ref).where(Item.ref.like("aiken%")))
+        assert db.session.scalar(select(Item).where(Item.ref == ref)).current().needs_rationale
+    auth.login_as(people["assessor"])
+    refused = _decide(client, ref, "reviewed", "Checked.")
+    assert refused.status_code == 400 and "still needs a rationale" in text(refused)
+    assert _status(app, ref) == "draft"
+    with app.app_context():
+        item = db.session.scalar(select(Item).where(Item.ref == ref))
+        item.current().status = "approved"  # however it got there, the marker still stops it
+        with pytest.raises(item_review.ReviewRefused, match="needs a rationale"):
+            item_review.decide(people["approver"], item, "pilot")
