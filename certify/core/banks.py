@@ -121,6 +121,27 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A file an item shows (an image in a stem or an option), carried in with the bank it came in."""
+
+    data: bytes
+    mime: str
+    name: str = ""  # the file name it had in the source, for messages and exports
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+MEDIA_SCHEME = "media:"  # item text refers to a stored file as ![alt](media:<sha256>); rendering resolves it
+MEDIA_REF = re.compile(r"media:([0-9a-f]{64})")
+
+
+def media_ref(digest: str) -> str:
+    return f"{MEDIA_SCHEME}{digest}"
+
+
+@dataclass(frozen=True)
 class Bank:
     id: str
     title: str
@@ -129,6 +150,7 @@ class Bank:
     file: str = ""
     description: str = ""
     line: int = 1
+    media: Mapping[str, Media] = field(default_factory=dict, compare=False)  # by sha256: files the items show
 
 
 def _text(raw: Mapping[str, Any], name: str) -> str:
