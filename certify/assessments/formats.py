@@ -1,9 +1,9 @@
-"""Bank files in and out: YAML (ours), GIFT, Aiken and QTI, chosen by file extension."""
+"""Bank files in and out: YAML (ours), GIFT, Aiken, Moodle XML and QTI, read in the format their content shows."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -12,8 +12,9 @@ import yaml
 from certify.core.banks import Bank, bank_to_document, parse_bank
 from certify.core.catalog import document_kind
 from certify.core.source import Problem, load_yaml
+from certify.interop.detect import Detected, detect_format
 
-IMPORT_SUFFIXES = (".yaml", ".yml", ".gift", ".txt", ".xml", ".zip")
+IMPORT_SUFFIXES = (".yaml", ".yml", ".gift", ".txt", ".xml", ".qti", ".zip", ".imscc")
 EXPORT_FORMATS = {"yaml": ".yaml", "gift": ".gift", "qti3": ".zip"}
 
 
@@ -37,69 +38,82 @@ def read_bank_file(
     bank_id: str = "",
     title: str = "",
     default_competency: str = "",
+    category_map: Mapping[str, str] | None = None,
+    detected: Detected | None = None,
 ) -> tuple[Bank | None, list[Problem]]:
-    """Parse one uploaded or named file into a Bank; (None, problems) if anything is wrong."""
-    suffix = PurePath(filename).suffix.lower()
-    bank_id = bank_id or default_bank_id(filename)
-    title = title or f"Imported from {PurePath(filename).name}"
-    if suffix not in IMPORT_SUFFIXES:
-        return None, [
-            Problem(filename, 0, f"unknown file type {suffix or '(none)'}; use one of {', '.join(IMPORT_SUFFIXES)}")
-        ]
-    if suffix == ".zip":
-        from certify.interop.qti import read_qti_package
+    """Parse one uploaded or named file into a Bank, in the format its content shows (`detect_format`).
 
-        return read_qti_package(
-            data,
-            filename,
-            competencies=competencies,
-            bank_id=bank_id,
-            title=title,
-            default_competency=default_competency,
-        )
+    Returns the bank and every problem: errors (then no bank), skipped items and warnings. `competencies` are
+    codes or a mapping of code to title; `category_map` is the admin's choice of competency per category.
+    """
+    detected = detected or detect_format(filename, data)
+    options: dict[str, Any] = {
+        "competencies": competencies,
+        "bank_id": bank_id or default_bank_id(filename),
+        "title": title or f"Imported from {PurePath(filename).name}",
+        "default_competency": default_competency,
+    }
+    if category_map:
+        options["category_map"] = dict(category_map)
+    if detected.format == "unknown":
+        return None, [
+            Problem(
+                filename,
+                0,
+                f"not a bank file Certify reads: {detected.note}. Certify reads GIFT, Aiken, Moodle XML, "
+                "QTI 1.2 (Canvas, Blackboard), QTI 2.x and 3.0 items and packages, and its own YAML",
+            )
+        ]
+    if detected.format not in _BINARY_READERS and detected.format not in _TEXT_READERS and detected.format != "yaml":
+        return None, [Problem(filename, 1, f"{detected.label} is recognised ({detected.note}) but not read yet")]
+    if detected.format in _BINARY_READERS:
+        return _BINARY_READERS[detected.format]()(data, filename, **options)
     text, problems = _decode(data, filename)
     if text is None:
         return None, problems
-    if suffix in (".yaml", ".yml"):
-        document, problems = load_yaml(text, filename)
-        if problems:
-            return None, problems
-        if document_kind(document) != "bank":
-            return None, [
-                Problem(
-                    filename,
-                    1,
-                    "not a bank file: course modules, assessments and rubrics are loaded with `flask certify seed`",
-                )
-            ]
-        return parse_bank(document, filename, competencies)
-    if suffix == ".gift":
-        from certify.interop.gift import gift_to_bank
+    if detected.format == "yaml":
+        return _yaml_bank(text, filename, competencies)
+    return _TEXT_READERS[detected.format]()(text, filename, **options)
 
-        return gift_to_bank(
-            text,
-            filename,
-            competencies=competencies,
-            bank_id=bank_id,
-            title=title,
-            default_competency=default_competency,
-        )
-    if suffix == ".txt":
-        from certify.interop.aiken import aiken_to_bank
 
-        return aiken_to_bank(
-            text,
-            filename,
-            competencies=competencies,
-            bank_id=bank_id,
-            title=title,
-            default_competency=default_competency,
-        )
+def _yaml_bank(text: str, filename: str, competencies: Collection[str]) -> tuple[Bank | None, list[Problem]]:
+    document, problems = load_yaml(text, filename)
+    if problems:
+        return None, problems
+    if document_kind(document) != "bank":
+        message = "not a bank file: course modules, assessments and rubrics are loaded with `flask certify seed`"
+        return None, [Problem(filename, 1, message)]
+    return parse_bank(document, filename, competencies)
+
+
+def _gift() -> Reader:
+    from certify.interop.gift import gift_to_bank
+
+    return gift_to_bank
+
+
+def _aiken() -> Reader:
+    from certify.interop.aiken import aiken_to_bank
+
+    return aiken_to_bank
+
+
+def _qti_item() -> Reader:
     from certify.interop.qti import read_qti_xml
 
-    return read_qti_xml(
-        data, filename, competencies=competencies, bank_id=bank_id, title=title, default_competency=default_competency
-    )
+    return read_qti_xml
+
+
+def _qti_package() -> Reader:
+    from certify.interop.qti import read_qti_package
+
+    return read_qti_package
+
+
+Reader = Callable[..., tuple[Bank | None, list[Problem]]]
+# Readers are imported when first used: most requests never read a bank file.
+_TEXT_READERS: dict[str, Callable[[], Reader]] = {"gift": _gift, "aiken": _aiken}
+_BINARY_READERS: dict[str, Callable[[], Reader]] = {"qti_item": _qti_item, "qti_package": _qti_package}
 
 
 class _BlockDumper(yaml.SafeDumper):

@@ -14,12 +14,12 @@ any candidate sees it) and the file gets a warning saying that rationales must b
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from certify.core.banks import ID_PATTERN, Bank, Item, parse_item
-from certify.core.imports import NEEDS_RATIONALE
+from certify.core.imports import NEEDS_RATIONALE, competency_for, rationale_warning, skip, unmapped
 from certify.core.source import Located, Problem
 
 PLACEHOLDER_RATIONALE = NEEDS_RATIONALE  # the same marker for every format (certify.core.imports)
@@ -34,6 +34,7 @@ class _Question:
     options: list[tuple[str, str, int]] = field(default_factory=list)
     answer: str = ""
     answer_line: int = 0
+    faults: list[str] = field(default_factory=list)  # what makes it unusable: it is skipped, the rest goes on
 
 
 class _Reader:
@@ -45,13 +46,17 @@ class _Reader:
         self.problems: list[Problem] = []
         self.current: _Question | None = None
 
-    def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.filename, line, message))
+    def error(self, line: int, message: str, question: _Question | None = None) -> None:
+        """A fault of one question (it is skipped), or of stray lines outside any question."""
+        if question is not None:
+            question.faults.append(f"{message} (line {line})" if line != question.line else message)
+        else:
+            self.problems.append(skip(self.filename, line, f"line {line}", message))
 
     def finish(self) -> None:
         """Close the current question when no ANSWER line came."""
         if self.current is not None:
-            self.error(self.current.line, "question has no `ANSWER:` line")
+            self.error(self.current.line, "question has no `ANSWER:` line", self.current)
             self.current = None
 
     def read(self, text: str) -> None:
@@ -96,18 +101,19 @@ class _Reader:
 
     def option(self, question: _Question, number: int, letter: str, text: str) -> None:
         if any(existing == letter for existing, _, _ in question.options):
-            self.error(number, f"option letter {letter} is used twice in this question")
+            self.error(number, f"option letter {letter} is used twice in this question", question)
         question.options.append((letter, text, number))
 
     def answer(self, question: _Question, number: int, letter: str) -> None:
         question.answer, question.answer_line = letter.upper(), number
         if len(question.options) < 2:
-            self.error(question.line, f"question has {len(question.options)} option(s); Aiken needs at least 2")
+            message = f"question has {len(question.options)} option(s); Aiken needs at least 2"
+            self.error(question.line, message, question)
         elif not re.fullmatch(r"[A-Za-z]", letter):
-            self.error(number, f"`ANSWER:` must give one option letter, not {letter!r}")
+            self.error(number, f"`ANSWER:` must give one option letter, not {letter!r}", question)
         elif question.answer not in {existing for existing, _, _ in question.options}:
             letters = ", ".join(existing for existing, _, _ in question.options)
-            self.error(number, f"answer {question.answer} is not one of the options ({letters})")
+            self.error(number, f"answer {question.answer} is not one of the options ({letters})", question)
 
 
 def _stem(lines: list[str]) -> str:
@@ -143,39 +149,41 @@ def aiken_to_bank(
     title: str,
     default_competency: str,
     default_bloom: str = "understand",
+    category_map: Mapping[str, str] | None = None,
 ) -> tuple[Bank | None, list[Problem]]:
-    """Parse an Aiken file into a bank of draft single-choice items; (None, problems) on any error."""
-    problems: list[Problem] = []
+    """Parse an Aiken file into a bank of draft single-choice items, skipping (and naming) unusable questions.
+
+    Aiken has no categories: every question takes the competency chosen for "no category" in the preview
+    (`category_map[""]`), else the default competency; without either, each is left for mapping.
+    """
     if not ID_PATTERN.match(bank_id):
-        problems.append(Problem(filename, 0, f"bank id {bank_id!r} is not a simple identifier"))
-    if not default_competency:
-        problems.append(Problem(filename, 0, "choose a competency for the imported items (Aiken has none)"))
-    elif default_competency not in competencies:
-        problems.append(Problem(filename, 0, f"unknown competency {default_competency!r}"))
-    if problems:
-        return None, problems
+        return None, [Problem(filename, 0, f"bank id {bank_id!r} is not a simple identifier")]
     if not text.strip():
         return None, [Problem(filename, 1, "the file is empty: no Aiken questions found")]
     reader = _Reader(filename)
     reader.read(text)
-    if reader.problems:
-        return None, sorted(reader.problems)
+    problems = list(reader.problems)
+    competency = competency_for("", competencies, category_map or {}, default_competency)
     items: list[Item] = []
     for number, question in enumerate(reader.questions, start=1):
-        raw: Any = _raw_item(question, f"{bank_id}-{number:03d}", default_competency, default_bloom)
+        label = f"question {number}"
+        if question.faults:
+            problems.append(skip(filename, question.line, label, "; ".join(question.faults)))
+            continue
+        if competency is None:
+            problems.append(unmapped(filename, question.line, label, ""))
+            continue
+        raw: Any = _raw_item(question, f"{bank_id}-{number:03d}", competency, default_bloom)
         item, item_problems = parse_item(
-            raw, filename, default_competency=default_competency, competencies=competencies, fallback_line=question.line
+            raw, filename, default_competency=competency, competencies=competencies, fallback_line=question.line
         )
-        problems.extend(item_problems)
-        if item is not None:
+        if item is None:
+            problems.append(skip(filename, question.line, label, "; ".join(p.message for p in item_problems)))
+        else:
             items.append(item)
-    if problems:
-        return None, problems
-    warning = Problem(
-        filename,
-        0,
-        f"Aiken has no rationales: {len(items)} item(s) were imported as drafts with a placeholder rationale; "
-        "write a rationale for each option and item before making them live",
-        "warning",
-    )
-    return Bank(bank_id, title, "certification", tuple(items), filename), [warning]
+    if not reader.questions:
+        why = "; ".join(p.message for p in problems)
+        return None, [Problem(filename, 1, "no Aiken questions found" + (f" ({why})" if why else ""))]
+    if items:
+        problems.append(rationale_warning(filename, len(items), "Aiken"))
+    return Bank(bank_id, title, "certification", tuple(items), filename), sorted(problems)

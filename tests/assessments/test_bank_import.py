@@ -80,7 +80,7 @@ def test_item_owned_by_another_bank_is_refused(app, load_catalog):
 def test_unknown_extension_and_bad_encoding_are_refused(app, load_catalog):
     load_catalog()
     result, problems = _import(app, "x", "bank.docx")
-    assert result is None and "unknown file type .docx" in problems[0].message
+    assert result is None and "not a bank file Certify reads" in problems[0].message
     with app.app_context():
         result, problems = import_file("bank.yaml", b"\xff\xfe\x00bad")
     assert result is None and "not UTF-8" in problems[0].message

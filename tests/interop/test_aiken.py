@@ -41,11 +41,22 @@ def read(text: str, **overrides):
 
 
 def errors(text: str, **overrides) -> list[tuple[int, str]]:
+    """A file that cannot be read at all: no bank, only errors."""
     bank, problems = read(text, **overrides)
     assert bank is None
     assert problems
     assert all(p.severity == "error" and p.file == "quiz.txt" for p in problems)
     return [(p.line, p.message) for p in problems]
+
+
+def skipped(text: str, **overrides) -> list[tuple[int, str]]:
+    """Questions left out (the rest of the file is still read): their lines and reasons."""
+    bank, problems = read(text, **overrides)
+    assert bank is not None
+    assert not any(p.severity == "error" for p in problems)
+    left = [p for p in problems if p.severity == "skip"]
+    assert left and all(p.file == "quiz.txt" and p.item for p in left)
+    return [(p.line, p.message) for p in left]
 
 
 def test_good_file_becomes_draft_single_choice_items():
@@ -105,49 +116,66 @@ def test_empty_file():
 
 def test_missing_answer_line_is_reported_and_reading_continues():
     text = "First question?\nA. One\nB. Two\n\nSecond question?\nA. Three\nB. Four\nANSWER: C\n"
-    assert errors(text) == [(1, "question has no `ANSWER:` line"), (8, "answer C is not one of the options (A, B)")]
+    assert skipped(text) == [
+        (1, "question 1: question has no `ANSWER:` line"),
+        (5, "question 2: answer C is not one of the options (A, B) (line 8)"),
+    ]
 
 
 def test_missing_answer_at_end_of_file():
-    assert errors("Question?\nA. One\nB. Two\n") == [(1, "question has no `ANSWER:` line")]
+    assert skipped("Question?\nA. One\nB. Two\n") == [(1, "question 1: question has no `ANSWER:` line")]
 
 
 def test_answer_letter_not_among_options():
-    assert errors("Question?\nA. One\nB. Two\nANSWER: E\n") == [(4, "answer E is not one of the options (A, B)")]
+    assert skipped("Question?\nA. One\nB. Two\nANSWER: E\n") == [
+        (1, "question 1: answer E is not one of the options (A, B) (line 4)")
+    ]
 
 
 def test_answer_must_be_one_letter():
-    ((line, message),) = errors("Question?\nA. One\nB. Two\nC. Three\nANSWER: A, C\n")
-    assert line == 5
+    ((line, message),) = skipped("Question?\nA. One\nB. Two\nC. Three\nANSWER: A, C\n")
+    assert line == 1 and "(line 5)" in message
     assert "one option letter" in message
 
 
 @pytest.mark.parametrize("options", ["", "A. Only one\n"])
 def test_fewer_than_two_options(options):
     count = options.count("\n")
-    assert errors(f"Question?\n{options}ANSWER: A\n") == [
-        (1, f"question has {count} option(s); Aiken needs at least 2")
+    assert skipped(f"Question?\n{options}ANSWER: A\n") == [
+        (1, f"question 1: question has {count} option(s); Aiken needs at least 2")
     ]
 
 
 def test_duplicate_option_letters():
     text = "Question?\nA. One\nB. Two\nA. Three\nANSWER: A\n"
-    assert errors(text) == [(4, "option letter A is used twice in this question")]
+    assert skipped(text) == [(1, "question 1: option letter A is used twice in this question (line 4)")]
 
 
 def test_answer_without_question():
-    assert errors("ANSWER: A\n") == [(1, "`ANSWER:` line without a question before it")]
+    assert errors("ANSWER: A\n") == [
+        (1, "no Aiken questions found (line 1: `ANSWER:` line without a question before it)")
+    ]
+    bank, problems = read("ANSWER: A\n" + GOOD)
+    assert bank is not None and len(bank.items) == 3
+    assert [(p.line, p.message) for p in problems if p.severity == "skip"] == [
+        (1, "line 1: `ANSWER:` line without a question before it")
+    ]
 
 
 def test_several_errors_are_all_reported_in_line_order():
     text = "Q1?\nA. x\nANSWER: A\n\nQ2?\nA. x\nB. y\nB. z\nANSWER: Q\n"
-    lines = [line for line, _ in errors(text)]
-    assert lines == sorted(lines) and lines[0] == 1 and 8 in lines and 9 in lines
+    found = skipped(text)
+    assert [line for line, _ in found] == [1, 5]
+    assert "(line 8)" in found[1][1] and "(line 9)" in found[1][1]
 
 
 def test_competency_is_required_and_checked():
-    assert errors(GOOD, default_competency="") == [(0, "choose a competency for the imported items (Aiken has none)")]
-    assert errors(GOOD, default_competency="ZZ") == [(0, "unknown competency 'ZZ'")]
+    for default in ("", "ZZ"):  # none, or not a competency: every question waits for the admin's choice
+        bank, problems = read(GOOD, default_competency=default)
+        assert bank is not None and not bank.items
+        assert [(p.severity, p.category) for p in problems] == [("skip", "")] * 3
+    bank, _ = read(GOOD, default_competency="", category_map={"": "PA"})
+    assert bank is not None and {item.competency for item in bank.items} == {"PA"}
 
 
 def test_bank_id_must_be_an_identifier():
@@ -155,6 +183,6 @@ def test_bank_id_must_be_an_identifier():
 
 
 def test_invalid_bloom_is_an_error():
-    found = errors(GOOD, default_bloom="memorise")
+    found = skipped(GOOD, default_bloom="memorise")
     assert [line for line, _ in found] == [1, 7, 12]
     assert all("`bloom` must be one of" in message for _, message in found)
