@@ -7,7 +7,7 @@ import time
 import yaml
 from flask import Flask
 
-from certify.assessments.importer import import_file
+from certify.assessments.import_files import import_file
 from certify.extensions import db
 
 TARGET_SECONDS = 10.0

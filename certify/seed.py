@@ -27,7 +27,7 @@ def load_content(catalog: Catalog) -> list[str]:
     """Store a validated catalog; returns lines describing what changed."""
     report = [f"competencies: {load_competencies(catalog.competencies)} changed of {len(catalog.competencies)}"]
     for bank in catalog.banks:
-        report.append(f"bank {bank.id}: {import_bank(bank, source=bank.file).summary()}")
+        report.append(f"bank {bank.id}: {import_bank(bank, source=bank.file, strict=True).summary()}")
     for module in sorted(catalog.modules, key=lambda m: m.number):
         result = load_module(module)
         report.append(

@@ -11,7 +11,7 @@ from certify.assessments import admin_bp, equating, redecide
 from certify.assessments import regrade as regrading
 from certify.assessments import services as bank_service
 from certify.assessments.formats import EXPORT_FORMATS, export_bank
-from certify.assessments.importer import import_file
+from certify.assessments.import_files import import_file
 from certify.assessments.review_views import review_step
 from certify.audit import services as audit
 from certify.auth.forms import ConfirmForm

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from certify.assessments import services as bank_service
 from certify.assessments.formats import EXPORT_FORMATS, export_bank
-from certify.assessments.importer import import_file
+from certify.assessments.import_files import FileImport, import_file_report, preview_file
 from certify.assessments.sources import load_catalog
 from certify.core.bank_refs import crowded_cells
 from certify.core.lint import lint_banks
@@ -72,27 +72,82 @@ def lint_command(paths: tuple[str, ...], twin_threshold: float) -> None:
 
 @banks_cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--bank", "bank_id", default="", help="Bank id for GIFT, Aiken and QTI files (default: file name).")
-@click.option("--title", default="", help="Bank title for GIFT, Aiken and QTI files.")
-@click.option("--competency", default="", help="Competency code for items that do not name one.")
-def import_command(paths: tuple[str, ...], bank_id: str, title: str, competency: str) -> None:
-    """Import YAML, GIFT (.gift), Aiken (.txt) or QTI (.xml, .zip) files; each file all or nothing; idempotent."""
+@click.option("--bank", "bank_id", default="", help="Bank id for files that do not name one (default: file name).")
+@click.option("--title", default="", help="Bank title for files that do not name one.")
+@click.option("--competency", default="", help="Competency code for items whose category names none.")
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="CATEGORY=CODE",
+    help="The competency for the items of a category (repeatable); CATEGORY empty for items without one.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what the import would do, item by item, and store nothing.")
+def import_command(
+    paths: tuple[str, ...], bank_id: str, title: str, competency: str, mappings: tuple[str, ...], dry_run: bool
+) -> None:
+    """Import bank files (GIFT, Aiken, Moodle XML, QTI 1.2/2.x/3.0, YAML; the format is read from the content).
+
+    Each file imports every item it can, and the report says what happened to each (added, changed,
+    unchanged, retired, skipped and why). Exit status 1 when a file could not be imported at all.
+    """
+    category_map = _mappings(mappings)
     failed = 0
     with write_intent():
         for path in paths:
-            result, problems = import_file(
-                path, Path(path).read_bytes(), bank_id=bank_id, title=title, default_competency=competency
-            )
-            for problem in problems:
-                click.echo(str(problem), err=result is None)
-            if result is None:
-                failed += 1
-                click.echo(f"{path}: not imported", err=True)
+            options = {"bank_id": bank_id, "title": title, "default_competency": competency}
+            data = Path(path).read_bytes()
+            if dry_run:
+                found = preview_file(path, data, category_map=category_map, **options)
             else:
-                click.echo(f"{path}: bank {result.bank}: {result.summary()}")
-        db.session.commit()
+                found = import_file_report(path, data, category_map=category_map, **options)
+            for line in report_lines(found):
+                click.echo(line, err=line.startswith("error"))
+            if not found.imported_anything:
+                failed += 1
+                click.echo(f"{path}: {'nothing would be imported' if dry_run else 'not imported'}", err=True)
+        if dry_run:
+            db.session.rollback()
+            click.echo("dry run: nothing was stored")
+        else:
+            db.session.commit()
     if failed:
         raise SystemExit(1)
+
+
+def _mappings(mappings: tuple[str, ...]) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for mapping in mappings:
+        category, sep, code = mapping.rpartition("=")
+        if not sep or not code.strip():
+            raise click.BadParameter(f"{mapping!r}: write CATEGORY=CODE, such as 'Week 3 quiz=RA'", param_hint="--map")
+        chosen[category.strip()] = code.strip()
+    return chosen
+
+
+def report_lines(found: FileImport) -> list[str]:
+    """The import report of one file, a line per item and per problem, as the admin page shows it."""
+    lines = [f"{found.filename}: read as {found.detected.label} ({found.detected.note})"]
+    lines += [f"error: {problem}" for problem in found.errors]
+    if found.result is not None:
+        lines.append(f"{found.filename}: bank {found.result.bank}: {found.result.summary()}")
+        for outcome in found.result.outcomes:
+            notes = [*outcome.reasons, *found.item_warnings(outcome.ref)]
+            if outcome.needs_rationale:
+                notes.insert(0, "needs rationale")
+            kind = f" {outcome.type}" if outcome.type else ""
+            lines.append(f"  {outcome.action:<9} {outcome.ref}{kind}" + (f": {'; '.join(notes)}" if notes else ""))
+        if found.media:
+            lines.append(f"  {found.media} image(s) shown by the items")
+    for category, count in sorted(found.unmapped.items()):
+        name = repr(category) if category else "(no category)"
+        lines.append(
+            f"  category {name}: {count} item(s) wait for a competency; choose one with --map {category!r}=CODE"
+            if category
+            else f"  {name}: {count} item(s) wait for a competency; choose one with --competency CODE"
+        )
+    lines += [f"warning: {problem}" for problem in found.file_warnings]
+    return lines
 
 
 @banks_cli.command("export")

@@ -74,17 +74,25 @@ def skip(file: str, line: int, item: str, reason: str) -> Problem:
     return Problem(file, line, f"{item}: {reason}", "skip", item=item)
 
 
+_UNMAPPED_TAIL = "; choose one for the category, or set a default competency"
+
+
 def unmapped(file: str, line: int, item: str, category: str) -> Problem:
     """An item left out because its category maps to no competency yet (the preview asks which)."""
     where = f"category {category!r}" if category else "no category"
     return Problem(
         file,
         line,
-        f"{item}: no competency for {where}; choose one for the category, or set a default competency",
+        f"{item}: no competency for {where}{_UNMAPPED_TAIL}",
         "skip",
         item=item,
         category=category,
     )
+
+
+def asks_competency(problem: Problem) -> bool:
+    """Whether a skip waits for the admin's choice of competency (`unmapped`), not an unusable item."""
+    return problem.severity == "skip" and problem.message.endswith(_UNMAPPED_TAIL)
 
 
 def rationale_warning(file: str, count: int, fmt: str) -> Problem:

@@ -47,7 +47,7 @@ def load_module(spec: ModuleSpec) -> ImportResult:
     for removed in lessons.values():  # progress on it is kept; it just stops being required
         removed.active = False
     db.session.flush()
-    return import_bank(spec.knowledge_check, source=spec.file)
+    return import_bank(spec.knowledge_check, source=spec.file, strict=True)
 
 
 @dataclass(frozen=True)

@@ -166,19 +166,20 @@ def aiken_to_bank(
     competency = competency_for("", competencies, category_map or {}, default_competency)
     items: list[Item] = []
     for number, question in enumerate(reader.questions, start=1):
-        label = f"question {number}"
+        ref = f"{bank_id}-{number:03d}"  # the id it has when read: a stored item by it is kept, not retired
         if question.faults:
-            problems.append(skip(filename, question.line, label, "; ".join(question.faults)))
+            problems.append(skip(filename, question.line, ref, f"question {number}: {'; '.join(question.faults)}"))
             continue
         if competency is None:
-            problems.append(unmapped(filename, question.line, label, ""))
+            problems.append(unmapped(filename, question.line, ref, ""))
             continue
-        raw: Any = _raw_item(question, f"{bank_id}-{number:03d}", competency, default_bloom)
+        raw: Any = _raw_item(question, ref, competency, default_bloom)
         item, item_problems = parse_item(
             raw, filename, default_competency=competency, competencies=competencies, fallback_line=question.line
         )
         if item is None:
-            problems.append(skip(filename, question.line, label, "; ".join(p.message for p in item_problems)))
+            reason = "; ".join(p.message for p in item_problems)
+            problems.append(skip(filename, question.line, ref, f"question {number}: {reason}"))
         else:
             items.append(item)
     if not reader.questions:

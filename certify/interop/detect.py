@@ -23,6 +23,7 @@ LABELS = {
     "qti_item": "QTI 2.x/3.0 item",
     "qti_package": "QTI 2.x/3.0 content package",
     "qti12_package": "QTI 1.2 package (Canvas, Blackboard)",
+    "unknown": "an unrecognised file",
 }
 # What each extension suggests when the content alone does not tell.
 BY_EXTENSION = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from certify.assessments.importer import import_file
-from certify.assessments.models import Item, ItemVersion
+from sqlalchemy import select
+
+from certify.assessments.import_files import import_file, preview_file
+from certify.assessments.models import Bank, Item, ItemVersion
 from certify.extensions import db
 from tests.support.samples import BANK
 
@@ -70,11 +72,16 @@ def test_file_with_errors_imports_nothing(app, load_catalog):
         assert db.session.query(Item).count() == 0
 
 
-def test_item_owned_by_another_bank_is_refused(app, load_catalog):
+def test_items_owned_by_another_bank_are_skipped_and_nothing_else_is_written(app, load_catalog):
     load_catalog()
     _import(app, BANK)
     result, problems = _import(app, BANK.replace("id: sample", "id: other-bank"), "other.yaml")
-    assert result is None and "already belongs to another bank" in problems[0].message
+    assert result is None and "nothing in this file could be imported" in problems[-1].message
+    with app.app_context():
+        assert db.session.scalar(select(Bank).where(Bank.slug == "other-bank")) is None  # no empty bank left
+        found = preview_file("other.yaml", BANK.replace("id: sample", "id: other-bank").encode())
+        assert found.result is not None and found.result.skipped == len(found.result.outcomes) > 0
+        assert {o.reasons for o in found.result.outcomes} == {("it already belongs to another bank",)}
 
 
 def test_unknown_extension_and_bad_encoding_are_refused(app, load_catalog):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from sqlalchemy import func, select
 
-from certify.assessments.importer import import_file
+from certify.assessments.import_files import import_file
 from certify.assessments.models import Bank, Item, ItemVersion
 from certify.audit.models import AuditEvent
 from certify.extensions import db

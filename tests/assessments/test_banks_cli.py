@@ -80,5 +80,6 @@ def test_lint_and_import_report_enemy_problems(runner, load_catalog, tmp_path):
     unknown.write_text(_bank("y", "RA", [_item("RA-9", extra="    enemies: [NO-SUCH]\n")]))
     result = runner.invoke(args=["banks", "import", str(unknown)])
     assert result.exit_code == 1
-    assert "y.yaml" in result.output and "item RA-9: enemy 'NO-SUCH' is not a known item id" in result.output
+    assert "y.yaml" in result.output
+    assert "skipped   RA-9 true_false: its enemy 'NO-SUCH' is not a known item id" in result.output
     assert "not imported" in result.output

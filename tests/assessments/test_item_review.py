@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from certify.assessments import item_review
-from certify.assessments.importer import import_file
+from certify.assessments.import_files import import_file
 from certify.assessments.models import Item, ItemVersion
 from certify.assessments.review_models import ItemReview
 from certify.audit.models import AuditEvent

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from certify.assessments.importer import import_file
+from certify.assessments.import_files import import_file
 from certify.extensions import db
 from tests.assessments.test_item_review import DRAFTS, POOL
 from tests.e2e.test_accounts_e2e import sign_in

@@ -56,7 +56,7 @@ def skipped(text: str, **overrides) -> list[tuple[int, str]]:
     assert not any(p.severity == "error" for p in problems)
     left = [p for p in problems if p.severity == "skip"]
     assert left and all(p.file == "quiz.txt" and p.item for p in left)
-    return [(p.line, p.message) for p in left]
+    return [(p.line, p.message.removeprefix(f"{p.item}: ")) for p in left]
 
 
 def test_good_file_becomes_draft_single_choice_items():
