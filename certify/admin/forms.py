@@ -51,13 +51,14 @@ class ImportBankForm(FlaskForm):
         validators=[
             FileRequired("Choose a file to import."),
             FileAllowed(
-                ["yaml", "yml", "gift", "txt", "xml", "zip"],
-                "Use a YAML, GIFT (.gift), Aiken (.txt) or QTI (.xml or .zip) file.",
+                ["yaml", "yml", "gift", "txt", "xml", "qti", "zip", "imscc"],
+                "Use a bank file: GIFT or Aiken (.gift, .txt), Moodle XML or QTI (.xml, .qti), a QTI or "
+                "Canvas package (.zip, .imscc), or Certify YAML.",
             ),
         ],
     )
     bank_id = StringField(
-        "Bank id (GIFT, Aiken and QTI files)",
+        "Bank id (files from other platforms)",
         validators=[
             Optional(),
             Length(max=64),
@@ -66,10 +67,10 @@ class ImportBankForm(FlaskForm):
         filters=TRIM,
     )
     title = StringField(
-        "Bank title (GIFT, Aiken and QTI files)", validators=[Optional(), Length(max=200)], filters=TRIM
+        "Bank title (files from other platforms)", validators=[Optional(), Length(max=200)], filters=TRIM
     )
-    competency = SelectField("Competency for items that do not name one", choices=[], validate_choice=True)
-    submit = SubmitField("Import")
+    competency = SelectField("Competency for items whose category names none", choices=[], validate_choice=True)
+    submit = SubmitField("Preview the import")
 
 
 class AccommodationForm(FlaskForm):

@@ -29,12 +29,13 @@ admin_bp = FeatureBlueprint(
     "assessments_admin",
     __name__,
     url_prefix="/admin",
-    routes=("admin_views",),
+    routes=("admin_views", "import_views"),
     access={
-        # Items and banks: browse, import, export, regrade, accept answers
+        # Items and banks: browse, import (a preview first, then its confirmation), export, regrade, accept answers
         "items": ADMIN,
         "item": ADMIN,
         "banks": ADMIN,
+        "import_confirm": ADMIN,
         "export": ADMIN,
         "regrade": ADMIN,
         "accept_answers": ADMIN,

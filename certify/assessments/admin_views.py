@@ -4,16 +4,12 @@ assessment's equated pass marks (their state, and re-deciding earlier results)."
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from wtforms.fields.choices import SelectChoice
 
-from certify.admin.forms import ImportBankForm
 from certify.assessments import admin_bp, equating, redecide
 from certify.assessments import regrade as regrading
 from certify.assessments import services as bank_service
 from certify.assessments.formats import EXPORT_FORMATS, export_bank
-from certify.assessments.import_files import import_file
 from certify.assessments.review_views import review_step
-from certify.audit import services as audit
 from certify.auth.forms import ConfirmForm
 from certify.core.irt import MID_SCALE
 from certify.core.items import ITEM_TYPES, REGISTRY, STATUSES
@@ -57,54 +53,6 @@ def item(ref: str) -> str:
         versions=list(reversed(stored.versions)),
         **review_step(acting_user(), stored, back="item"),
     )
-
-
-def _import_form() -> ImportBankForm:
-    form = ImportBankForm()
-    form.competency.choices = [SelectChoice("", "None: every item must name its own")] + [
-        SelectChoice(c.code, f"{c.code}: {c.title}") for c in bank_service.competencies()
-    ]
-    return form
-
-
-@admin_bp.route("/banks", methods=["GET", "POST"])
-def banks() -> str | tuple[str, int]:
-    form = _import_form()
-    result, problems = None, []
-    if form.validate_on_submit():
-        upload = form.file.data
-        filename = upload.filename or "upload"
-        actor = acting_user()
-        result, problems = import_file(
-            filename,
-            upload.read(),
-            bank_id=form.bank_id.data or "",
-            title=form.title.data or "",
-            default_competency=form.competency.data or "",
-            author_id=actor.id,
-        )
-        if result is None:
-            db.session.rollback()
-        else:
-            audit.record(
-                actor,
-                "bank.imported",
-                "bank",
-                result.bank,
-                after={"file": filename, "summary": result.summary()},
-            )
-            db.session.commit()
-    status = 400 if form.is_submitted() and (form.errors or result is None) else 200
-    page = render_template(
-        "exams/admin/banks.html",
-        form=form,
-        banks=bank_service.banks(),
-        result=result,
-        problems=problems,
-        formats=EXPORT_FORMATS,
-        submitted=form.is_submitted(),
-    )
-    return (page, status) if status != 200 else page
 
 
 @admin_bp.route("/banks/<slug>/export/<fmt>")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
-from tests.support.helpers import csrf_token, text
+from tests.support.helpers import csrf_token, text, upload_bank
 from tests.support.samples import BANK
 
 
@@ -19,8 +17,7 @@ def admin(make_user, auth, load_catalog):
 
 
 def _upload(client, name, data, **fields):
-    payload = {"csrf_token": csrf_token(client), "file": (io.BytesIO(data), name), "competency": "", **fields}
-    return client.post("/admin/banks", data=payload, content_type="multipart/form-data")
+    return upload_bank(client, name, data, **fields)
 
 
 def test_items_can_be_searched_by_competency_type_status_and_text(client, admin):
@@ -41,6 +38,7 @@ def test_upload_imports_a_new_version(client, admin):
     changed = BANK.replace("Which metric should the design start from?", "Where does design start?")
     response = _upload(client, "sample.yaml", changed.encode())
     assert response.status_code == 200 and "1 changed (1 single_choice)" in text(response)
+    assert "Imported sample.yaml" in text(response)
     assert "Version 2 (current)" in text(client.get("/admin/items/S-SC"))
 
 
@@ -49,7 +47,7 @@ def test_upload_imports_a_new_version(client, admin):
     [
         ("bank.yaml", BANK.replace("    key: a\n", "    key: z\n", 1).encode(), "got &#39;z&#39;"),
         ("bank.yaml", b"bank: [", "YAML syntax"),
-        ("bank.pdf", b"%PDF-1.4", "Use a YAML, GIFT"),
+        ("bank.pdf", b"%PDF-1.4", "Use a bank file"),
         ("bank.yaml", b"\xff\xfe", "not UTF-8"),
     ],
 )

@@ -3,8 +3,6 @@ who may take each step, the audit trail, the findings read at review, and the au
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import select
 
@@ -15,7 +13,7 @@ from certify.assessments.review_models import ItemReview
 from certify.audit.models import AuditEvent
 from certify.auth.models import User
 from certify.extensions import db
-from tests.support.helpers import csrf_token, post_form, text
+from tests.support.helpers import post_form, text, upload_bank
 
 POOL = """\
 bank:
@@ -315,8 +313,7 @@ def test_the_author_is_recorded_for_uploads_and_the_command_line(
 ):
     load_catalog(("pool.yaml", POOL))
     auth.login_as(people["author"])
-    upload = {"csrf_token": csrf_token(client), "file": (io.BytesIO(DRAFTS.encode()), "drafts.yaml"), "competency": ""}
-    assert client.post("/admin/banks", data=upload, content_type="multipart/form-data").status_code == 200
+    assert upload_bank(client, "drafts.yaml", DRAFTS.encode()).status_code == 200
     path = tmp_path / "more.yaml"
     path.write_text(DRAFTS.replace("id: drafts", "id: more").replace("id: D-", "id: M-"))
     assert runner.invoke(args=["banks", "import", str(path)]).exit_code == 0
@@ -331,13 +328,7 @@ def test_an_aiken_upload_lands_as_drafts_in_the_queue(app, client, auth, load_ca
     load_catalog(("pool.yaml", POOL))
     auth.login_as(people["author"])
     aiken = b"What does ROI compare?\nA. Net benefits with programme costs\nB. Benefits with learners\nANSWER: A\n"
-    upload = {
-        "csrf_token": csrf_token(client),
-        "file": (io.BytesIO(aiken), "roi.txt"),
-        "competency": "RA",
-        "bank_id": "roi",
-    }
-    assert client.post("/admin/banks", data=upload, content_type="multipart/form-data").status_code == 200
+    assert upload_bank(client, "roi.txt", aiken, competency="RA", bank_id="roi").status_code == 200
     with app.app_context():
         statuses = set(db.session.scalars(select(ItemVersion.status).join(Item).where(Item.ref.like("roi%"))))
     assert statuses == {"draft"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -66,3 +68,37 @@ class AuthActions:
 
     def logout(self) -> Any:
         return post_form(self.client, "/auth/logout")
+
+
+IMPORT_TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+def upload_bank(
+    client: FlaskClient,
+    name: str,
+    data: bytes,
+    *,
+    confirm: bool = True,
+    mapping: dict[str, str] | None = None,
+    **fields: str,
+) -> TestResponse:
+    """Upload a bank file on the admin page and, when `confirm`, confirm the preview (with `mapping` chosen for
+    the categories the preview asks about). Returns the last response."""
+    form = {"csrf_token": csrf_token(client), "file": (io.BytesIO(data), name), "competency": "", **fields}
+    preview = client.post("/admin/banks", data=form, content_type="multipart/form-data")
+    found = IMPORT_TOKEN.search(preview.get_data(as_text=True))
+    if not confirm or found is None:
+        return preview
+    return confirm_import(client, html.unescape(found.group(1)), preview.get_data(as_text=True), mapping or {})
+
+
+def confirm_import(
+    client: FlaskClient, token: str, page: str, mapping: dict[str, str], action: str = "import"
+) -> TestResponse:
+    """Post the preview's form: the categories it lists with the competencies chosen from `mapping`."""
+    data: dict[str, str] = {"csrf_token": csrf_token(client), "token": token, "action": action}
+    for index, category in enumerate(re.findall(r'name="category-\d+" value="([^"]*)"', page)):
+        category = html.unescape(category)
+        data[f"category-{index}"] = category
+        data[f"competency-{index}"] = mapping.get(category, "")
+    return client.post("/admin/banks/import", data=data)
