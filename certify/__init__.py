@@ -177,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
         assessments.bp,
         assessments.admin_bp,
         assessments.item_review_bp,
+        assessments.media_bp,
         portfolios.bp,
         review.bp,
         review.admin_bp,

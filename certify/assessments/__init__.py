@@ -44,6 +44,16 @@ admin_bp = FeatureBlueprint(
     },
 )
 
+media_bp = FeatureBlueprint(
+    "item_media",
+    __name__,
+    url_prefix="/media",
+    routes=("media_views",),
+    # The images items show, to anyone signed in (a candidate sees them in an exam): content-addressed, so a
+    # file is reachable only by its sha256, and only files imported as item media are served at all
+    access={"media": SIGNED_IN},
+)
+
 item_review_bp = FeatureBlueprint(
     "item_review",
     __name__,

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from certify import storage
 from certify.assessments.formats import read_bank_file
 from certify.assessments.importer import ImportRefused, ImportResult, Outcome, import_bank, plan_bank
-from certify.assessments.models import Competency
-from certify.core.banks import MEDIA_REF
+from certify.assessments.models import Competency, ItemMedia
+from certify.core.banks import MEDIA_REF, Media
 from certify.core.banks import Bank as BankSpec
 from certify.core.imports import asks_competency
 from certify.core.source import Problem
@@ -113,10 +113,20 @@ def _with_reader_skips(found: FileImport, result: ImportResult) -> None:
     result.warnings = [p for p in found.problems if p.severity == "warning"]
 
 
-def _media_shown(spec: BankSpec) -> dict[str, tuple[bytes, str]]:
+def _media_shown(spec: BankSpec) -> dict[str, Media]:
     """The files the bank's items name (`media:<sha256>`) that came with it."""
     named = {digest for item in spec.items for digest in MEDIA_REF.findall(repr(item.content()))}
-    return {d: (spec.media[d].data, spec.media[d].mime) for d in sorted(named) if d in spec.media}
+    return {digest: spec.media[digest] for digest in sorted(named) if digest in spec.media}
+
+
+def _store_media(media: Mapping[str, Media]) -> None:
+    """Keep each file as a blob, listed as item media (the only blobs /media/<sha256> serves)."""
+    known = set(db.session.scalars(select(ItemMedia.sha256).where(ItemMedia.sha256.in_(list(media)))))
+    for digest, file in media.items():
+        storage.put(file.data, file.mime)
+        if digest not in known:
+            db.session.add(ItemMedia(sha256=digest, mime=file.mime, name=file.name[:255]))
+    db.session.flush()
 
 
 def preview_file(
@@ -169,8 +179,7 @@ def import_file_report(
             if result.stored == 0:
                 raise _NothingStored(result)  # leaves no empty bank behind
             media = _media_shown(spec)
-            for blob, mime in media.values():
-                storage.put(blob, mime)
+            _store_media(media)
     except ImportRefused as exc:
         found.problems.extend(exc.problems)
         return found

@@ -107,6 +107,17 @@ class ItemVersion(db.Model):
 AT_CURRENT_VERSION = (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.current_version)
 
 
+class ItemMedia(db.Model):
+    """A file an item shows (an image in a stem or an option), kept as a blob; only these are served as media."""
+
+    __tablename__ = "item_media"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mime: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Assessment(db.Model):
     __tablename__ = "assessments"
 

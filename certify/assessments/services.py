@@ -7,11 +7,21 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from certify.assessments.models import AT_CURRENT_VERSION, Assessment, Bank, Competency, Item, ItemVersion
+from certify.assessments.models import (
+    AT_CURRENT_VERSION,
+    Assessment,
+    Bank,
+    Competency,
+    Item,
+    ItemMedia,
+    ItemVersion,
+)
+from certify.core.banks import MEDIA_REF, Media
 from certify.core.banks import Bank as BankSpec
 from certify.core.banks import Item as ItemSpec
 from certify.core.items import DRAWN, IN_REVIEW
 from certify.extensions import db
+from certify.storage import Blob
 
 PAGE_SIZE = 50
 
@@ -62,7 +72,22 @@ def bank_as_spec(bank: Bank, *, include_retired: bool = False) -> BankSpec:
     """
     statuses = (*IN_REVIEW, *DRAWN, "retired") if include_retired else (*IN_REVIEW, *DRAWN)
     items = tuple(ItemSpec.from_content(v.content) for v in current_versions(bank.slug, statuses))
-    return BankSpec(bank.slug, bank.title, bank.purpose, items, f"{bank.slug}.yaml", bank.description)
+    return BankSpec(
+        bank.slug, bank.title, bank.purpose, items, f"{bank.slug}.yaml", bank.description, media=_media_of(items)
+    )
+
+
+def _media_of(items: tuple[ItemSpec, ...]) -> dict[str, Media]:
+    """The stored files the items show, for formats that carry them (QTI packages, Moodle XML)."""
+    named = sorted({digest for item in items for digest in MEDIA_REF.findall(repr(item.content()))})
+    if not named:
+        return {}
+    rows = db.session.execute(
+        select(ItemMedia.sha256, ItemMedia.name, Blob.data, Blob.mime)
+        .join(Blob, Blob.sha256 == ItemMedia.sha256)
+        .where(ItemMedia.sha256.in_(named))
+    )
+    return {digest: Media(data, mime, name) for digest, name, data, mime in rows}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ or styled reaches a page.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -46,20 +47,43 @@ ALLOWED_TAGS = frozenset(
         "dl",
         "dt",
         "dd",
+        "img",
     }
 )
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "th": ["scope"], "td": [], "ol": ["start"]}
+MEDIA_PATH = "/media/"  # where item images are served (certify.assessments.media_views)
+_MEDIA_SRC = re.compile(r"/media/[0-9a-f]{64}")
+_MEDIA_LINK = re.compile(r"""(\bsrc\s*=\s*["']?)media:(?=[0-9a-f]{64})""")
+
+
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "th": ["scope"],
+    "td": [],
+    "ol": ["start"],
+    "img": ["src", "alt", "title", "width", "height"],  # src: item media only (see _allowed_attribute)
+}
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """The allow-list, with images only from item media (never another site: nothing is fetched, nothing
+    tracks a reader)."""
+    if tag == "img" and name == "src":
+        return bool(_MEDIA_SRC.fullmatch(value))
+    return name in ALLOWED_ATTRIBUTES.get(tag, ())
+
+
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 _local = threading.local()
 
 
 def clean_html(html: str) -> str:
-    """Strip every tag, attribute and URL scheme not on the allow-list."""
+    """Strip every tag, attribute and URL scheme not on the allow-list; `media:<sha256>` images become links to
+    the item media they name (certify.core.banks.media_ref)."""
     return bleach.clean(
-        html,
+        _MEDIA_LINK.sub(rf"\1{MEDIA_PATH}", html),
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=_allowed_attribute,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,

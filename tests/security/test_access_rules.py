@@ -76,6 +76,7 @@ def test_role_matrix(app, make_user, auth, client):
         "cohort_id": 999999,
         "request_id": 999999,
         "task_id": 999999,
+        "digest": "0" * 64,
     }
     failures = []
     for url_rule in _routes(app):

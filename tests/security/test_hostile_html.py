@@ -148,6 +148,8 @@ def problems_in(html: str) -> list[str]:
         for name, value in attrs:
             if name not in allowed or name.startswith("on"):
                 problems.append(f"attribute {name}={value!r} on <{tag}>")
+            elif tag == "img" and name == "src" and not re.fullmatch(r"/media/[0-9a-f]{64}", value or ""):
+                problems.append(f"image from outside item media: src={value!r}")
             elif name in URL_ATTRIBUTES and value is not None:
                 scheme = _url_scheme(value)
                 if scheme is not None and scheme not in SAFE_PROTOCOLS:
@@ -227,11 +229,14 @@ def test_the_checker_catches_the_corpus_when_nothing_sanitises_it() -> None:
 
 
 def test_the_allow_list_holds_nothing_scriptable() -> None:
-    assert ALLOWED_TAGS.isdisjoint(SCRIPTABLE_TAGS), ALLOWED_TAGS & SCRIPTABLE_TAGS
+    # <img> is allowed only with its src held to item media (test_images_come_only_from_item_media)
+    assert (ALLOWED_TAGS - {"img"}).isdisjoint(SCRIPTABLE_TAGS), ALLOWED_TAGS & SCRIPTABLE_TAGS
     for tag, attributes in ALLOWED_ATTRIBUTES.items():
-        risky = {a for a in attributes if a.startswith("on") or a in SCRIPTABLE_ATTRIBUTES}
+        held = {"src"} if tag == "img" else set()
+        risky = {a for a in attributes if a.startswith("on") or a in SCRIPTABLE_ATTRIBUTES} - held
         assert not risky, f"<{tag}> allows {sorted(risky)}"
-        assert set(attributes) & URL_ATTRIBUTES <= {"href"}, f"<{tag}> allows a URL attribute other than href"
+        urls = {"href", "src"} if tag == "img" else {"href"}  # img src: item media only (tested below)
+        assert set(attributes) & URL_ATTRIBUTES <= urls, f"<{tag}> allows a URL attribute other than href"
     assert set(ALLOWED_PROTOCOLS) <= SAFE_PROTOCOLS
 
 
@@ -248,3 +253,29 @@ def test_the_jinja_filters_are_the_sanitising_ones(app: Flask) -> None:
     assert problems_in(body) == []
     assert isinstance(app.jinja_env.filters["markdown"]("x"), Markup)
     assert isinstance(app.jinja_env.filters["inline_markdown"]("x"), Markup)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<img src="https://tracker.example/pixel.gif" alt="x">',
+        '<img src="//tracker.example/p.gif">',
+        '<img src="javascript:alert(1)">',
+        '<img src="data:image/svg+xml;base64,PHN2Zz4=">',
+        '<img src="/media/../admin">',
+        '<img src="/media/' + "A" * 64 + '">',
+        '<img src="/static/x.png">',
+        '<img src="media:abc">',
+    ],
+)
+def test_images_come_only_from_item_media(source: str) -> None:
+    rendered = render_markdown(source)
+    assert "src=" not in rendered and not problems_in(rendered)
+
+
+def test_a_media_reference_renders_as_an_item_media_image() -> None:
+    digest = "0123456789abcdef" * 4
+    rendered = render_markdown(f"![A queue of tickets](media:{digest})")
+    assert f'src="/media/{digest}"' in rendered and 'alt="A queue of tickets"' in rendered
+    raw = render_markdown(f"<p>Chart: <img src='media:{digest}' alt='chart' onerror='alert(1)'></p>")
+    assert f'src="/media/{digest}"' in raw and "onerror" not in raw and not problems_in(raw)
