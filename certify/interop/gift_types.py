@@ -124,7 +124,7 @@ def _weights_note(credits: dict[str, float], keyed: list[str], full: list[str], 
         return
     share = 100 / len(keyed)
     expected = {i: share if i in keyed else -share for i in credits}
-    if any(abs(credits[i] - expected[i]) > 0.01 for i in credits):
+    if any(abs(credits[i] - expected[i]) > 0.1 for i in credits):  # 33.3 % is a third
         weights = ", ".join(f"{credit:g}%" for credit in credits.values())
         notes.append(
             f"Moodle's answer weights ({weights}) are not kept: Certify's partial scoring gives each right "
