@@ -1,15 +1,18 @@
 """GIFT, Moodle's text format for questions, parsed into the JSON structure of gift-pegjs.
 
-Questions are separated by blank lines (a blank line inside an answer block `{...}` does not
-end the question). Lines starting with `//` are comments; `// [id:...]` and `// [tag:...]`
-comments give the next question its `id` and `tags`. `$CATEGORY: path` lines are categories.
-A question is `::title::`, an optional format marker (`[html]`, `[moodle]`, `[plain]`,
-`[markdown]`; default `moodle`), the stem and at most one answer block; text after the block
-makes it an embedded (cloze-like) question whose stem shows the blank as `_____`.
+The text is cut into question blocks by `certify.interop.gift_split` (blank lines, comments,
+categories). `// [id:...]` and `// [tag:...]` comments give the next question its `id` and `tags`.
+A question is `::title::` (optional), an optional format marker (`[html]`, `[moodle]`, `[plain]`,
+`[markdown]`; default `moodle`), the stem and at most one answer block; text after the block makes
+it a missing-word question whose stem shows the blank as `_____` (`hasEmbeddedAnswers`). Answers,
+feedback and general feedback may carry their own format marker; without one they take the stem's.
 
 Text in the `moodle` and `plain` formats has its runs of white space collapsed to one space;
 `html` and `markdown` text keeps its line breaks. `\\~ \\= \\# \\{ \\} \\: \\\\` stand for the
 character itself and `\\n` for a line break; a backslash before anything else is kept.
+
+`parse_gift` is strict (the first malformed question raises GiftError); `read_gift` gives a
+BadQuestion for each malformed one and goes on, as Moodle's importer does.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from certify.interop.gift_meta import META_PREFIX
+from certify.interop.gift_split import Broken, Category, GiftError, Line, cut, find, split_blocks, unescape, unescaped
 
 FORMATS = ("html", "moodle", "plain", "markdown")
 MARKER = re.compile(r"\[(html|moodle|plain|markdown)\]")
@@ -28,17 +32,13 @@ _NUMERIC = re.compile(rf"({_NUMBER})(?:\s*(:|\.\.)\s*({_NUMBER}))?")
 _TRUE_FALSE = re.compile(r"\s*(TRUE|FALSE|T|F)\s*(#.*)?", re.DOTALL)
 _ID = re.compile(r"\[id:([^\]]*)\]")
 _TAG = re.compile(r"\[tag:([^\]]*)\]")
-_ESCAPES = {"~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "\\": "\\", "n": "\n"}
+# Moodle's embedded-answers (Cloze) syntax, {1:SHORTANSWER:=...}: a different question type, not GIFT.
+_CLOZE = re.compile(
+    r"(?<!\\)\{\s*\d*\s*:\s*(?:SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC|NUMERICAL|NM|"
+    r"MULTI(?:CHOICE|RESPONSE)(?:_[HVS]+)?|M[CR][HVS]*)\s*:",
+    re.IGNORECASE,
+)
 BLANK = "_____"
-
-
-class GiftError(ValueError):
-    """Malformed GIFT; `.line` is the 1-based line of the problem."""
-
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(f"line {line}: {message}")
-        self.message = message
-        self.line = line
 
 
 @dataclass(frozen=True)
@@ -51,106 +51,55 @@ class ParsedQuestion:
     block: tuple[str, str, int] = ("", "moodle", 0)  # the raw answer block, its default format and line
 
 
+@dataclass(frozen=True)
+class BadQuestion:
+    """A question block that could not be parsed: where it starts, why, and its title if it has one."""
+
+    line: int
+    error: GiftError
+    title: str | None = None
+
+
 def parse_gift(text: str) -> list[dict[str, Any]]:
     """Every question and category of a GIFT text, as gift-pegjs would give them; GiftError if malformed."""
     return [question.data for question in parse_gift_questions(text)]
-
-
-def unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPES:
-            out.append(_ESCAPES[text[i + 1]])
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
-def find(text: str, target: str, start: int = 0) -> int:
-    """The offset of the first unescaped `target` at or after `start`, or -1."""
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-        elif text.startswith(target, i):
-            return i
-        else:
-            i += 1
-    return -1
-
-
-def _cut(text: str, separator: str) -> tuple[str, str | None]:
-    """`text` before and after its first unescaped `separator` (None after when there is none)."""
-    at = find(text, separator)
-    return (text, None) if at < 0 else (text[:at], text[at + len(separator) :])
-
-
-def _unescaped(text: str, chars: str) -> list[int]:
-    """Offsets of the unescaped occurrences of any of `chars`."""
-    offsets, i = [], 0
-    while i < len(text):
-        if text[i] == "\\":
-            i += 1
-        elif text[i] in chars:
-            offsets.append(i)
-        i += 1
-    return offsets
 
 
 def number(token: str) -> int | float:
     return int(token) if re.fullmatch(r"[-+]?\d+", token) else float(token)
 
 
-def parse_gift_questions(text: str) -> list[ParsedQuestion]:
-    """Like parse_gift, keeping each question's line and preceding comments (for converters)."""
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    result: list[ParsedQuestion] = []
-    block: list[tuple[int, str]] = []
-    comments: list[str] = []
-    open_line = 0
-    for line_number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped and not open_line:
-            if block:
-                result.append(_question(block, tuple(comments)))
-                block, comments = [], []
-            continue
-        if stripped.startswith("//"):
-            if not block:
-                comments.append(stripped)
-            continue
-        if not block and stripped.startswith("$CATEGORY:"):
-            result.append(ParsedQuestion({"type": "Category", "title": stripped[10:].strip()}, line_number))
-            continue
-        block.append((line_number, line))
-        open_line = _track_braces(line, line_number, open_line)
-    if open_line:
-        raise GiftError("'{' is never closed by '}' (write a literal brace as \\{)", open_line)
-    if block:
-        result.append(_question(block, tuple(comments)))
+def read_gift(text: str) -> list[ParsedQuestion | BadQuestion]:
+    """Every question and category of a GIFT text; a question that cannot be parsed is a BadQuestion."""
+    result: list[ParsedQuestion | BadQuestion] = []
+    for part in split_blocks(text):
+        if isinstance(part, Category):
+            result.append(ParsedQuestion({"type": "Category", "title": part.path}, part.line))
+        elif isinstance(part, Broken):
+            result.append(BadQuestion(part.lines[0][0], part.error, block_title(part.lines)))
+        else:
+            try:
+                result.append(_question(list(part.lines), part.comments))
+            except GiftError as error:
+                result.append(BadQuestion(part.lines[0][0], error, block_title(part.lines)))
     return result
 
 
-def _track_braces(line: str, line_number: int, open_line: int) -> int:
-    i = 0
-    while i < len(line):
-        char = line[i]
-        if char == "\\":
-            i += 1
-        elif char == "{":
-            if open_line:
-                raise GiftError(
-                    "'{' is not closed by '}' before the next '{' (write a literal brace as \\{)", open_line
-                )
-            open_line = line_number
-        elif char == "}":
-            if not open_line:
-                raise GiftError("'}' without an opening '{' (write a literal brace as \\})", line_number)
-            open_line = 0
-        i += 1
-    return open_line
+def parse_gift_questions(text: str) -> list[ParsedQuestion]:
+    """Like parse_gift, keeping each question's line and preceding comments (for converters)."""
+    result = []
+    for question in read_gift(text):
+        if isinstance(question, BadQuestion):
+            raise question.error
+        result.append(question)
+    return result
+
+
+def block_title(lines: tuple[Line, ...]) -> str | None:
+    """The `::title::` a block starts with, when it has a closed one."""
+    text = "\n".join(line for _, line in lines).lstrip()
+    end = find(text, "::", 2) if text.startswith("::") else -1
+    return (unescape(text[2:end]).strip() or None) if end > 0 else None
 
 
 def _clean(raw: str, fmt: str) -> str:
@@ -175,7 +124,7 @@ def _feedback(raw: str | None, fmt: str) -> dict[str, str] | None:
     return text if text["text"] else None
 
 
-def _question(block: list[tuple[int, str]], comments: tuple[str, ...]) -> ParsedQuestion:
+def _question(block: list[Line], comments: tuple[str, ...]) -> ParsedQuestion:
     text = "\n".join(line for _, line in block)
 
     def line_at(offset: int) -> int:
@@ -193,6 +142,12 @@ def _question(block: list[tuple[int, str]], comments: tuple[str, ...]) -> Parsed
         data["title"] = unescape(text[pos + 2 : end]).strip() or None
         pos = end + 2
     pos += len(text[pos:]) - len(text[pos:].lstrip())
+    cloze = _CLOZE.search(text, pos)
+    if cloze:
+        raise GiftError(
+            "embedded answers (Cloze, such as {1:SHORTANSWER:=...}) are a different question type, not GIFT",
+            line_at(cloze.start()),
+        )
     fmt = "moodle"
     marker = MARKER.match(text, pos)
     if marker:
@@ -218,7 +173,7 @@ def _answers(body: str, fmt: str, line: int) -> dict[str, Any]:
     numeric = body.lstrip().startswith("#") and not body.lstrip().startswith("####")
     if numeric:
         body = body.lstrip()[1:]
-    body, general = _cut(body, "####")
+    body, general = cut(body, "####")
     fields: dict[str, Any] = {"globalFeedback": _feedback(general, fmt)}
     if numeric:
         fields.update(type="Numerical", choices=_numerical(body, fmt, line))
@@ -228,7 +183,7 @@ def _answers(body: str, fmt: str, line: int) -> dict[str, Any]:
         return fields
     true_false = _TRUE_FALSE.fullmatch(body)
     if true_false:
-        first, other = _cut(true_false.group(2)[1:], "#") if true_false.group(2) else (None, None)
+        first, other = cut(true_false.group(2)[1:], "#") if true_false.group(2) else (None, None)
         fields.update(
             type="TF",
             isTrue=true_false.group(1).startswith("T"),
@@ -252,7 +207,7 @@ def _answers(body: str, fmt: str, line: int) -> dict[str, Any]:
 def short_answers(question: ParsedQuestion) -> list[dict[str, Any]]:
     """A question's answers read as short-answer choices, whatever type the block looks like."""
     body, fmt, line = question.block
-    return _choices(_split_answers(_cut(body, "####")[0], line), fmt)
+    return _choices(_split_answers(cut(body, "####")[0], line), fmt)
 
 
 def _choices(answers: list[tuple[str, int | float | None, str, str | None]], fmt: str) -> list[dict[str, Any]]:
@@ -267,20 +222,26 @@ def _choices(answers: list[tuple[str, int | float | None, str, str | None]], fmt
     ]
 
 
-def _split_answers(body: str, line: int) -> list[tuple[str, int | float | None, str, str | None]]:
-    """(sign, weight, answer, feedback) for each `=`/`~` answer; a lone unmarked answer counts as `=`."""
-    starts = _unescaped(body, "=~")
+def _split_answers(
+    body: str, line: int, *, lead_is_right: bool = False
+) -> list[tuple[str, int | float | None, str, str | None]]:
+    """(sign, weight, answer, feedback) for each `=`/`~` answer.
+
+    A lone unmarked answer counts as `=`; so does an unmarked first answer with `lead_is_right` (Moodle
+    reads `{#3:2 ~#Wrong}` as a right answer 3:2 and feedback for any other).
+    """
+    starts = unescaped(body, "=~")
     if body[: starts[0] if starts else len(body)].strip():
-        if starts:
+        if starts and not lead_is_right:
             raise GiftError("each answer must start with '=' (right) or '~' (wrong)", line)
-        body, starts = "=" + body, [0]
+        body, starts = "=" + body, [0] + [start + 1 for start in starts]
     result = []
     for index, start in enumerate(starts):
         chunk = body[start + 1 : starts[index + 1] if index + 1 < len(starts) else len(body)].lstrip()
         weight = WEIGHT.match(chunk)
         if weight:
             chunk = chunk[weight.end() :]
-        answer, feedback = _cut(chunk, "#")
+        answer, feedback = cut(chunk, "#")
         result.append((body[start], number(weight.group(1)) if weight else None, answer, feedback))
     return result
 
@@ -289,8 +250,9 @@ def _numerical(body: str, fmt: str, line: int) -> Any:
     if find(body, "=") < 0 and find(body, "~") < 0 and find(body, "#") < 0:
         return _number_spec(body, line)
     choices = []
-    for sign, weight, answer, feedback in _split_answers(body, line):
-        value = _number_spec(answer, line) if answer.strip() else {"format": fmt, "text": "*"}
+    for sign, weight, answer, feedback in _split_answers(body, line, lead_is_right=True):
+        # An empty answer or '*' is Moodle's "any other answer", there only to carry its feedback.
+        value = _number_spec(answer, line) if answer.strip() not in ("", "*") else {"format": fmt, "text": "*"}
         choices.append(
             {"isCorrect": sign == "=", "weight": weight, "text": value, "feedback": _feedback(feedback, fmt)}
         )

@@ -105,7 +105,17 @@ class _Writer:
 
     def single_choice(self, item: Item, body: Mapping[str, Any], meta: dict[str, Any]) -> list[str]:
         self.ids([o["id"] for o in body["options"]], meta)
-        return [_answer("=" if o["id"] == body["key"] else "~", o["text"], o["rationale"]) for o in body["options"]]
+        # Partial credit is Moodle's `~%50%` weight: one `=` answer keeps the question single-answer.
+        credit = body.get("credit", {})
+        return [
+            _answer(
+                "=" if o["id"] == body["key"] else "~",
+                o["text"],
+                o["rationale"],
+                _weight(credit[o["id"]] * 100) if o["id"] in credit else "",
+            )
+            for o in body["options"]
+        ]
 
     def multiple_response(self, item: Item, body: Mapping[str, Any], meta: dict[str, Any]) -> list[str]:
         self.ids([o["id"] for o in body["options"]], meta)
@@ -135,8 +145,10 @@ class _Writer:
         texts = [*body["accepted"], *(w["answer"] + w["rationale"] for w in body["wrong_answers"])]
         if any("->" in text for text in texts):
             self.warn(item, "an answer contains '->': GIFT readers such as Moodle may take it for a matching question")
-        lines = [_answer("=", a) for a in body["accepted"]]
-        return lines + [_answer("=", w["answer"], w["rationale"], "0") for w in body["wrong_answers"]]
+        # A star in a Moodle short answer is a wildcard unless escaped.
+        lines = [_answer("=", a.replace("*", "\\*")) for a in body["accepted"]]
+        wrong = [_answer("=", w["answer"].replace("*", "\\*"), w["rationale"], "0") for w in body["wrong_answers"]]
+        return lines + wrong
 
     def numeric(self, item: Item, body: Mapping[str, Any], meta: dict[str, Any]) -> list[str]:
         if body.get("unit"):

@@ -128,7 +128,7 @@ ROUND_TRIP_ITEMS: list[dict[str, Any]] = [
         "type": "short_answer",
         "bloom": "remember",
         "stem": "What does ROI stand for?",
-        "accepted": ["Return on investment", "TRUE"],
+        "accepted": ["Return on investment", "TRUE", "net benefits * 100 / costs"],
         "patterns": ["r\\.?o\\.?i\\.?", "return\\s+on\\s+invest(ment)?"],
         "case_sensitive": True,
         "collapse_whitespace": False,
@@ -177,6 +177,21 @@ ROUND_TRIP_ITEMS: list[dict[str, Any]] = [
         "stem": "Tiny?",
         "value": 1e-7,
         "rationale": "Small.",
+    },
+    {
+        "id": "RA-004",
+        "type": "single_choice",
+        "bloom": "evaluate",
+        "stem": "A help desk's handle time rose after the new script. What do you check first?",
+        "options": [
+            {"id": "a", "text": "Whether first-contact resolution rose too", "rationale": "The trade-off."},
+            {"id": "b", "text": "Which agents skip the script", "rationale": "Useful, but second."},
+            {"id": "c", "text": "Call volume by hour", "rationale": "A third of the picture."},
+            {"id": "d", "text": "The training attendance list", "rationale": "An activity, not a cause."},
+        ],
+        "key": "a",
+        "credit": {"b": 0.5, "c": 1 / 3},
+        "rationale": "Handle time is read against resolution.",
     },
 ]
 
@@ -236,9 +251,12 @@ def test_export_layout_and_warnings(bank: Bank):
     assert "=Agree the metric -> 1\n=Measure the baseline -> 2\n" in text
     assert "=Deliver - > coach -> 3\n" in text  # the step itself comes back from `prompts`
     assert "=%0%Rate of interest#That is finance \\#101.\n" in text
+    assert "=net benefits \\* 100 / costs\n" in text  # a literal star, not Moodle's wildcard
     assert "{\n#\n=150:0.5\n=%0%250#Divides total benefits by costs.\n=%0%-0.125\n####" in text
     assert "{\n#-1.5..2.25\n####Any of them.\n}" in text
     assert "{\n#1e-07\n####Small.\n}" in text
+    assert "=Whether first-contact resolution rose too#The trade-off.\n~%50%Which agents skip the script#" in text
+    assert "~%33.33333%Call volume by hour#" in text
     messages = {(p.line, p.message) for p in warnings}
     ordering = "item EV-003: GIFT has no ordering questions: other platforms will see a matching question"
     assert (15, f"{ordering} (step -> place)") in messages
@@ -275,6 +293,7 @@ def test_exported_questions_read_as_gift_types(bank: Bank):
         "Numerical",
         "Numerical",
         "Numerical",
+        "MC",
     ]
     assert all(q["stem"]["format"] == "markdown" and not q["hasEmbeddedAnswers"] for q in questions)
     assert questions[0]["stem"]["text"] == bank.items[0].stem

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from certify.assessments.formats import read_bank_file
 from certify.core.source import Problem, load_yaml
-from certify.interop.gift import GiftError, parse_gift
+from certify.interop.gift import BadQuestion, GiftError, parse_gift, read_gift
 from tests.support.import_fuzz import FUZZ, any_file, damaged, damaged_package, samples
+from tests.support.moodle_gift import MOODLE_GIFT
 from tests.support.samples import COMPETENCIES
 
 
@@ -58,6 +59,15 @@ def test_gift_parser_raises_only_gift_errors(text):
         parse_gift(text)
     except GiftError as exc:
         assert str(exc).strip()
+
+
+@FUZZ
+@given(text=st.one_of(st.text(max_size=400), damaged(MOODLE_GIFT.encode()).map(lambda b: b.decode(errors="replace"))))
+def test_lenient_gift_reader_never_raises_and_says_where(text):
+    lines = text.count("\n") + text.count("\r") + 1
+    for question in read_gift(text):
+        if isinstance(question, BadQuestion):
+            assert 1 <= question.error.line <= lines and question.error.message.strip()
 
 
 @FUZZ

@@ -18,6 +18,7 @@ from certify.assessments.formats import read_bank_file
 from certify.interop.gift import bank_to_gift
 from certify.interop.qti import write_qti3_package
 from tests.interop.test_aiken import GOOD as AIKEN
+from tests.support.moodle_gift import MOODLE_GIFT
 from tests.support.qti_samples import qti2
 from tests.support.qti_samples_xml import ITEMS_2X
 from tests.support.samples import BANK, COMPETENCIES
@@ -102,6 +103,7 @@ def samples() -> dict[str, bytes]:
     files = {
         "bank.yaml": BANK.encode(),
         "quiz.gift": gift.encode(),
+        "moodle-export.gift": MOODLE_GIFT.encode(),  # Moodle's own GIFT: CRLF, a BOM, skips and losses
         "quiz.txt": AIKEN.encode(),
         "moodle.xml": MOODLE_XML.encode(),
         "package.zip": package,
