@@ -51,7 +51,7 @@ class ImportBankForm(FlaskForm):
         validators=[
             FileRequired("Choose a file to import."),
             FileAllowed(
-                ["yaml", "yml", "gift", "txt", "xml", "qti", "zip", "imscc"],
+                ["yaml", "yml", "gift", "txt", "xml", "qti", "dat", "zip", "imscc"],
                 "Use a bank file: GIFT or Aiken (.gift, .txt), Moodle XML or QTI (.xml, .qti), a QTI or "
                 "Canvas package (.zip, .imscc), or Certify YAML.",
             ),

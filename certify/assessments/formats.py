@@ -14,7 +14,7 @@ from certify.core.catalog import document_kind
 from certify.core.source import Problem, load_yaml
 from certify.interop.detect import Detected, detect_format
 
-IMPORT_SUFFIXES = (".yaml", ".yml", ".gift", ".txt", ".xml", ".qti", ".zip", ".imscc")
+IMPORT_SUFFIXES = (".yaml", ".yml", ".gift", ".txt", ".xml", ".qti", ".dat", ".zip", ".imscc")
 EXPORT_FORMATS = {"yaml": ".yaml", "gift": ".gift", "qti3": ".zip"}
 
 
@@ -104,6 +104,18 @@ def _qti_item() -> Reader:
     return read_qti_xml
 
 
+def _qti12() -> Reader:
+    from certify.interop.qti12 import read_qti12
+
+    return read_qti12
+
+
+def _qti12_package() -> Reader:
+    from certify.interop.qti12 import read_qti12_package
+
+    return read_qti12_package
+
+
 def _qti_package() -> Reader:
     from certify.interop.qti import read_qti_package
 
@@ -113,7 +125,12 @@ def _qti_package() -> Reader:
 Reader = Callable[..., tuple[Bank | None, list[Problem]]]
 # Readers are imported when first used: most requests never read a bank file.
 _TEXT_READERS: dict[str, Callable[[], Reader]] = {"gift": _gift, "aiken": _aiken}
-_BINARY_READERS: dict[str, Callable[[], Reader]] = {"qti_item": _qti_item, "qti_package": _qti_package}
+_BINARY_READERS: dict[str, Callable[[], Reader]] = {
+    "qti_item": _qti_item,
+    "qti_package": _qti_package,
+    "qti12": _qti12,
+    "qti12_package": _qti12_package,
+}
 
 
 class _BlockDumper(yaml.SafeDumper):

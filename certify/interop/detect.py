@@ -33,6 +33,7 @@ BY_EXTENSION = {
     ".txt": "aiken",
     ".xml": "qti_item",
     ".qti": "qti12",
+    ".dat": "qti12",  # Blackboard's pool and test exports
     ".zip": "qti_package",
     ".imscc": "qti12_package",
 }
@@ -103,6 +104,23 @@ def _by_content(data: bytes) -> tuple[str | None, str]:
     return None, "its text has neither GIFT answer blocks nor Aiken `ANSWER:` lines"
 
 
+def _holds_qti12(archive: zipfile.ZipFile, names: list[str]) -> bool:
+    """Whether one of the first documents of a zip without a manifest is QTI 1.2 (the head of each is read)."""
+    documents = [n for n in names if n.lower().endswith((".xml", ".dat", ".qti"))][:50]
+    return any(_root_of(archive, name) == b"questestinterop" for name in documents)
+
+
+def _root_of(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    """A member's XML document element (local name), or None when it has none or cannot be read."""
+    try:
+        with archive.open(name) as handle:
+            head = handle.read(4096)
+    except Exception:  # a damaged member: the package reader reports it
+        return None
+    root = _XML_HEAD.match(head.lstrip(b"\xef\xbb\xbf"))
+    return root.group(1).rsplit(b":", 1)[-1] if root is not None else None
+
+
 def _package(data: bytes) -> tuple[str | None, str]:
     """A zip: QTI 1.2 (Canvas, Blackboard) or QTI 2.x/3.0, by what its manifest and documents declare."""
     try:
@@ -112,6 +130,8 @@ def _package(data: bytes) -> tuple[str | None, str]:
         return "qti_package", "it is a zip archive (a content package)"
     lowered = [n.lower() for n in names]
     if not any(PurePath(n).name == "imsmanifest.xml" for n in lowered):
+        if _holds_qti12(archive, names):
+            return "qti12_package", "its documents are QTI 1.2 (<questestinterop>), as Blackboard exports"
         return "qti_package", "it is a zip archive (a content package)"
     manifest = next(n for n in names if PurePath(n.lower()).name == "imsmanifest.xml")
     try:
