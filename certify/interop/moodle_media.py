@@ -25,7 +25,7 @@ from certify.core.banks import MEDIA_REF, Media, media_ref
 MAX_IMAGE_BYTES = 10 * 1024 * 1024  # one image, decoded
 MAX_MEDIA_BYTES = 200 * 1024 * 1024  # every distinct image of one import, decoded
 PLUGINFILE = "@@PLUGINFILE@@"
-_LINK = re.compile(r"@@PLUGINFILE@@(/[^\s\"'<>()?#]+)")
+_LINK = re.compile(r"@@PLUGINFILE@@(/[^\s\"'<>()?#]+)(?:\?[^\s\"'<>()#]*)?")  # a ?time=... suffix goes too
 _SVG = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?<svg[\s>]", re.S
 )

@@ -199,7 +199,7 @@ class _Writer:
         if body.get("unit"):
             unit = ET.SubElement(ET.SubElement(question, "units"), "unit")
             _plain(unit, "multiplier", "1")
-            _plain(unit, "unit_name", body["unit"])
+            _plain(unit, "unit_name", self.clean(body["unit"]))
         for tag, setting in (("unitgradingtype", "0"), ("unitpenalty", "0.1000000"), ("unitsleft", "0")):
             _plain(question, tag, setting)
         _plain(question, "showunits", "0" if body.get("unit") else "3")  # a unit is optional input, or none
@@ -242,7 +242,7 @@ def bank_to_moodle_xml(bank: Bank) -> tuple[bytes, list[Problem]]:
     writer = _Writer(bank)
     root = ET.Element("quiz")
     title = " ".join(bank.title.split())
-    root.append(ET.Comment(f" Certify bank {bank.id}: {title} ".replace("--", "- -")))
+    root.append(ET.Comment(_NOT_XML.sub("", f" Certify bank {bank.id}: {title} ").replace("--", "- -")))
     competency = None
     for item in bank.items:
         if item.competency != competency:

@@ -15,21 +15,14 @@ from certify.core.source import Problem
 from certify.interop import moodle_media
 from certify.interop.moodle_xml import read_moodle_xml
 from tests.support.import_fuzz import FUZZ, MEANINGFUL, damaged
-from tests.support.moodle_samples import MID_COMPETENCIES, hostile, moodle4_export, moodle_xml_bank, tiny_png
-
-# Fragments that mean something to Moodle XML, added to the generic ones when damaging a file.
-MOODLE_FRAGMENTS = [
-    b"@@PLUGINFILE@@/",
-    b'<file name="x.png" path="/" encoding="base64">',
-    b"</file>",
-    b'<question type="category"><category><text>$course$/top/RA</text></category></question>',
-    b'<answer fraction="NaN">',
-    b'<answer fraction="1e999">',
-    b"<single>false</single>",
-    b'<!-- certify {"bloom":7,"ids":[1]} -->',
-    b"<idnumber>RA-FCR-01</idnumber>",
-    b"<image_base64>!!!</image_base64>",
-]
+from tests.support.moodle_samples import (
+    MID_COMPETENCIES,
+    MOODLE_FRAGMENTS,
+    hostile,
+    moodle4_export,
+    moodle_xml_bank,
+    tiny_png,
+)
 
 
 def read(data: bytes, name: str = "quiz.xml", **options):

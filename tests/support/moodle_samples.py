@@ -190,6 +190,21 @@ def moodle_xml_bank(n_items: int, with_images: bool) -> bytes:
 
 # --- hostile files: each must be refused with one clear error ------------------------------------------------
 
+# Fragments that mean something to Moodle XML, added to the generic ones when damaging a file.
+MOODLE_FRAGMENTS = [
+    b"@@PLUGINFILE@@/",
+    b'<file name="x.png" path="/" encoding="base64">',
+    b"</file>",
+    b'<question type="category"><category><text>$course$/top/RA</text></category></question>',
+    b'<answer fraction="NaN">',
+    b'<answer fraction="1e999">',
+    b"<single>false</single>",
+    b'<!-- certify {"bloom":7,"ids":[1]} -->',
+    b"<idnumber>RA-FCR-01</idnumber>",
+    b"<image_base64>!!!</image_base64>",
+]
+
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE quiz [
   <!ENTITY lol "lol">
