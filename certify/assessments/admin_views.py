@@ -16,7 +16,12 @@ from certify.core.items import ITEM_TYPES, REGISTRY, STATUSES
 from certify.extensions import db
 from certify.security.access import acting_user
 
-MIME = {"yaml": "application/yaml", "gift": "text/plain; charset=utf-8", "qti3": "application/zip"}
+MIME = {
+    "yaml": "application/yaml",
+    "gift": "text/plain; charset=utf-8",
+    "moodle_xml": "application/xml",
+    "qti3": "application/zip",
+}
 
 
 @admin_bp.route("/items")

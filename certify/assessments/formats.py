@@ -15,7 +15,7 @@ from certify.core.source import Problem, load_yaml
 from certify.interop.detect import Detected, detect_format
 
 IMPORT_SUFFIXES = (".yaml", ".yml", ".gift", ".txt", ".xml", ".qti", ".dat", ".zip", ".imscc")
-EXPORT_FORMATS = {"yaml": ".yaml", "gift": ".gift", "qti3": ".zip"}
+EXPORT_FORMATS = {"yaml": ".yaml", "gift": ".gift", "moodle_xml": ".xml", "qti3": ".zip"}
 
 
 def default_bank_id(filename: str) -> str:
@@ -64,8 +64,6 @@ def read_bank_file(
                 "QTI 1.2 (Canvas, Blackboard), QTI 2.x and 3.0 items and packages, and its own YAML",
             )
         ]
-    if detected.format not in _BINARY_READERS and detected.format not in _TEXT_READERS and detected.format != "yaml":
-        return None, [Problem(filename, 1, f"{detected.label} is recognised ({detected.note}) but not read yet")]
     if detected.format in _BINARY_READERS:
         return _BINARY_READERS[detected.format]()(data, filename, **options)
     text, problems = _decode(data, filename)
@@ -104,6 +102,12 @@ def _qti_item() -> Reader:
     return read_qti_xml
 
 
+def _moodle_xml() -> Reader:
+    from certify.interop.moodle_xml import read_moodle_xml
+
+    return read_moodle_xml
+
+
 def _qti12() -> Reader:
     from certify.interop.qti12 import read_qti12
 
@@ -126,6 +130,7 @@ Reader = Callable[..., tuple[Bank | None, list[Problem]]]
 # Readers are imported when first used: most requests never read a bank file.
 _TEXT_READERS: dict[str, Callable[[], Reader]] = {"gift": _gift, "aiken": _aiken}
 _BINARY_READERS: dict[str, Callable[[], Reader]] = {
+    "moodle_xml": _moodle_xml,
     "qti_item": _qti_item,
     "qti_package": _qti_package,
     "qti12": _qti12,
@@ -159,6 +164,10 @@ def export_bank(bank: Bank, fmt: str) -> tuple[bytes, list[Problem]]:
 
         text, warnings = bank_to_gift(bank)
         return text.encode(), warnings
+    if fmt == "moodle_xml":
+        from certify.interop.moodle_xml import bank_to_moodle_xml
+
+        return bank_to_moodle_xml(bank)
     if fmt == "qti3":
         from certify.interop.qti import write_qti3_package
 
