@@ -88,6 +88,8 @@ def parse_xml(data: bytes, filename: str) -> tuple[Doc | None, list[Problem]]:
         line = exc.position[0] if getattr(exc, "position", None) else 1
         message = re.sub(r": line \d+, column \d+$", "", str(exc))
         return None, [Problem(filename, line, f"malformed XML at line {line}: {message}")]
+    except (LookupError, ValueError) as exc:  # the declaration names an encoding Python does not know
+        return None, [Problem(filename, 1, f"the XML declaration's encoding cannot be read ({exc}); save it as UTF-8")]
     if _depth(root) > MAX_DEPTH:
         return None, [Problem(filename, 1, f"XML is nested more than {MAX_DEPTH} levels deep")]
     return Doc(root, builder.lines), []

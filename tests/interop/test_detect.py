@@ -84,3 +84,13 @@ def test_damaged_zips_and_unknown_xml_never_raise():
     assert detect_format("broken.zip", b"PK\x03\x04garbage").format == "qti_package"
     assert detect_format("doc.xml", b"<html><body/></html>").format == "qti_item"  # the reader then refuses it
     assert detect_format("doc.bin", b"<html><body/></html>").format == "unknown"
+
+
+@pytest.mark.parametrize("root", [b"assessmentItem", b"questestinterop", b"quiz"])
+def test_an_unknown_encoding_in_the_declaration_is_a_clear_error_not_a_crash(root):
+    from certify.assessments.formats import read_bank_file
+
+    data = b'<?xml version="1.0" encoding="bogus-8"?><' + root + b"/>"
+    bank, problems = read_bank_file("bank.xml", data, competencies={"RA"}, default_competency="RA")
+    assert bank is None and problems and problems[0].severity == "error"
+    assert "encoding" in problems[0].message
