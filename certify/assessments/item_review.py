@@ -148,6 +148,7 @@ class QueueRow:
     written_by: str
     last: ItemReview | None
     stored_at: datetime
+    needs_rationale: bool = False
 
     def age_days(self, now: datetime) -> int:
         return (now - self.stored_at).days
@@ -177,6 +178,15 @@ def queue() -> list[QueueRow]:
             for r in db.session.scalars(select(ItemReview).join(newest, newest.c.id == ItemReview.id))
         }
     return [
-        QueueRow(v.item.ref, v.item.bank.slug, v.version, v.status, v.written_by, latest.get(v.id), v.created_at)
+        QueueRow(
+            v.item.ref,
+            v.item.bank.slug,
+            v.version,
+            v.status,
+            v.written_by,
+            latest.get(v.id),
+            v.created_at,
+            v.needs_rationale,
+        )
         for v in versions
     ]

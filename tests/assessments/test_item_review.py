@@ -356,6 +356,7 @@ def test_an_item_imported_without_a_rationale_cannot_move_on_until_one_is_writte
         ref = db.session.scalar(select(Item.ref).where(Item.ref.like("aiken%")))
         assert db.session.scalar(select(Item).where(Item.ref == ref)).current().needs_rationale
     auth.login_as(people["assessor"])
+    assert "needs rationale</span>" in text(client.get("/admin/items/review"))  # the marker shows in the queue
     refused = _decide(client, ref, "reviewed", "Checked.")
     assert refused.status_code == 400 and "still needs a rationale" in text(refused)
     assert _status(app, ref) == "draft"
