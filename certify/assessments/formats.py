@@ -52,9 +52,8 @@ def read_bank_file(
         "bank_id": bank_id or default_bank_id(filename),
         "title": title or f"Imported from {PurePath(filename).name}",
         "default_competency": default_competency,
+        "category_map": dict(category_map or {}),
     }
-    if category_map:
-        options["category_map"] = dict(category_map)
     if detected.format == "unknown":
         return None, [
             Problem(

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET  # type names only; parsing goes through defusedxml
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from certify.interop.qti_credit import Mapping, multiple_rule, single_credit
+from certify.interop.qti_processing import Processing
 from certify.interop.qti_xml import Doc, children, to_text
 
 SUPPORTED = ("choice", "order", "match", "associate", "text-entry", "inline-choice")
 INLINE = frozenset({"text-entry-interaction", "inline-choice-interaction"})
 IGNORED = frozenset({"end-attempt-interaction"})
+SCORED_BY_PEOPLE = frozenset({"extended-text-interaction", "upload-interaction", "drawing-interaction"})
 
 
 class Invalid(ValueError):
-    """The interaction cannot become a Certify item; reported as an error at `line`."""
+    """The interaction cannot become a Certify item; the item is skipped, naming `line`."""
 
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
@@ -33,7 +35,15 @@ class Context:
     doc: Doc
     interaction: ET.Element
     declaration: ET.Element
-    scoring: str  # match_correct, map_response, custom or none
+    processing: Processing = field(default_factory=lambda: Processing("none"))
+    warnings: list[str] = field(default_factory=list)  # what the item loses, as sentences
+    used: set[int] = field(default_factory=set)  # feedback elements that found a place in the item
+    rules_read: bool = False  # a reader interpreted the custom response processing itself (and said what it lost)
+
+    @property
+    def scoring(self) -> str:
+        """match_correct, map_response, map_response_point, custom or none."""
+        return self.processing.kind
 
     def invalid(self, message: str, element: ET.Element | None = None) -> Invalid:
         return Invalid(message, self.doc.line(element if element is not None else self.interaction))
@@ -42,26 +52,36 @@ class Context:
         holder = children(self.declaration, "correct-response")
         return [" ".join((v.text or "").split()) for h in holder for v in children(h, "value")]
 
-    def mapping(self) -> tuple[list[tuple[str, float, bool]], float | None]:
-        """Map entries (key, value, case sensitive) and the mapping's upper bound."""
-        entries: list[tuple[str, float, bool]] = []
-        upper = None
-        for mapping in children(self.declaration, "mapping"):
-            upper = _float(mapping.get("upper-bound"))
-            for entry in children(mapping, "map-entry"):
-                value = _float(entry.get("mapped-value"))
-                if value is None:
-                    raise self.invalid(f"map entry {entry.get('map-key')!r} has no numeric mapped value", entry)
-                sensitive = entry.get("case-sensitive", "true").strip().lower() != "false"
-                entries.append((" ".join(entry.get("map-key", "").split()), value, sensitive))
-        return entries, upper
+    def mapping(self) -> Mapping | None:
+        """The declaration's mapping, or None when it has none."""
+        found = children(self.declaration, "mapping")
+        if not found:
+            return None
+        mapping = found[0]
+        entries: dict[str, float] = {}
+        sensitive: dict[str, bool] = {}
+        for entry in children(mapping, "map-entry"):
+            value = number_or_none(entry.get("mapped-value"))
+            if value is None:
+                raise self.invalid(f"map entry {entry.get('map-key')!r} has no numeric mapped value", entry)
+            key = " ".join(entry.get("map-key", "").split())
+            entries.setdefault(key, value)  # QTI keys are unique; the first one counts
+            sensitive.setdefault(key, entry.get("case-sensitive", "true").strip().lower() != "false")
+        default = number_or_none(mapping.get("default-value")) or 0.0
+        lower, upper = number_or_none(mapping.get("lower-bound")), number_or_none(mapping.get("upper-bound"))
+        return Mapping(entries, sensitive, default, lower, upper)
+
+    def scoring_mapping(self) -> Mapping | None:
+        """The mapping when mapResponse scores the item (a mapping match_correct ignores is not credit)."""
+        return self.mapping() if self.scoring == "map_response" else None
 
     def keyed(self) -> list[str]:
         """The correct response, or the positively mapped keys when there is none."""
-        return self.correct() or [key for key, value, _ in self.mapping()[0] if value > 0]
+        mapping = self.mapping()
+        return self.correct() or ([k for k, v in mapping.entries.items() if v > 0] if mapping else [])
 
 
-def _float(text: str | None) -> float | None:
+def number_or_none(text: str | None) -> float | None:
     try:
         value = float(text) if text is not None else None
     except ValueError:
@@ -69,20 +89,38 @@ def _float(text: str | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def feedback_of(element: ET.Element) -> str:
-    return "\n\n".join(t for f in element.iter("feedback-inline") if (t := to_text(f)))
+def feedback_of(ctx: Context, element: ET.Element) -> str:
+    """The inline feedback written inside a choice, which becomes that choice's rationale."""
+    found = list(element.iter("feedback-inline"))
+    ctx.used.update(id(f) for f in found)
+    return "\n\n".join(t for f in found if (t := to_text(f)))
 
 
-def _options(ctx: Context, tag: str, parent: ET.Element | None = None) -> list[dict[str, str]]:
+def choices_of(ctx: Context, tag: str, parent: ET.Element | None = None) -> list[dict[str, str]]:
     options = []
     for choice in children(parent if parent is not None else ctx.interaction, tag):
         ident = choice.get("identifier", "").strip()
         if not ident:
             raise ctx.invalid(f"a <{tag}> has no identifier", choice)
-        options.append({"id": ident, "text": to_text(choice), "rationale": feedback_of(choice)})
+        options.append({"id": ident, "text": to_text(choice), "rationale": feedback_of(ctx, choice)})
     if not options:
         raise ctx.invalid(f"the interaction has no <{tag}> choices")
     return options
+
+
+def shuffle_of(ctx: Context, tag: str) -> bool:
+    """Whether to shuffle: QTI may pin some choices in place, Certify shuffles all options or none."""
+    if ctx.interaction.get("shuffle", "false").strip() != "true":
+        return False
+    choices = list(ctx.interaction.iter(tag))
+    fixed = [c.get("identifier", "") for c in choices if c.get("fixed", "false").strip() == "true"]
+    if fixed and len(fixed) < len(choices):
+        ctx.warnings.append(
+            f"choice(s) {', '.join(fixed)} stay in place while the others shuffle in QTI; Certify shuffles all "
+            "options or none, so this item is not shuffled"
+        )
+        return False
+    return not fixed
 
 
 def _known(ctx: Context, keys: list[str], options: list[dict[str, str]]) -> None:
@@ -96,39 +134,77 @@ def _is_true_false(options: list[dict[str, str]]) -> bool:
     return len(options) == 2 and sorted(o["text"].strip().casefold() for o in options) == ["false", "true"]
 
 
+def _max_choices(ctx: Context) -> int:
+    try:
+        return max(0, int(ctx.interaction.get("max-choices", "1").strip()))
+    except ValueError:
+        return 0
+
+
 def read_choice(ctx: Context) -> dict[str, Any]:
-    options = _options(ctx, "simple-choice")
-    keys = ctx.keyed()
-    _known(ctx, keys, options)
-    if not keys:
-        raise ctx.invalid("the item has no correct response")
-    shuffle = ctx.interaction.get("shuffle", "false").strip() == "true"
-    max_choices = ctx.interaction.get("max-choices", "1").strip()
-    if max_choices == "1" and ctx.declaration.get("cardinality", "single") == "single":
-        if len(keys) != 1:
-            raise ctx.invalid("a single-choice interaction needs exactly one correct choice")
-        keyed = next(o for o in options if o["id"] == keys[0])
+    options = choices_of(ctx, "simple-choice")
+    ids = [o["id"] for o in options]
+    shuffle = shuffle_of(ctx, "simple-choice")
+    mapping = ctx.scoring_mapping()
+    cardinality = ctx.declaration.get("cardinality", "").strip()
+    if cardinality == "single" or (not cardinality and _max_choices(ctx) == 1):
+        key, credit = _single_key(ctx, ids, mapping)
+        keyed = next(o for o in options if o["id"] == key)
         if _is_true_false(options):
             wrong = next(o for o in options if o is not keyed)
+            if credit:
+                ctx.warnings.append(
+                    f"choice {wrong['id']} earns partial credit in QTI; true/false earns all or nothing"
+                )
             return {
                 "type": "true_false",
                 "key": keyed["text"].strip().casefold() == "true",
                 "wrong_rationale": wrong["rationale"],
                 "_key_feedback": keyed["rationale"],
             }
-        return {"type": "single_choice", "options": options, "key": keys[0], "shuffle": shuffle}
-    partial = ctx.scoring == "map_response" or (ctx.scoring == "custom" and bool(ctx.mapping()[0]))
+        fields = {"type": "single_choice", "options": options, "key": key, "shuffle": shuffle}
+        return {**fields, "credit": credit} if credit else fields
+    keys = ctx.keyed()
+    _known(ctx, keys, options)
+    if not keys:
+        raise ctx.invalid("the item has no correct response")
+    rule = "all_or_nothing"
+    if mapping is not None:
+        try:
+            rule, warnings = multiple_rule(ids, list(dict.fromkeys(keys)), mapping, _max_choices(ctx))
+        except ValueError as exc:
+            raise ctx.invalid(str(exc)) from None
+        ctx.warnings.extend(warnings)
     return {
         "type": "multiple_response",
         "options": options,
         "key": list(dict.fromkeys(keys)),
-        "scoring": "partial" if partial else "all_or_nothing",
+        "scoring": rule,
         "shuffle": shuffle,
     }
 
 
+def _single_key(ctx: Context, ids: list[str], mapping: Mapping | None) -> tuple[str, dict[str, float]]:
+    """The key of a single-cardinality choice and the partial credit its mapping gives other choices."""
+    if mapping is not None:
+        _known(ctx, ctx.correct(), [{"id": i} for i in ids])
+        try:
+            key, credit, warnings = single_credit(ids, ctx.correct(), mapping)
+        except ValueError as exc:
+            raise ctx.invalid(str(exc)) from None
+        ctx.warnings.extend(warnings)
+        return key, credit
+    keys = ctx.keyed()
+    _known(ctx, keys, [{"id": i} for i in ids])
+    if not keys:
+        raise ctx.invalid("the item has no correct response")
+    if len(keys) != 1:
+        raise ctx.invalid("a single-choice interaction needs exactly one correct choice")
+    return keys[0], {}
+
+
 def read_order(ctx: Context) -> dict[str, Any]:
-    options = _options(ctx, "simple-choice")
+    options = choices_of(ctx, "simple-choice")
     order = ctx.correct()
     _known(ctx, order, options)
     if sorted(order) != sorted(o["id"] for o in options):
@@ -141,104 +217,8 @@ def read_order(ctx: Context) -> dict[str, Any]:
     }
 
 
-def _pairs(ctx: Context, sources: list[dict[str, str]], targets: list[dict[str, str]]) -> dict[str, Any]:
-    by_id = {o["id"]: o for o in sources + targets}
-    chosen: dict[str, str] = {}
-    for value in ctx.keyed():
-        parts = value.split()
-        if len(parts) != 2 or any(p not in by_id for p in parts):
-            raise ctx.invalid(f"correct pair {value!r} does not name two choices of the interaction")
-        left, right = parts
-        if left in chosen:
-            raise ctx.invalid(f"prompt {left!r} has more than one correct match; Certify pairs each prompt once")
-        if right in chosen.values():
-            raise ctx.invalid(f"response {right!r} is the correct match for two prompts; Certify needs one each")
-        chosen[left] = right
-    if len(chosen) < 2:
-        raise ctx.invalid("a matching item needs at least two correct pairs")
-    pairs = [
-        {
-            "id": source["id"],
-            "left": source["text"],
-            "right": by_id[chosen[source["id"]]]["text"],
-            "rationale": by_id[chosen[source["id"]]]["rationale"] or source["rationale"],
-        }
-        for source in sources
-        if source["id"] in chosen
-    ]
-    used = set(chosen) | set(chosen.values())
-    unmatched = [s["id"] for s in sources if s["id"] not in used]
-    if unmatched:
-        raise ctx.invalid(f"prompt(s) {', '.join(unmatched)} have no correct match")
-    distractors = [
-        {"id": t["id"], "text": t["text"], "rationale": t["rationale"]} for t in targets if t["id"] not in used
-    ]
-    return {
-        "type": "matching",
-        "pairs": pairs,
-        "distractors": distractors,
-        "scoring": "all_or_nothing" if ctx.scoring == "match_correct" else "partial",
-        "shuffle": ctx.interaction.get("shuffle", "false").strip() == "true",
-    }
-
-
-def read_match(ctx: Context) -> dict[str, Any]:
-    sets = children(ctx.interaction, "simple-match-set")
-    if len(sets) != 2:
-        raise ctx.invalid("a match interaction needs exactly two simple match sets")
-    return _pairs(
-        ctx, _options(ctx, "simple-associable-choice", sets[0]), _options(ctx, "simple-associable-choice", sets[1])
-    )
-
-
-def read_associate(ctx: Context) -> dict[str, Any]:
-    choices = _options(ctx, "simple-associable-choice")
-    firsts = {value.split()[0] for value in ctx.keyed() if value.split()}
-    sources = [c for c in choices if c["id"] in firsts]
-    return _pairs(ctx, sources, [c for c in choices if c["id"] not in firsts])
-
-
-def read_text_entry(ctx: Context) -> dict[str, Any]:
-    base_type = ctx.declaration.get("base-type", "string")
-    entries, upper = ctx.mapping()
-    if base_type in ("float", "integer"):
-        values = ctx.correct() or [k for k, v, _ in sorted(entries, key=lambda e: -e[1])[:1]]
-        value = _float(values[0]) if values else None
-        if value is None:
-            raise ctx.invalid("the numeric item has no correct number")
-        unit = next((to_text(el) for el in ctx.doc.root.iter("span") if "certify-unit" in el.get("class", "")), "")
-        return {"type": "numeric", "value": value, "tolerance": 0.0, "unit": unit}
-    if base_type != "string":
-        raise ctx.invalid(f"text entry with base type {base_type!r} is not supported")
-    full = max((v for _, v, _ in entries), default=0.0)
-    if upper is not None:
-        full = min(full, upper)
-    scoring = [(k, s) for k, v, s in entries if v > 0 and v >= full]
-    accepted = list(dict.fromkeys([*ctx.correct(), *(k for k, _ in scoring)]))
-    if not accepted:
-        raise ctx.invalid("the item has no correct answer")
-    return {
-        "type": "short_answer",
-        "accepted": accepted,
-        "case_sensitive": not scoring or any(sensitive for _, sensitive in scoring),
-    }
-
-
 def read_inline_choice(ctx: Context) -> dict[str, Any]:
-    options = _options(ctx, "inline-choice")
-    keys = ctx.keyed()
-    _known(ctx, keys, options)
-    if len(keys) != 1:
-        raise ctx.invalid("an inline choice needs exactly one correct choice")
-    shuffle = ctx.interaction.get("shuffle", "false").strip() == "true"
-    return {"type": "single_choice", "options": options, "key": keys[0], "shuffle": shuffle}
-
-
-READERS: dict[str, Callable[[Context], dict[str, Any]]] = {
-    "choice-interaction": read_choice,
-    "order-interaction": read_order,
-    "match-interaction": read_match,
-    "associate-interaction": read_associate,
-    "text-entry-interaction": read_text_entry,
-    "inline-choice-interaction": read_inline_choice,
-}
+    options = choices_of(ctx, "inline-choice")
+    key, credit = _single_key(ctx, [o["id"] for o in options], ctx.scoring_mapping())
+    fields = {"type": "single_choice", "options": options, "key": key, "shuffle": shuffle_of(ctx, "inline-choice")}
+    return {**fields, "credit": credit} if credit else fields

@@ -20,8 +20,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from certify.core.banks import ID_PATTERN, PURPOSES, Bank, Item, item_to_source
+from certify.core.imports import NEEDS_RATIONALE, rationale_warning, skip
 from certify.core.source import Problem
-from certify.interop.qti_read import qti_item_to_item
+from certify.interop.qti_category import resource_category
+from certify.interop.qti_read import in_package, qti_item_to_item
 from certify.interop.qti_write import Identifiers, item_xml
 from certify.interop.qti_xml import EXT_NS, XSI_NS, local, parse_xml
 from certify.interop.zipsafe import open_zip
@@ -111,15 +113,21 @@ def _check_bank(bank_id: str, filename: str) -> list[Problem]:
 def _finish(
     bank_id: str, title: str, filename: str, items: list[Item], problems: list[Problem], header: Mapping[str, Any]
 ) -> tuple[Bank | None, list[Problem]]:
-    seen: set[str] = set()
+    """The bank of the items read (skips and warnings kept), or None when an error stops the file."""
+    kept: dict[str, Item] = {}
     for item in items:
-        if item.ref in seen:
-            problems.append(Problem(filename, 0, f"item id {item.ref!r} is used twice in the package"))
-        seen.add(item.ref)
+        if item.ref in kept:
+            problems.append(skip(filename, 0, item.ref, "its id is used twice in the package; the first is kept"))
+        else:
+            kept[item.ref] = item
+    items = list(kept.values())
     if not items and not any(p.severity == "error" for p in problems):
         problems.append(Problem(filename, 0, "no item could be imported"))
     if any(p.severity == "error" for p in problems):
         return None, problems
+    without = sum(1 for item in items if item.rationale == NEEDS_RATIONALE)
+    if without:
+        problems.append(rationale_warning(filename, without, "QTI"))
     purpose = header.get("purpose") if header.get("purpose") in PURPOSES else "certification"
     description = str(header.get("description") or "")
     return Bank(bank_id, title, str(purpose), tuple(items), filename, description), problems
@@ -134,8 +142,12 @@ def read_qti_package(
     title: str,
     default_competency: str = "",
     default_bloom: str = "understand",
+    category_map: Mapping[str, str] | None = None,
 ) -> tuple[Bank | None, list[Problem]]:
-    """A bank from a QTI 2.1/2.2/3.0 content package (zip bytes); (None, problems) on any error."""
+    """A bank from a QTI 2.1/2.2/3.0 content package (zip bytes); (None, problems) on an error.
+
+    An item that cannot be imported (even an unreadable item file) is a skip naming it; the rest import.
+    """
     problems = _check_bank(bank_id, filename)
     members, zip_problems = open_zip(data, filename)
     problems.extend(zip_problems)
@@ -170,8 +182,8 @@ def read_qti_package(
             href = resource.get("href") or next((f.get("href", "") for f in resource if local(f.tag) == "file"), "")
             path = posixpath.normpath(posixpath.join(base, unquote(href))) if href else ""
             if not href or path not in members:
-                message = f"resource {ident}: item file {href!r} is not in the package"
-                problems.append(Problem(f"{filename}/{manifest_name}", doc.line(resource), message))
+                message = f"its item file {href!r} is not in the package"
+                problems.append(skip(f"{filename}/{manifest_name}", doc.line(resource), ident, message))
                 continue
             extension = _extension(resource, "item")
             if isinstance(extension, str):
@@ -185,8 +197,10 @@ def read_qti_package(
                 default_bloom=default_bloom,
                 ref_fallback=f"{bank_id}-{position:03d}",
                 extension=extension,
+                category=resource_category(resource),
+                category_map=category_map,
             )
-            problems.extend(item_problems)
+            problems.extend(in_package(item_problems, ident))
             if item is not None:
                 items.append(item)
     if position == 0 and not problems:
@@ -203,6 +217,7 @@ def read_qti_xml(
     title: str,
     default_competency: str = "",
     default_bloom: str = "understand",
+    category_map: Mapping[str, str] | None = None,
 ) -> tuple[Bank | None, list[Problem]]:
     """A one-item bank from a single QTI item document (no manifest, so no Certify metadata)."""
     problems = _check_bank(bank_id, filename)
@@ -215,5 +230,6 @@ def read_qti_xml(
         default_competency=default_competency,
         default_bloom=default_bloom,
         ref_fallback=f"{bank_id}-001",
+        category_map=category_map,
     )
     return _finish(bank_id, title, filename, [item] if item else [], problems, {})

@@ -1,75 +1,29 @@
 """Writing one Certify item as a QTI 3.0 assessment item.
 
 The XML carries what QTI can express (stem, options, correct response,
-scoring template, rationales as feedback); everything else travels in the
-package manifest (see `qti_package`). Stems stay Markdown: each paragraph is a
-`<p>`, each line break a `<br/>`. Warnings name what other platforms will not
-see exactly as Certify scores it.
+scoring, rationales as feedback); everything else travels in the package
+manifest (see `qti_package`). Stems stay Markdown: each paragraph is a `<p>`,
+each line break a `<br/>`, each formula (`<math>` in the text) MathML again.
+Scoring is a standard template where one fits (partial credit as a mapping
+with map_response, single choice's per-option credit included) and response
+processing of its own for a numeric tolerance or range. Warnings name what
+other platforms will not see exactly as Certify scores it.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET  # building trees only; parsing goes through defusedxml
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from certify.core.banks import Item
+from certify.interop.qti_build import Identifiers, clean, lines_into, number, paragraphs_into, sub
+from certify.interop.qti_numeric import write_rule
 from certify.interop.qti_xml import QTI3_NS, XSI_NS
 
 QTI3_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0_v1p0.xsd"
 TEMPLATES = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/"
 MATCH_CORRECT, MAP_RESPONSE = TEMPLATES + "match_correct.xml", TEMPLATES + "map_response.xml"
-_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-class Identifiers:
-    """Valid, unique QTI identifiers for arbitrary Certify ids (kept as they are when already valid)."""
-
-    def __init__(self) -> None:
-        self.assigned: dict[Hashable, str] = {}
-        self.used: set[str] = set()
-
-    def __call__(self, key: Hashable, wanted: str) -> str:
-        if key in self.assigned:
-            return self.assigned[key]
-        base = wanted if _NCNAME.match(wanted) else "ID_" + re.sub(r"[^A-Za-z0-9_.-]", "_", wanted)
-        candidate, number = base, 2
-        while candidate in self.used:
-            candidate, number = f"{base}_{number}", number + 1
-        self.used.add(candidate)
-        self.assigned[key] = candidate
-        return candidate
-
-
-def clean(text: str) -> str:
-    """Text without the control characters XML 1.0 cannot hold."""
-    return _NOT_XML.sub("", text)
-
-
-def number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
-
-
-def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attrs.items()})
-    if text is not None:
-        element.text = clean(text)
-    return element
-
-
-def lines_into(parent: ET.Element, text: str) -> None:
-    """Text with `<br/>` for each line break (inside a paragraph, choice or feedback)."""
-    lines = clean(text).split("\n")
-    parent.text = (parent.text or "") + lines[0]
-    for line in lines[1:]:
-        ET.SubElement(parent, "br").tail = line
-
-
-def paragraphs_into(parent: ET.Element, text: str) -> None:
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        lines_into(sub(parent, "p"), paragraph.strip("\n"))
 
 
 def _choice(parent: ET.Element, tag: str, ident: str, text: str, rationale: str, **attrs: str) -> None:
@@ -129,7 +83,10 @@ def item_xml(item: Item, identifier: str | None = None) -> tuple[bytes, list[str
     item_body = sub(root, "qti-item-body")
     paragraphs_into(item_body, item.stem)
     plan.interaction(item_body)
-    sub(root, "qti-response-processing", template=plan.template)
+    if plan.processing is None:
+        sub(root, "qti-response-processing", template=plan.template)
+    else:
+        plan.processing(sub(root, "qti-response-processing"))
     feedback = sub(root, "qti-modal-feedback", outcome_identifier="FEEDBACK", identifier="RATIONALE", show_hide="show")
     paragraphs_into(sub(feedback, "qti-content-body"), item.rationale)
     ET.indent(root, space="  ")
@@ -138,11 +95,17 @@ def item_xml(item: Item, identifier: str | None = None) -> tuple[bytes, list[str
 
 
 class _Plan:
-    """What a type writer decided: how to build the interaction and which template scores it."""
+    """What a type writer decided: how to build the interaction, and the template (or rules) scoring it."""
 
-    def __init__(self, template: str, build: Callable[[ET.Element], None]) -> None:
+    def __init__(
+        self,
+        template: str,
+        build: Callable[[ET.Element], None],
+        processing: Callable[[ET.Element], None] | None = None,
+    ) -> None:
         self.template = template
         self.interaction = build
+        self.processing = processing
 
 
 def _choices_writer(root: ET.Element, item: Item, body: dict[str, Any], ids: Identifiers, warnings: list[str]) -> _Plan:
@@ -152,6 +115,18 @@ def _choices_writer(root: ET.Element, item: Item, body: dict[str, Any], ids: Ide
     keys = [body["key"]] if single else list(body["key"])
     declaration = _declare(root, "single" if single else "multiple", "identifier", [idents[k] for k in keys])
     template = MATCH_CORRECT
+    if single and body.get("credit"):
+        # The key earns 1, each credited option its fraction, any other choice 0: map_response gives the same.
+        credit = body["credit"]
+        _mapping(
+            declaration,
+            [
+                (idents[o["id"]], 1.0 if o["id"] == keys[0] else credit[o["id"]])
+                for o in options
+                if o["id"] == keys[0] or o["id"] in credit
+            ],
+        )
+        template = MAP_RESPONSE
     if not single and body.get("scoring", "partial") != "all_or_nothing":
         weight = 1 / len(keys)
         _mapping(declaration, [(idents[o["id"]], weight if o["id"] in keys else -weight) for o in options])
@@ -254,16 +229,14 @@ def _short_answer_writer(
 
 
 def _numeric_writer(root: ET.Element, item: Item, body: dict[str, Any], ids: Identifiers, warnings: list[str]) -> _Plan:
-    if "min" in body:
-        value = (float(body["min"]) + float(body["max"])) / 2
-        warnings.append(f"its range is kept for Certify only; other platforms will only accept {number(value)}")
-    else:
-        value = float(body["value"])
-        if body.get("tolerance"):
-            warnings.append(f"its tolerance is kept for Certify only; other platforms will only accept {number(value)}")
+    # The correct response is the value, or a range's midpoint (what a platform shows as the answer);
+    # the response processing accepts exactly what Certify does.
+    value = (float(body["min"]) + float(body["max"])) / 2 if "min" in body else float(body["value"])
     _declare(root, "single", "float", [number(value)])
     unit = body.get("unit", "")
-    return _Plan(MATCH_CORRECT, lambda item_body: _text_entry(item_body, unit))
+    exact = "min" not in body and not body.get("tolerance")
+    processing = None if exact else (lambda element: write_rule(element, body, number))
+    return _Plan(MATCH_CORRECT, lambda item_body: _text_entry(item_body, unit), processing)
 
 
 _WRITERS = {

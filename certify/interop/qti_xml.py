@@ -18,6 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from certify.core.source import Problem
+from certify.interop.qti_mathml import is_math, markup
 
 QTI_NAMESPACES = {
     "http://www.imsglobal.org/xsd/imsqti_v2p0": "2.0",
@@ -131,7 +132,7 @@ def normalise(doc: Doc) -> None:
         if ns in QTI_NAMESPACES or ns in ("", XHTML_NS):
             name = local(element.tag)
             element.tag = name[4:] if name.startswith("qti-") else kebab(name)
-        element.attrib = {(key if key.startswith("{") else kebab(key)): value for key, value in element.attrib.items()}
+            element.attrib = {(k if k.startswith("{") else kebab(k)): v for k, v in element.attrib.items()}
 
 
 def children(element: ET.Element, tag: str) -> list[ET.Element]:
@@ -154,6 +155,10 @@ Hook = Callable[[ET.Element, list[str]], bool]
 
 def _render(element: ET.Element, out: list[str], hook: Hook | None, numbered: list[int] | None) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
+    if is_math(element):
+        out.append(markup(element))  # kept as MathML, not flattened to its letters
+        out.append(element.tail or "")
+        return
     if not tag or tag in _SKIP or "certify-unit" in element.get("class", "").split():
         out.append(element.tail or "")
         return

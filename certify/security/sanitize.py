@@ -2,18 +2,26 @@
 
 Lessons, item stems and portfolio text are authored as Markdown; whatever HTML
 ends up in them is cleaned against a short allow-list, so nothing scriptable
-or styled reaches a page.
+or styled reaches a page. Formulas imported from other platforms stay MathML;
+a separate allow-list (`MATHML_TAGS`, `MATHML_ATTRIBUTES`, from
+`certify.core.mathml`) lets its presentation elements through and nothing that
+links, loads, styles or embeds other markup.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 import bleach
 import markdown as markdown_lib
+from bleach.html5lib_shim import Filter
 from markupsafe import Markup
+
+from certify.core import mathml
 
 ALLOWED_TAGS = frozenset(
     {
@@ -69,25 +77,58 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     tracks a reader)."""
     if tag == "img" and name == "src":
         return bool(_MEDIA_SRC.fullmatch(value))
-    return name in ALLOWED_ATTRIBUTES.get(tag, ())
+    return name in RENDERED_ATTRIBUTES.get(tag, ())
 
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# MathML presentation markup (see certify.core.mathml): no href, no xlink:*, no style, no event handlers.
+MATHML_TAGS = mathml.ELEMENTS
+MATHML_ATTRIBUTES = {tag: list(names) for tag, names in mathml.ATTRIBUTES.items()}
+# Everything a rendered page may contain, and the attributes each element may carry.
+RENDERED_TAGS = ALLOWED_TAGS | MATHML_TAGS
+RENDERED_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, **MATHML_ATTRIBUTES}
 EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+_DROPPED = frozenset({"annotation-xml"})  # removed with its content (it may embed HTML or SVG)
 _local = threading.local()
 
 
+class _DropSubtrees(Filter):  # type: ignore[misc]
+    """Removes the elements in _DROPPED together with everything inside them (bleach alone keeps the text)."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        depth = 0
+        for token in super().__iter__():
+            name = token.get("name")
+            if token["type"] == "StartTag" and (depth or name in _DROPPED):
+                depth += 1
+            elif token["type"] == "EndTag" and depth:
+                depth -= 1
+            elif not depth and not (token["type"] == "EmptyTag" and name in _DROPPED):
+                yield token
+
+
+class _ImagesFromMedia(Filter):  # type: ignore[misc]
+    """Drops an <img> whose source the allow-list removed (it would show nothing, or a broken image)."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for token in super().__iter__():
+            if token.get("name") == "img" and (None, "src") not in (token.get("data") or {}):
+                continue
+            yield token
+
+
 def clean_html(html: str) -> str:
-    """Strip every tag, attribute and URL scheme not on the allow-list; `media:<sha256>` images become links to
-    the item media they name (certify.core.banks.media_ref)."""
-    return bleach.clean(
-        _MEDIA_LINK.sub(rf"\1{MEDIA_PATH}", html),
-        tags=ALLOWED_TAGS,
+    """Strip every tag, attribute and URL scheme not on the allow-lists (HTML and MathML); `media:<sha256>`
+    images become links to the item media they name (certify.core.banks.media_ref)."""
+    cleaner = bleach.Cleaner(
+        tags=RENDERED_TAGS | _DROPPED,  # let through only for _DropSubtrees to remove whole
         attributes=_allowed_attribute,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
+        filters=[_DropSubtrees, _ImagesFromMedia],
     )
+    return str(cleaner.clean(_MEDIA_LINK.sub(rf"\1{MEDIA_PATH}", html)))
 
 
 @lru_cache(maxsize=16384)
@@ -110,6 +151,8 @@ def _converter() -> markdown_lib.Markdown:
     converter: markdown_lib.Markdown | None = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = markdown_lib.Markdown(extensions=EXTENSIONS, output_format="html")
+        # A formula opening a paragraph stays inline in it, not a raw HTML block of its own.
+        converter.block_level_elements.remove("math")
     return converter
 
 

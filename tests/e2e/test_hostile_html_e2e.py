@@ -20,7 +20,7 @@ from flask import Flask, render_template_string
 from playwright.sync_api import Browser, Page, expect
 
 from certify.security import access
-from certify.security.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from certify.security.sanitize import RENDERED_ATTRIBUTES, RENDERED_TAGS
 from tests.e2e.test_accounts_e2e import sign_in
 from tests.support.helpers import PASSWORD
 from tests.support.hostile_html import CORPUS, chunks, corpus_document
@@ -130,7 +130,7 @@ def serve(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Callabl
 
 def _foreign_markup(page: Page, selector: str) -> list[str]:
     """Elements and attributes under `selector`, as Chromium parsed them, outside the sanitiser's allow-list."""
-    allowed = {tag: sorted(ALLOWED_ATTRIBUTES.get(tag, [])) for tag in ALLOWED_TAGS}
+    allowed = {tag: sorted(RENDERED_ATTRIBUTES.get(tag, [])) for tag in RENDERED_TAGS}
     return page.evaluate(
         """([selector, allowed]) => {
           const found = [];

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.qti_samples import EXPECTED, check, read_one
+from tests.support.qti_samples import EXPECTED, LOSSES, LOSSES_3, check, read_one
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -231,7 +231,7 @@ ITEMS_3 = {
 
 @pytest.mark.parametrize("name", sorted(ITEMS_3))
 def test_qti3_interactions(name):
-    check(ITEMS_3[name], name)
+    check(ITEMS_3[name], name, LOSSES_3.get(name, LOSSES.get(name, [])))
 
 
 def test_every_supported_interaction_has_a_qti3_sample():

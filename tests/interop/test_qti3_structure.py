@@ -26,7 +26,7 @@ INTERACTIONS = {
     "matching": ("match-interaction", "multiple", "directedPair", "match_correct"),
     "ordering": ("order-interaction", "ordered", "identifier", "match_correct"),
     "short_answer": ("text-entry-interaction", "single", "string", "map_response"),
-    "numeric": ("text-entry-interaction", "single", "float", "match_correct"),
+    "numeric": ("text-entry-interaction", "single", "float", None),  # its own rules: a range or a tolerance
 }
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
@@ -63,7 +63,12 @@ def test_items_are_structurally_qti3(bank):
             "single",
             "float",
         )
-        assert root.find(QTI + "qti-response-processing").get("template") == f"{TEMPLATES}{template}.xml"
+        processing = root.find(QTI + "qti-response-processing")
+        if template is None:
+            assert processing.get("template") is None
+            assert processing.find(f"{QTI}qti-response-condition/{QTI}qti-response-if") is not None
+        else:
+            assert processing.get("template") == f"{TEMPLATES}{template}.xml"
         (found,) = root.iter(QTI + "qti-" + interaction)
         assert found.get("response-identifier") == "RESPONSE"
         for element in root.iter():
@@ -152,7 +157,9 @@ def test_package_without_certify_metadata_still_imports(bank):
         (p["left"], p["right"], p["rationale"]) for p in original["pairs"]
     ]
     assert (matching["distractors"], matching["scoring"]) == (original["distractors"], original["scoring"])
-    assert again.items[6].body == {"value": 150.0, "tolerance": 0.0, "wrong_answers": [], "unit": "%"}
+    # Tolerances and ranges are in the response processing, so they come back without Certify's metadata.
+    assert again.items[6].body == {"min": 149.5, "max": 150.5, "wrong_answers": [], "unit": "%"}
+    assert again.items[7].body == {"value": 33.3, "tolerance": 0.05, "wrong_answers": [], "unit": "%"}
 
 
 def _with_manifest(data: bytes, change) -> bytes:
@@ -176,18 +183,31 @@ def test_unreadable_certify_metadata_is_ignored_with_a_warning(bank):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        (b'"type":"single_choice"', b'"type":["single_choice"]', "in Certify's metadata: its id, type"),
-        (b'"competency":"RA"', b'"competency":"ZZ"', "in Certify's metadata: item RT-001: unknown competency 'ZZ'"),
-        (b'"key":"a"', b'"key":"zz"', "in Certify's metadata: item RT-001: `key` must be the id of one option"),
+        (b'"type":"single_choice"', b'"type":["single_choice"]', "RT-001: in Certify's metadata: its id, type"),
+        (b'"key":"a"', b'"key":"zz"', "RT-001: in Certify's metadata: item RT-001: `key` must be the id of one"),
     ],
 )
-def test_invalid_certify_metadata_is_an_error(bank, old, new, message):
+def test_invalid_certify_metadata_skips_that_item(bank, old, new, message):
     data = _with_manifest(write_qti3_package(bank)[0], lambda m: m.replace(old, new, 1))
     again, problems = read_qti_package(data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
-    assert again is None
+    assert again is not None
+    assert [item.ref for item in again.items] == [item.ref for item in bank.items[1:]]
     (problem,) = problems
-    assert problem.severity == "error" and problem.file == "rt.zip/items/RT-001.xml"
+    assert (problem.severity, problem.file, problem.item) == ("skip", "rt.zip/items/RT-001.xml", "RT-001")
     assert problem.message.startswith(message)
+
+
+def test_a_competency_unknown_here_is_a_category_to_map(bank):
+    data = _with_manifest(write_qti3_package(bank)[0], lambda m: m.replace(b'"competency":"RA"', b'"competency":"ZZ"'))
+    again, problems = read_qti_package(data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
+    assert again is not None and len(again.items) == len(bank.items) - 1
+    (problem,) = problems
+    assert (problem.severity, problem.item, problem.category) == ("skip", "RT-001", "ZZ")
+    mapped, problems = read_qti_package(
+        data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip", category_map={"ZZ": "PA"}
+    )
+    assert mapped is not None and problems == []
+    assert mapped.items[0].content() == {**bank.items[0].content(), "competency": "PA"}
 
 
 def test_unknown_metadata_version_is_ignored(bank):

@@ -1,4 +1,4 @@
-"""Bad QTI item documents: refused with a message and, where known, a line; never silently dropped."""
+"""Bad QTI item documents: an unreadable document is refused, an unusable item is skipped naming it and why."""
 
 from __future__ import annotations
 
@@ -75,34 +75,36 @@ def test_truncated_xml():
     assert "malformed XML at line" in only(problems).message
 
 
-def test_unsupported_interaction_is_warned_and_skipped():
+def test_unsupported_interaction_is_skipped_naming_item_and_interaction():
     item, problems = read_one(HOTSPOT)
     assert item is None
-    warning = only(problems, "warning")
-    assert warning.message == "item hot-1 in item.xml: the hotspot interaction is not supported; item skipped"
-    assert warning.line == HOTSPOT[: HOTSPOT.index("<qti-hotspot-interaction")].count("\n") + 1
+    skipped = only(problems, "skip")
+    assert (skipped.item, skipped.message) == ("hot-1", "hot-1: the hotspot interaction is not supported")
+    assert skipped.line == HOTSPOT[: HOTSPOT.index("<qti-hotspot-interaction")].count("\n") + 1
 
 
-def test_extended_text_in_qti2_is_warned_and_skipped():
+def test_extended_text_in_qti2_is_skipped_as_scored_by_people():
     xml = qti2("text", "2p1").replace("textEntryInteraction", "extendedTextInteraction")
     item, problems = read_one(xml)
     assert item is None
-    assert "the extended-text interaction is not supported" in only(problems, "warning").message
+    assert only(problems, "skip").message == (
+        "text-1: the extended-text interaction is scored by people; Certify banks hold machine-scored items"
+    )
 
 
-def test_two_interactions_are_warned_and_skipped():
+def test_two_interactions_are_skipped():
     xml = ITEMS_3["text"].replace("</qti-item-body>", "<p><qti-text-entry-interaction/></p></qti-item-body>")
     item, problems = read_one(xml)
     assert item is None
-    assert "2 interactions; Certify items have exactly one" in only(problems, "warning").message
+    assert "2 interactions; Certify items have exactly one" in only(problems, "skip").message
 
 
-def test_item_without_interaction_is_warned_and_skipped():
+def test_item_without_interaction_is_skipped():
     xml = ITEMS_3["inline"]
     xml = xml[: xml.index("<p>Kirkpatrick")] + "<p>Nothing to answer.</p>" + xml[xml.index("</qti-item-body>") :]
     item, problems = read_one(xml)
     assert item is None
-    assert "0 interactions" in only(problems, "warning").message
+    assert "0 interactions" in only(problems, "skip").message
 
 
 def test_single_unsupported_file_is_an_error_for_the_bank():
@@ -110,7 +112,7 @@ def test_single_unsupported_file_is_an_error_for_the_bank():
         HOTSPOT.encode(), "hot.xml", competencies=COMPETENCIES, bank_id="b", title="B", default_competency="RA"
     )
     assert bank is None
-    assert [p.severity for p in problems] == ["warning", "error"]
+    assert [p.severity for p in problems] == ["skip", "error"]
     assert problems[1].message == "no item could be imported"
 
 
@@ -135,52 +137,51 @@ def test_documents_that_are_not_items(xml, message):
     assert message in only(problems).message
 
 
-def test_no_default_competency_for_a_foreign_item():
-    item, problems = read_one(ITEMS_3["choice"], default_competency="")
+@pytest.mark.parametrize("default", ["", "ZZ"])
+def test_foreign_item_without_a_competency_is_skipped_asking_for_its_category(default):
+    item, problems = read_one(ITEMS_3["choice"], default_competency=default)
     assert item is None
-    assert "no competency; choose a default competency" in only(problems).message
-
-
-def test_unknown_default_competency():
-    item, problems = read_one(ITEMS_3["choice"], default_competency="ZZ")
-    assert item is None
-    assert "unknown competency 'ZZ'" in only(problems).message
+    skipped = only(problems, "skip")
+    assert (skipped.item, skipped.category) == ("choice-1", "")
+    assert skipped.message == (
+        "choice-1: no competency for no category; choose one for the category, or set a default competency"
+    )
 
 
 def test_missing_correct_response_names_its_line():
     xml = ITEMS_3["choice"].replace("<qti-correct-response><qti-value>B</qti-value></qti-correct-response>", "")
     item, problems = read_one(xml)
     assert item is None
-    problem = only(problems)
-    assert problem.message == "item choice-1: the item has no correct response"
+    problem = only(problems, "skip")
+    assert problem.message == "choice-1: the item has no correct response"
     assert problem.line == xml[: xml.index("<qti-choice-interaction")].count("\n") + 1
 
 
 def test_correct_response_naming_a_missing_choice():
     item, problems = read_one(ITEMS_3["choice"].replace("<qti-value>B</qti-value>", "<qti-value>Z</qti-value>"))
     assert item is None
-    assert "choices that do not exist: Z" in only(problems).message
+    assert "choices that do not exist: Z" in only(problems, "skip").message
 
 
 def test_missing_response_declaration():
     xml = ITEMS_3["choice"].replace('response-identifier="RESPONSE"', 'response-identifier="OTHER"')
     item, problems = read_one(xml)
     assert item is None
-    assert "no response declaration for 'OTHER'" in only(problems).message
+    assert only(problems, "skip").message == "choice-1: no response declaration for 'OTHER'"
 
 
 def test_order_must_list_every_choice():
     xml = ITEMS_3["order"].replace("<qti-value>S3</qti-value>", "")
     item, problems = read_one(xml)
     assert item is None
-    assert "must list every choice exactly once" in only(problems).message
+    assert "must list every choice exactly once" in only(problems, "skip").message
 
 
 def test_match_with_a_shared_response_is_refused():
     xml = ITEMS_3["match"].replace("<qti-value>M2 T1</qti-value>", "<qti-value>M2 T2</qti-value>")
     item, problems = read_one(xml)
     assert item is None
-    assert "is the correct match for two prompts" in only(problems).message
+    assert "is the correct match for two prompts" in only(problems, "skip").message
 
 
 def test_items_that_break_certify_rules_report_them():
@@ -192,5 +193,6 @@ def test_items_that_break_certify_rules_report_them():
     )
     item, problems = read_one(xml)
     assert item is None
-    assert all(p.severity == "error" for p in problems if "rationale" not in p.message)
-    assert any("`options` needs at least 3 entries" in p.message for p in problems)
+    assert [(p.severity, p.item, p.message) for p in problems] == [
+        ("skip", "multi-1", "multi-1: `options` needs at least 3 entries")
+    ]

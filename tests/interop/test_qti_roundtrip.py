@@ -236,8 +236,6 @@ def test_export_warns_about_what_other_platforms_lose(bank):
         "item 002: `per_option` scoring is exported as map_response partial credit (right minus wrong)",
         "item RT-005: `positional` ordering credit is exported as all-or-nothing",
         "item RT-006: answer patterns (regular expressions) are kept for Certify only; other platforms ignore them",
-        "item RT-007: its range is kept for Certify only; other platforms will only accept 150",
-        "item RT-008: its tolerance is kept for Certify only; other platforms will only accept 33.3",
     ]
 
 

@@ -21,6 +21,10 @@ from certify.security.sanitize import (
     ALLOWED_PROTOCOLS,
     ALLOWED_TAGS,
     EXTENSIONS,
+    MATHML_ATTRIBUTES,
+    MATHML_TAGS,
+    RENDERED_ATTRIBUTES,
+    RENDERED_TAGS,
     markdown_filter,
     render_inline,
     render_markdown,
@@ -49,7 +53,6 @@ SCRIPTABLE_TAGS = frozenset(
         "audio",
         "track",
         "svg",
-        "math",
         "form",
         "input",
         "button",
@@ -141,10 +144,10 @@ def problems_in(html: str) -> list[str]:
     collector.close()
     problems += collector.other
     for tag, attrs in collector.tags:
-        if tag not in ALLOWED_TAGS:
+        if tag not in RENDERED_TAGS:
             problems.append(f"tag <{tag}>")
             continue
-        allowed = ALLOWED_ATTRIBUTES.get(tag, [])
+        allowed = RENDERED_ATTRIBUTES.get(tag, [])
         for name, value in attrs:
             if name not in allowed or name.startswith("on"):
                 problems.append(f"attribute {name}={value!r} on <{tag}>")
@@ -156,7 +159,7 @@ def problems_in(html: str) -> list[str]:
                     problems.append(f"{scheme}: URL in {name}={value!r} on <{tag}>")
     # Independent of the parser: every "<" in the output opens or closes an allowed tag.
     for closing, name in RAW_TAG.findall(html):
-        if name.lower() not in ALLOWED_TAGS:
+        if name.lower() not in RENDERED_TAGS:
             problems.append(f"raw markup <{closing}{name}")
     return problems
 
@@ -230,7 +233,13 @@ def test_the_checker_catches_the_corpus_when_nothing_sanitises_it() -> None:
 
 def test_the_allow_list_holds_nothing_scriptable() -> None:
     # <img> is allowed only with its src held to item media (test_images_come_only_from_item_media)
-    assert (ALLOWED_TAGS - {"img"}).isdisjoint(SCRIPTABLE_TAGS), ALLOWED_TAGS & SCRIPTABLE_TAGS
+    assert (RENDERED_TAGS - {"img"}).isdisjoint(SCRIPTABLE_TAGS), RENDERED_TAGS & SCRIPTABLE_TAGS
+    assert RENDERED_TAGS == ALLOWED_TAGS | MATHML_TAGS
+    # MathML that acts, draws images or embeds other markup stays out; so does every link, style and handler.
+    assert MATHML_TAGS.isdisjoint({"maction", "mglyph", "annotation-xml", "malignmark", "maligngroup"})
+    for tag, attributes in MATHML_ATTRIBUTES.items():
+        risky = {a for a in attributes if a.startswith(("on", "xlink")) or a in SCRIPTABLE_ATTRIBUTES}
+        assert not risky and not set(attributes) & (URL_ATTRIBUTES | {"altimg", "definitionURL", "mathcolor"}), tag
     for tag, attributes in ALLOWED_ATTRIBUTES.items():
         held = {"src"} if tag == "img" else set()
         risky = {a for a in attributes if a.startswith("on") or a in SCRIPTABLE_ATTRIBUTES} - held

@@ -145,6 +145,29 @@ _SVG_MATH: list[tuple[str, str]] = [
     ("math-xlink", '<math><mi xlink:href="javascript:alert(1)">x</mi></math>'),
     ("math-href", '<math href="javascript:alert(1)"><mtext>x</mtext></math>'),
     ("math-mglyph-style", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"),
+    # MathML is rendered (formulas from other platforms): these try its allowed elements as a way in.
+    ("math-script-inside", "<math><mi>x</mi><script>alert('math-script-inside')</script></math>"),
+    ("math-handlers", "<math onclick=alert(1)><mi onmouseover=\"alert('math-handlers')\">x</mi></math>"),
+    (
+        "math-maction-statusline",
+        '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)"><mi>x</mi></maction></math>',
+    ),
+    ("math-definition-url", '<math><mi definitionURL="javascript:alert(1)" href="javascript:alert(1)">x</mi></math>'),
+    (
+        "math-annotation-xml-html",
+        '<math><semantics><mi>x</mi><annotation-xml encoding="text/html"><img src=x onerror=alert(1)>'
+        "</annotation-xml></semantics></math>",
+    ),
+    (
+        "math-annotation-xml-svg",
+        '<math><annotation-xml encoding="SVG1.1"><svg onload=alert(1)></svg></annotation-xml></math>',
+    ),
+    (
+        "math-mtext-svg-foreign",
+        "<math><mtext><svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg></mtext></math>",
+    ),
+    ("math-mtext-style-breakout", "<math><mtext><style><img src=x onerror=alert(1)></style></mtext></math>"),
+    ("math-altimg", f'<math altimg="{EVIL}/formula.png" style="background:url({EVIL}/bg.png)"><mi>x</mi></math>'),
     ("svg-style-attribute-trick", '<svg></p><style><a id="</style><img src=x onerror=alert(1)>">'),
 ]
 

@@ -19,6 +19,7 @@ from certify.interop.gift import bank_to_gift
 from certify.interop.qti import write_qti3_package
 from tests.interop.test_aiken import GOOD as AIKEN
 from tests.support.moodle_gift import MOODLE_GIFT
+from tests.support.qti_platform_samples import SPEC3_MULTIPLE_PINNED, TAO_CHOICE_MATHML, TAO_NUMERIC_RELATIVE
 from tests.support.qti_samples import qti2
 from tests.support.qti_samples_xml import ITEMS_2X
 from tests.support.samples import BANK, COMPETENCIES
@@ -110,6 +111,10 @@ def samples() -> dict[str, bytes]:
     }
     for name in ITEMS_2X:
         files[f"qti21-{name}.xml"] = qti2(name, "2p1").encode()
+    # Other platforms' shapes: MathML, a relative tolerance in custom processing, a partial-credit mapping.
+    files["tao-mathml.xml"] = TAO_CHOICE_MATHML.encode()
+    files["tao-numeric.xml"] = TAO_NUMERIC_RELATIVE.encode()
+    files["qti3-spec-multiple.xml"] = SPEC3_MULTIPLE_PINNED.encode()
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         items = [n for n in archive.namelist() if n.endswith(".xml") and n != "imsmanifest.xml"]
         files["qti3-item.xml"] = archive.read(items[0])
