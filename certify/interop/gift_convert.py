@@ -102,7 +102,7 @@ class _Converter:
                 **({"title": title} if title else {}),
                 "stem": data["stem"]["text"],
                 "rationale": rationale or "-",
-                **{k: meta[k] for k in ("references", "shuffle", "allow_all_none", "enemies") if k in meta},
+                **{k: meta[k] for k in ("references", "shuffle", "allow_all_none", "enemies", "stimulus") if k in meta},
                 **fields,
             }
         )
