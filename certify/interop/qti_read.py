@@ -15,7 +15,7 @@ Two paths:
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # type names only; parsing goes through defusedxml
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from certify.core.banks import ID_PATTERN, Item, parse_item
@@ -107,11 +107,14 @@ def qti_item_to_item(
     default_bloom: str = "understand",
     ref_fallback: str,
     extension: Mapping[str, Any] | None = None,
+    attach: Callable[[Doc], tuple[dict[str, Any], list[Problem]]] | None = None,
 ) -> tuple[Item | None, list[Problem]]:
     """One QTI item as a Certify item; (None, [warning]) when skipped, (None, [errors]) when invalid.
 
     `extension` is Certify's metadata for the item (the source fields written
-    on export), when the package carries it.
+    on export), when the package carries it. `attach` is the package's hook
+    (`qti_assets.PackageAssets.hook`): it reads the images and the shared
+    stimulus the document points at and returns the fields they add.
     """
     doc, problems = parse_xml(xml, filename)
     if doc is None:
@@ -120,10 +123,11 @@ def qti_item_to_item(
     wrong_root = _check_root(doc, filename)
     if wrong_root:
         return None, [wrong_root]
+    extra, found = attach(doc) if attach is not None else ({}, [])
     kept: dict[str, Any] = {}
-    warnings: list[Problem] = []
+    warnings: list[Problem] = list(found)
     if extension is not None:
-        raw = _located(extension, doc.line(doc.root))
+        raw = _located({**extension, **extra}, doc.line(doc.root))
         item, problems = _parse_extension(raw, filename, competencies)
         if item is None:
             return None, [Problem(p.file, p.line, f"in Certify's metadata: {p.message}", p.severity) for p in problems]
@@ -131,13 +135,14 @@ def qti_item_to_item(
         assert expected is not None  # our own output always parses
         normalise(expected)
         if canonical(expected.root) == canonical(doc.root):
-            return item, []
+            return item, warnings
         kept = {name: raw[name] for name in KEPT_FROM_METADATA if name in raw}
         message = (
             f"item {item.ref} was changed outside Certify: its QTI content is used and only "
             "its id, competency, Bloom level, status, references and enemies are kept from Certify's metadata"
         )
         warnings.append(Problem(filename, doc.line(doc.root), message, "warning"))
+    kept.update(extra)
     item, problems = _from_xml(doc, filename, competencies, default_competency, default_bloom, ref_fallback, kept)
     return item, warnings + problems
 
@@ -203,7 +208,7 @@ def _from_xml(
         "rationale": rationale,
         **fields,
     }
-    raw.update({name: kept[name] for name in ("references", "enemies") if name in kept})
+    raw.update({name: kept[name] for name in ("references", "enemies", "stimulus") if name in kept})
     item, item_problems = parse_item(
         _located(raw, doc.line(interaction)),
         filename,

@@ -29,6 +29,7 @@ QTI3_NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 EXT_NS = "https://certify.invalid/qti-ext"
+MEDIA_MARK = f"{{{EXT_NS}}}media"  # set on an <img> whose file a package reader stored (value: its sha256)
 MAX_DEPTH = 200
 REFUSED = "XML with entities or a DTD is refused"
 
@@ -48,6 +49,8 @@ _SKIP = frozenset(
 )
 _EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 LINE, PARA, BLANK = "\x01", "\x02", "\x04"
+_ALT_SPECIAL = re.compile(r"[\[\]\\]")  # escaped in a Markdown image's alt text
+_ALT_ESCAPE = r"\\\g<0>"
 
 
 @dataclass
@@ -88,6 +91,8 @@ def parse_xml(data: bytes, filename: str) -> tuple[Doc | None, list[Problem]]:
         line = exc.position[0] if getattr(exc, "position", None) else 1
         message = re.sub(r": line \d+, column \d+$", "", str(exc))
         return None, [Problem(filename, line, f"malformed XML at line {line}: {message}")]
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        return None, [Problem(filename, 1, f"the XML declaration names an unknown encoding ({exc})")]
     if _depth(root) > MAX_DEPTH:
         return None, [Problem(filename, 1, f"XML is nested more than {MAX_DEPTH} levels deep")]
     return Doc(root, builder.lines), []
@@ -160,7 +165,12 @@ def _render(element: ET.Element, out: list[str], hook: Hook | None, numbered: li
             out.append(LINE)
         elif tag == "img":
             alt = " ".join(element.get("alt", "").split())
-            out.append(f"[image: {alt}]" if alt else "[image]")
+            digest = element.get(MEDIA_MARK)
+            if digest:
+                escaped = _ALT_SPECIAL.sub(_ALT_ESCAPE, alt)
+                out.append(f"![{escaped}](media:{digest})")
+            else:
+                out.append(f"[image: {alt}]" if alt else "[image]")
         else:
             block = tag in _BLOCK
             mark = _EMPHASIS.get(tag, "")

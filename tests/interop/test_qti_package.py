@@ -126,14 +126,16 @@ def test_manifest_in_a_single_top_folder_is_accepted():
     assert [item.ref for item in bank.items] == ["choice-1"]
 
 
-def test_manifest_pointing_at_a_missing_file():
+def test_an_item_whose_file_is_missing_is_skipped_and_the_rest_imported():
     resources = (
         resource("R1", "imsqti_item_xmlv3p0", "c.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "gone.xml")
     )
     bank, problems = read(package(MANIFEST_3.format(resources=resources), {"c.xml": ITEMS_3["choice"]}))
-    assert bank is None
+    assert bank is not None
+    assert [item.ref for item in bank.items] == ["choice-1"]
     (problem,) = problems
-    assert problem.message == "resource R2: item file 'gone.xml' is not in the package"
+    assert (problem.severity, problem.item) == ("skip", "resource R2")
+    assert problem.message == "resource R2: its item file 'gone.xml' is not in the package"
     assert problem.file == "pkg.zip/imsmanifest.xml"
     assert (
         problem.line
@@ -146,8 +148,11 @@ def test_manifest_pointing_at_a_missing_file():
 
 def test_manifest_href_cannot_escape_the_package():
     resources = resource("R1", "imsqti_item_xmlv3p0", "../c.xml")
-    assert errors(package(MANIFEST_3.format(resources=resources), {"c.xml": ITEMS_3["choice"]})) == [
-        "resource R1: item file '../c.xml' is not in the package"
+    bank, problems = read(package(MANIFEST_3.format(resources=resources), {"c.xml": ITEMS_3["choice"]}))
+    assert bank is None
+    assert [(p.severity, p.message) for p in problems] == [
+        ("skip", "resource R1: its item file '../c.xml' is not in the package"),
+        ("error", "no item could be imported"),
     ]
 
 
@@ -168,24 +173,38 @@ def test_manifest_with_entities_is_refused():
     assert errors(package(BILLION_LAUGHS, {})) == ["XML with entities or a DTD is refused"]
 
 
-def test_one_bad_item_rejects_the_whole_package():
-    bad = ITEMS_3["text"].replace("</qti-item-body>", "</qti-itembody>")
+@pytest.mark.parametrize(
+    "bad",
+    [ITEMS_3["text"].replace("</qti-item-body>", "</qti-itembody>"), BILLION_LAUGHS],
+    ids=["malformed", "entities"],
+)
+def test_a_broken_item_file_is_skipped_and_the_rest_imported(bad):
     resources = (
         resource("R1", "imsqti_item_xmlv3p0", "ok.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "bad.xml")
     )
     bank, problems = read(
         package(MANIFEST_3.format(resources=resources), {"ok.xml": ITEMS_3["choice"], "bad.xml": bad})
     )
-    assert bank is None
+    assert bank is not None
+    assert [item.ref for item in bank.items] == ["choice-1"]
     (problem,) = problems
-    assert problem.file == "pkg.zip/bad.xml"
-    assert problem.message.startswith(f"malformed XML at line {problem.line}")
+    assert (problem.severity, problem.item, problem.file) == ("skip", "resource R2", "pkg.zip/bad.xml")
+    assert problem.message.startswith(f"resource R2: malformed XML at line {problem.line}") or (
+        problem.message == "resource R2: XML with entities or a DTD is refused"
+    )
 
 
-def test_duplicate_item_ids_are_refused():
+def test_a_second_item_with_the_same_id_is_skipped():
     resources = resource("R1", "imsqti_item_xmlv3p0", "a.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "b.xml")
-    data = package(MANIFEST_3.format(resources=resources), {"a.xml": ITEMS_3["choice"], "b.xml": ITEMS_3["choice"]})
-    assert errors(data) == ["item id 'choice-1' is used twice in the package"]
+    second = ITEMS_3["choice"].replace("<qti-prompt>", "<qti-prompt>Again: ")
+    data = package(MANIFEST_3.format(resources=resources), {"a.xml": ITEMS_3["choice"], "b.xml": second})
+    bank, problems = read(data)
+    assert bank is not None
+    (item,) = bank.items
+    assert "Again" not in item.stem
+    assert [(p.severity, p.item, p.message) for p in problems] == [
+        ("skip", "choice-1", "item choice-1: its id is used twice in the package; the first one is kept")
+    ]
 
 
 def test_invalid_identifiers_get_numbered_refs_in_manifest_order():
@@ -199,7 +218,7 @@ def test_invalid_identifiers_get_numbered_refs_in_manifest_order():
     assert [item.ref for item in bank.items] == ["imp-001", "imp-002"]
 
 
-def test_tests_are_not_imported_and_qti12_is_refused():
+def test_tests_and_qti12_documents_are_not_imported_with_warnings():
     resources = (
         resource("T", "imsqti_test_xmlv3p0", "test.xml")
         + "\n"
@@ -209,10 +228,15 @@ def test_tests_are_not_imported_and_qti12_is_refused():
     )
     files = {"test.xml": "<x/>", "c.xml": ITEMS_3["choice"], "old.xml": "<questestinterop/>"}
     bank, problems = read(package(MANIFEST_3.format(resources=resources), files))
-    assert bank is None
+    assert bank is not None
+    assert [item.ref for item in bank.items] == ["choice-1"]
     assert [(p.severity, p.message) for p in problems] == [
         ("warning", "resource T: assessment tests and sections are not imported, only their items"),
-        ("error", "resource OLD: imsqti_xmlv1p2 is not supported; use QTI 2.1, 2.2 or 3.0"),
+        (
+            "warning",
+            "resource OLD: a QTI 1.2 document inside a QTI 2/3 package is not imported; "
+            "import QTI 1.2 exports (Canvas, Blackboard) as packages of their own",
+        ),
     ]
 
 
