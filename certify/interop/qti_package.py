@@ -163,7 +163,7 @@ def read_qti_package(
         kind, ident = resource.get("type", "").strip(), resource.get("identifier", "?")
         href = resource.get("href") or next((f.get("href", "") for f in resource if local(f.tag) == "file"), "")
         what = _kind(kind)
-        if what == "stimulus":
+        if what == "stimulus" and reading.path_of(href):
             stimuli[reading.path_of(href)] = ident
         note = _note(ident, kind, what, href)
         if note:
@@ -181,8 +181,8 @@ def read_qti_package(
         if path not in reading.assets.stimuli:
             message = f"resource {ident}: the stimulus {path!r} is used by no item in the package; not imported"
             reading.problems.append(Problem(reading.where, 0, message, "warning"))
-    if position == 0 and not reading.problems:
-        reading.problems.append(Problem(reading.where, 1, "the manifest lists no QTI items"))
+    if position == 0:
+        reading.problems.append(Problem(reading.where, 1, "the manifest lists no QTI 2.x or 3.0 items"))
     return _finish(bank_id, title, filename, reading, header if isinstance(header, Mapping) else {})
 
 

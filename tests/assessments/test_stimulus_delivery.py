@@ -40,6 +40,17 @@ def test_each_question_page_shows_the_case_in_a_labelled_region(client, case_qui
         assert page.index('class="item-stimulus"') < page.index('<fieldset class="item')
 
 
+def test_the_review_after_scoring_shows_the_case_with_each_question(client, case_quiz):
+    attempt_id = _start(client)
+    result = post_form(client, f"/exams/attempts/{attempt_id}/submit")
+    page = text(client.get(result.headers["Location"]))
+    assert "Your answers, with the reasons" in page
+    for position in (1, 2, 3):
+        region = f'id="fb-{position}-stimulus" aria-labelledby="fb-{position}-stimulus-title">'
+        assert f'<section class="item-stimulus" {region}' in page
+        assert f'<h3 class="item-stimulus-title" id="fb-{position}-stimulus-title">The CRM roll-out</h3>' in page
+
+
 def test_the_api_state_carries_the_case_for_every_item(api, case_quiz):
     state = api.call("POST", "/api/v1/assessments/case-quiz/attempts").get_json()
     assert len(state["items"]) == 3

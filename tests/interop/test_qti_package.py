@@ -241,7 +241,7 @@ def test_tests_and_qti12_documents_are_not_imported_with_warnings():
 
 
 def test_manifest_without_items():
-    assert errors(package(MANIFEST_3.format(resources=""), {})) == ["the manifest lists no QTI items"]
+    assert errors(package(MANIFEST_3.format(resources=""), {})) == ["the manifest lists no QTI 2.x or 3.0 items"]
 
 
 @pytest.mark.parametrize("bank_id", ["", "has space", "x" * 70])
