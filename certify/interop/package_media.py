@@ -43,7 +43,10 @@ def member_path(document: str, href: str) -> tuple[str, str]:
     href = href.strip().replace("\\", "/")
     if not href:
         return "", "has no address"
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # such as an unbalanced [ in a host name
+        return "", "is not a usable address"
     if parts.scheme or parts.netloc:
         return "", "is not inside the package (Certify never fetches files from elsewhere)"
     path = unquote(parts.path)
@@ -138,13 +141,9 @@ class MediaReader:
 
 
 def _looks_like_image(href: str) -> bool:
-    return href.strip().lower().startswith("data:image/") or posixpath.splitext(urlsplit(href).path)[1].lower() in (
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".webp",
-    )
+    address = href.strip().lower()
+    extension = posixpath.splitext(address.split("?", 1)[0].split("#", 1)[0])[1]
+    return address.startswith("data:image/") or extension in (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def _as_image(element: ET.Element, alt: str) -> None:

@@ -108,7 +108,7 @@ class _Reading:
     def __init__(self, filename: str, members: Mapping[str, bytes], manifest: str, bank_id: str) -> None:
         self.filename, self.members, self.manifest, self.bank_id = filename, members, manifest, bank_id
         self.where = f"{filename}/{manifest}"
-        self.items: list[Item] = []
+        self.items: list[tuple[Item, str]] = []  # each item and the file it came from
         self.problems: list[Problem] = []
         self.metadata = CertifyMetadata()
         self.assets = PackageAssets(members, filename, bank_id)
@@ -215,7 +215,7 @@ def _read_item(
     label = f"item {hint}" if hint else name
     reading.problems.extend(_as_skip(p, label, name) if p.severity == "error" else p for p in problems)
     if item is not None:
-        reading.items.append(item)
+        reading.items.append((item, f"{reading.filename}/{path}"))
 
 
 def _as_skip(problem: Problem, label: str, name: str) -> Problem:
@@ -236,10 +236,10 @@ def _finish(
 ) -> tuple[Bank | None, list[Problem]]:
     items, problems = [], reading.problems
     seen: set[str] = set()
-    for item in reading.items:
+    for item, file in reading.items:
         if item.ref in seen:
             message = f"item {item.ref}: its id is used twice in the package; the first one is kept"
-            problems.append(Problem(filename, item.line, message, "skip", item=item.ref))
+            problems.append(Problem(file, item.line, message, "skip", item=item.ref))
             continue
         seen.add(item.ref)
         items.append(item)
@@ -284,5 +284,9 @@ def read_qti_xml(
         ref_fallback=f"{bank_id}-001",
         attach=hook,
     )
-    reading.items, reading.problems, reading.assets = [item] if item else [], hook.keep(problems, item), assets
+    reading.items, reading.problems, reading.assets = (
+        [(item, filename)] if item else [],
+        hook.keep(problems, item),
+        assets,
+    )
     return _finish(bank_id, title, filename, reading, {})

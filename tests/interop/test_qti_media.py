@@ -175,6 +175,7 @@ def _flow_with(image: str) -> bytes:
         ("/images/flow.gif", "is an absolute path, not one inside the package"),
         ("https://example.org/chart.png", "is not inside the package (Certify never fetches files from elsewhere)"),
         ("file:///etc/passwd", "is not inside the package (Certify never fetches files from elsewhere)"),
+        ("http://[broken/chart.png", "is not a usable address"),
         ("data:image/png;base64,not base64!", "is a data: address that is not base64"),
     ],
 )
@@ -302,3 +303,17 @@ items:
     html_image = f'<img src="media:{chart.digest}" alt="Calls &amp; agents">'
     assert plain.items[0].stem == bank.items[0].stem.replace(html_image, f"![Calls & agents](media:{chart.digest})")
     assert plain.items[0].rationale == bank.items[0].rationale
+
+
+def test_an_item_with_two_stimuli_keeps_the_first_and_names_the_other():
+    second = FILES["stimuli/handle-time-case.xml"].replace('identifier="handle-time-case"', 'identifier="queue-case"')
+    second = second.replace('title="Help desk handle time"', 'title="Queue data"')
+    extra = '<qti-assessment-stimulus-ref identifier="queue-case" href="../stimuli/queue-case.xml"/>\n  <qti-item-body>'
+    item = CASE_ITEMS["hd-1"].replace("<qti-item-body>", extra)
+    bank, problems = read(rezip({**FILES, "stimuli/queue-case.xml": second, "items/hd-1.xml": item}))
+    assert bank is not None
+    assert bank.items[0].stimulus == CASE
+    (warning,) = [p for p in problems if p.item == "hd-1"]
+    assert warning.message == (
+        "item hd-1: Certify shows one stimulus per item; handle-time-case is kept, queue-case left out"
+    )

@@ -22,7 +22,19 @@ def test_a_media_or_stimulus_package_with_a_damaged_member_gets_a_bank_or_clear_
 
 ADDRESSES = st.one_of(
     st.text(max_size=80),
-    st.sampled_from(["..", "../..", "/", "//host/x.png", "data:", "data:image/png;base64,", "C:\\\\x.png", "%2e%2e/x"]),
+    st.sampled_from(
+        [
+            "..",
+            "../..",
+            "/",
+            "//host/x.png",
+            "data:",
+            "data:image/png;base64,",
+            "C:\\\\x.png",
+            "%2e%2e/x",
+            "http://[x/y.png",
+        ]
+    ),
     st.lists(st.sampled_from([m.decode("utf-8", "replace") for m in MEANINGFUL] + ["../", "images/", "x.png"])).map(
         "".join
     ),
