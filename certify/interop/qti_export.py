@@ -8,6 +8,7 @@ every resource that shows it; an image the bank does not carry is a warning and 
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,11 +20,18 @@ from certify.interop.qti_manifest import METADATA_FILE, METADATA_TYPE, Resource,
 from certify.interop.qti_stimulus import stimulus_xml
 from certify.interop.qti_write import Identifiers, item_xml
 
+_BUILT_IN_TYPES = mimetypes.MimeTypes()  # Python's own table only (not the machine's), so exports are the same anywhere
+
+
+def _extension(mime: str) -> str:
+    """The file extension for a media type (the usual one for images, else Python's table's, else "bin")."""
+    return IMAGE_TYPES.get(mime) or (_BUILT_IN_TYPES.guess_extension(mime) or ".bin").lstrip(".")
+
 
 class _Export:
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
-        self.paths = {d: f"media/{d}.{IMAGE_TYPES.get(m.mime, 'bin')}" for d, m in bank.media.items()}
+        self.paths = {d: f"media/{d}.{_extension(m.mime)}" for d, m in bank.media.items()}
         self.links = {digest: "../" + path for digest, path in self.paths.items()}
         self.items = Identifiers()
         self.stimulus_ids = Identifiers()
