@@ -96,6 +96,9 @@ def _item_entry(header: Header, placed: Placed, content: Any) -> dict[str, Any]:
         entry["responses"] = [{"id": r.id, "html": str(render_inline(r.text))} for r in shown.responses]
     if shown.unit:
         entry["unit"] = shown.unit
+    if shown.stimulus:
+        entry["stimulus_title"] = shown.stimulus.title
+        entry["stimulus_html"] = render_markdown(shown.stimulus.text)
     return entry
 
 

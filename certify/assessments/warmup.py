@@ -22,6 +22,8 @@ def render_for_delivery(content: Mapping[str, Any]) -> None:
     """Render every text of an item version as candidates are shown it (the caches keep the results)."""
     shown = present(content, "warm-up")  # the order is the seed's; the texts are the same for every seed
     render_markdown(shown.stem)
+    if shown.stimulus:
+        render_markdown(shown.stimulus.text)
     for entry in (*shown.options, *shown.prompts, *shown.responses):
         render_inline(entry.text)
 

@@ -4,7 +4,8 @@
 `banks validate` can report them all at once. An Item's `content()` is what a
 stored ItemVersion keeps; its hash decides whether a re-import is a change.
 `enemies` (items that must never share a form with this one) are checked for shape
-here; whether they exist is checked across banks in `bank_refs`.
+here; whether they exist is checked across banks in `bank_refs`. A `stimulus` (a passage
+several items share) is checked by `certify.core.stimulus`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from certify.core.enemy_groups import expand, parse_groups
 from certify.core.items import BLOOM_LEVELS, REGISTRY, STATUSES, ItemError
 from certify.core.source import Located, Problem, line_of
+from certify.core.stimulus import parse_stimulus, stimulus_source
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PURPOSES = ("certification", "practice", "diagnostic", "knowledge_check")
@@ -36,6 +38,7 @@ COMMON_FIELDS = frozenset(
         "shuffle",
         "allow_all_none",
         "enemies",
+        "stimulus",
     }
 )
 TYPE_FIELDS: dict[str, frozenset[str]] = {
@@ -66,13 +69,14 @@ class Item:
     shuffle: bool = True
     allow_all_none: bool = False
     enemies: tuple[str, ...] = ()
+    stimulus: Mapping[str, str] | None = None  # {"id", "title", "text"}: a passage shared with other items
     line: int = field(default=0, compare=False)
 
     def content(self) -> dict[str, Any]:
         """Everything that defines this version of the item (no source position).
 
-        `enemies` appears only when declared, so the content (and hash) of an item without any is
-        what it was before enemies existed: adding the field did not turn every item into a change.
+        `enemies` and `stimulus` appear only when declared, so the content (and hash) of an item without
+        them is what it was before they existed: adding a field did not turn every item into a change.
         """
         content = {
             "ref": self.ref,
@@ -90,6 +94,8 @@ class Item:
         }
         if self.enemies:
             content["enemies"] = list(self.enemies)
+        if self.stimulus:
+            content["stimulus"] = dict(self.stimulus)
         return content
 
     def content_hash(self) -> str:
@@ -112,6 +118,7 @@ class Item:
             shuffle=bool(data.get("shuffle", True)),
             allow_all_none=bool(data.get("allow_all_none", False)),
             enemies=tuple(data.get("enemies", ())),
+            stimulus=dict(data["stimulus"]) if data.get("stimulus") else None,
         )
 
     @property
@@ -210,6 +217,9 @@ def parse_item(
     if isinstance(enemies, str):
         problem(f"{label}: {enemies}", "enemies")
         enemies = ()
+    stimulus = parse_stimulus(raw["stimulus"]) if "stimulus" in raw else None
+    if isinstance(stimulus, str):
+        problem(f"{label}: {stimulus}", "stimulus")
     try:
         body = REGISTRY[item_type].parse_body(raw)
     except ItemError as exc:
@@ -231,6 +241,7 @@ def parse_item(
         shuffle=raw.get("shuffle", True) is not False,
         allow_all_none=raw.get("allow_all_none") is True,
         enemies=enemies,
+        stimulus=stimulus if isinstance(stimulus, dict) else None,
         line=line,
     ), []
 
@@ -318,6 +329,8 @@ def item_to_source(item: Item) -> dict[str, Any]:
     }
     if item.title:
         source["title"] = item.title
+    if item.stimulus:
+        source["stimulus"] = stimulus_source(item.stimulus)
     source["stem"] = item.stem
     body = dict(item.body)
     if item.type == "numeric":

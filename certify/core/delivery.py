@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from certify.core.items import ItemError, item_type
@@ -20,6 +20,15 @@ from certify.core.items import ItemError, item_type
 class Shown:
     id: str
     text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stimulus the item shares with others (a case, a passage, an exhibit), read beside the question."""
+
+    id: str
+    title: str
+    text: str  # Markdown
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class Presentation:
     responses: tuple[Shown, ...] = ()  # matching: the responses to choose from
     unit: str = ""
     id_map: Mapping[str, str] = field(default_factory=dict)  # shown id -> authored id (server side only)
+    stimulus: Passage | None = None
 
 
 def opaque_id(seed: str, real_id: str) -> str:
@@ -47,7 +57,15 @@ def _shuffled(entries: list[tuple[str, str]], seed: str, salt: str, shuffle: boo
 
 
 def present(content: Mapping[str, Any], seed: str) -> Presentation:
-    """The candidate's view of an item version's content for a given seed."""
+    """The candidate's view of an item version's content for a given seed (with its stimulus, if it has one)."""
+    shown = _present(content, seed)
+    stimulus = content.get("stimulus")
+    if not stimulus:
+        return shown
+    return replace(shown, stimulus=Passage(stimulus["id"], stimulus.get("title", ""), stimulus["text"]))
+
+
+def _present(content: Mapping[str, Any], seed: str) -> Presentation:
     kind, body, shuffle = content["type"], content["body"], bool(content.get("shuffle", True))
     id_map: dict[str, str] = {}
 

@@ -33,7 +33,7 @@ NOT_ITEMS = {
     "Description": "not a question: text without an answer block (a Moodle description)",
 }
 _MOODLE_FILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s)>]+)")
-_KEPT_FROM_METADATA = ("references", "shuffle", "allow_all_none", "enemies")
+_KEPT_FROM_METADATA = ("references", "shuffle", "allow_all_none", "enemies", "stimulus")
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from certify.core.banks import Bank, Item
 from certify.core.source import Problem
+from certify.core.stimulus import stimulus_source
 from certify.interop.gift_meta import option_ids, write_metadata
 from certify.interop.gift_parser import MARKER, WEIGHT
 
@@ -78,6 +79,9 @@ class _Writer:
             meta["allow_all_none"] = True
         if item.enemies:
             meta["enemies"] = list(item.enemies)
+        if item.stimulus:
+            meta["stimulus"] = stimulus_source(item.stimulus)
+            self.warn(item, "GIFT has no shared stimulus: other platforms will not show its passage (Certify keeps it)")
         if item.status != "live":
             self.warn(item, f"status {item.status!r} cannot be expressed in GIFT; other platforms will use it as live")
         return meta

@@ -1,85 +1,49 @@
-"""QTI content packages: a zip with imsmanifest.xml and one XML document per item.
+"""QTI content packages: a zip with imsmanifest.xml, one XML document per item, its stimuli and media.
 
-Certify's own data rides in the manifest, under the namespace
-`https://certify.invalid/qti-ext`: `<certify:bank>` in the manifest metadata
-(purpose, description) and `<certify:item>` in each resource's metadata (the
-item's YAML source fields as JSON). Other platforms ignore it; Certify uses it
-to re-import its own exports exactly. Writing is deterministic: fixed
-timestamps and order, so the same bank always gives the same bytes.
+Writing (`write_qti3_package`) gives a QTI 3.0 package that validates against the QTI 3.0 and IMS CP
+schemas: items under `items/`, each distinct shared stimulus once under `stimuli/`, each image the items
+show once under `media/<sha256>.<ext>`, and Certify's metadata in a companion file (see `qti_manifest`).
+It is deterministic: fixed timestamps and order, so the same bank always gives the same bytes.
+
+Reading (`read_qti_package`) takes QTI 2.1, 2.2 and 3.0 packages as other platforms export them. Each
+resource is read for what it is (see `_KINDS`); anything not imported is a warning, and an item whose
+file is missing or unusable is a skip for that item, never the end of the package.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import posixpath
-import xml.etree.ElementTree as ET  # building trees only; parsing goes through defusedxml
 import zipfile
 from collections.abc import Collection, Mapping
 from typing import Any
-from urllib.parse import unquote
 
-from certify.core.banks import ID_PATTERN, PURPOSES, Bank, Item, item_to_source
+from certify.core.banks import ID_PATTERN, PURPOSES, Bank, Item
 from certify.core.imports import NEEDS_RATIONALE, rationale_warning, skip
 from certify.core.source import Problem
+from certify.interop.package_media import member_path
+from certify.interop.qti_assets import PackageAssets
 from certify.interop.qti_category import resource_category
-from certify.interop.qti_read import in_package, qti_item_to_item
-from certify.interop.qti_write import Identifiers, item_xml
-from certify.interop.qti_xml import EXT_NS, XSI_NS, local, parse_xml
+from certify.interop.qti_export import package_files
+from certify.interop.qti_links import media_in
+from certify.interop.qti_manifest import CertifyMetadata, legacy_extension, read_metadata, resources_of
+from certify.interop.qti_read import qti_item_to_item
+from certify.interop.qti_stimulus import STIMULUS_TYPES
+from certify.interop.qti_xml import local, parse_xml
 from certify.interop.zipsafe import open_zip
 
-CP_NS = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
-CP_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd"
-ITEM_TYPES = ("imsqti_item_xmlv2p0", "imsqti_item_xmlv2p1", "imsqti_item_xmlv2p2", "imsqti_item_xmlv3p0")
-EXT_VERSION = "1"
+ITEM_TYPES = (
+    *("imsqti_item_xmlv2p0", "imsqti_item_xmlv2p1", "imsqti_item_xmlv2p2", "imsqti_item_xmlv3p0"),
+    *("imsqti_apipitem_xmlv2p1", "imsqti_apipitem_xmlv2p2"),
+)
+STANDARD_TEMPLATES = frozenset({"match_correct", "map_response", "map_response_point"})
+_ASSETS = ("webcontent", "associatedcontent/", "css", "pls", "controlfile", "resourcemetadata/", "resourceextmetadata/")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
-    element.text = text
-    return element
-
-
-def _manifest(bank: Bank, entries: list[tuple[str, str, Item]]) -> bytes:
-    root = ET.Element("manifest")
-    for name, value in (("xmlns", CP_NS), ("xmlns:xsi", XSI_NS), ("xmlns:certify", EXT_NS)):
-        root.set(name, value)
-    root.set("xsi:schemaLocation", f"{CP_NS} {CP_XSD}")
-    root.set("identifier", "MANIFEST-" + Identifiers()("bank", bank.id))
-    metadata = _sub(root, "metadata")
-    _sub(metadata, "schema", "QTI Package")
-    _sub(metadata, "schemaversion", "3.0.0")
-    bank_data = {"id": bank.id, "title": bank.title, "purpose": bank.purpose, "description": bank.description}
-    _sub(metadata, "certify:bank", _json(bank_data), version=EXT_VERSION)
-    _sub(root, "organizations")
-    resources = _sub(root, "resources")
-    for identifier, href, item in entries:
-        resource = _sub(resources, "resource", identifier="RES-" + identifier, type="imsqti_item_xmlv3p0", href=href)
-        _sub(_sub(resource, "metadata"), "certify:item", _json(item_to_source(item)), version=EXT_VERSION)
-        _sub(resource, "file", href=href)
-    ET.indent(root, space="  ")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n").encode()
 
 
 def write_qti3_package(bank: Bank) -> tuple[bytes, list[Problem]]:
     """A QTI 3.0 content package for the bank, and warnings about what other platforms cannot represent."""
-    identifiers = Identifiers()
-    files: list[tuple[str, bytes]] = []
-    entries: list[tuple[str, str, Item]] = []
-    problems: list[Problem] = []
-    for item in bank.items:
-        identifier = identifiers(item.ref, item.ref)
-        href = f"items/{identifier}.xml"
-        document, warnings = item_xml(item, identifier)
-        problems.extend(Problem(bank.file, item.line, f"item {item.ref}: {w}", "warning") for w in warnings)
-        files.append((href, document))
-        entries.append((identifier, href, item))
-    files.insert(0, ("imsmanifest.xml", _manifest(bank, entries)))
+    files, problems = package_files(bank)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in files:
@@ -91,46 +55,78 @@ def write_qti3_package(bank: Bank) -> tuple[bytes, list[Problem]]:
     return buffer.getvalue(), problems
 
 
-def _extension(resource: ET.Element, name: str) -> Mapping[str, Any] | str | None:
-    """The JSON object in a <certify:NAME> element, None when absent, or an error message."""
-    for element in resource.iter(f"{{{EXT_NS}}}{name}"):
-        if element.get("version") != EXT_VERSION:
-            return f"Certify metadata version {element.get('version')!r} is not supported"
-        try:
-            data = json.loads(element.text or "")
-        except (ValueError, RecursionError) as exc:
-            return f"Certify metadata is not valid JSON ({exc})"
-        return data if isinstance(data, dict) else "Certify metadata is not a JSON object"
-    return None
+def _kind(kind: str) -> str:
+    """What a resource type is to the reader: item, stimulus, test, template, outcomes, fragment, qti12, asset."""
+    if kind in ITEM_TYPES:
+        return "item"
+    if kind in STIMULUS_TYPES:
+        return "stimulus"
+    for prefix, name in (
+        ("imsqti_test", "test"),
+        ("imsqti_section", "test"),
+        ("imsqti_rptemplate", "template"),
+        ("imsqti_resprocessing", "template"),
+        ("imsqti_outcomes", "outcomes"),
+        ("imsqti_fragment", "fragment"),
+        ("imsqti_xmlv1p2", "qti12"),
+    ):
+        if kind.startswith(prefix):
+            return name
+    return "asset" if kind.startswith(_ASSETS) else "unknown"
 
 
-def _check_bank(bank_id: str, filename: str) -> list[Problem]:
-    if ID_PATTERN.match(bank_id):
-        return []
-    return [Problem(filename, 0, f"bank id {bank_id!r} is not a simple identifier")]
+def _note(resource_id: str, kind: str, what: str, href: str) -> str:
+    """The warning for a resource that is not imported ("" when it needs none)."""
+    if what == "test":
+        return f"resource {resource_id}: assessment tests and sections are not imported, only their items"
+    if what == "template":
+        name = posixpath.splitext(posixpath.basename(href))[0]
+        if name in STANDARD_TEMPLATES:
+            return ""  # Certify scores by the standard templates' rules already
+        return (
+            f"resource {resource_id}: Certify does not run response-processing templates from a package "
+            f"({href or kind}); items that use one are scored from their correct response or mapping"
+        )
+    if what == "outcomes":
+        return (
+            f"resource {resource_id}: shared outcome declarations ({kind}) are not imported; Certify scores each item"
+        )
+    if what == "qti12":
+        return (
+            f"resource {resource_id}: a QTI 1.2 document inside a QTI 2/3 package is not imported; "
+            "import QTI 1.2 exports (Canvas, Blackboard) as packages of their own"
+        )
+    if what == "unknown":
+        return (
+            f"resource {resource_id}: {kind or 'a resource without a type'} is not something Certify imports; ignored"
+        )
+    return ""
 
 
-def _finish(
-    bank_id: str, title: str, filename: str, items: list[Item], problems: list[Problem], header: Mapping[str, Any]
-) -> tuple[Bank | None, list[Problem]]:
-    """The bank of the items read (skips and warnings kept), or None when an error stops the file."""
-    kept: dict[str, Item] = {}
-    for item in items:
-        if item.ref in kept:
-            problems.append(skip(filename, 0, item.ref, "its id is used twice in the package; the first is kept"))
-        else:
-            kept[item.ref] = item
-    items = list(kept.values())
-    if not items and not any(p.severity == "error" for p in problems):
-        problems.append(Problem(filename, 0, "no item could be imported"))
-    if any(p.severity == "error" for p in problems):
-        return None, problems
-    without = sum(1 for item in items if item.rationale == NEEDS_RATIONALE)
-    if without:
-        problems.append(rationale_warning(filename, without, "QTI"))
-    purpose = header.get("purpose") if header.get("purpose") in PURPOSES else "certification"
-    description = str(header.get("description") or "")
-    return Bank(bank_id, title, str(purpose), tuple(items), filename, description), problems
+class _Reading:
+    """One package being read: its files, metadata, and what has been found so far."""
+
+    def __init__(self, filename: str, members: Mapping[str, bytes], manifest: str, bank_id: str) -> None:
+        self.filename, self.members, self.manifest, self.bank_id = filename, members, manifest, bank_id
+        self.where = f"{filename}/{manifest}"
+        self.items: list[tuple[Item, str]] = []  # each item and the file it came from
+        self.problems: list[Problem] = []
+        self.metadata = CertifyMetadata()
+        self.assets = PackageAssets(members, filename, bank_id)
+
+    def path_of(self, href: str) -> str:
+        """The package path a manifest href names ("" when it names none inside the package)."""
+        path, why = member_path(self.manifest, href)
+        return "" if why else path
+
+    def extension(self, resource: Any, path: str) -> Mapping[str, Any] | None:
+        ident = resource.get("identifier", "")
+        found = self.metadata.items.get(ident) if ident in self.metadata.items else legacy_extension(resource, "item")
+        if found is None or isinstance(found, dict):
+            return found
+        message = found if isinstance(found, str) else "Certify metadata is not a JSON object"
+        self.problems.append(Problem(f"{self.filename}/{path}", 1, f"{message}; it is ignored", "warning"))
+        return None
 
 
 def read_qti_package(
@@ -144,7 +140,7 @@ def read_qti_package(
     default_bloom: str = "understand",
     category_map: Mapping[str, str] | None = None,
 ) -> tuple[Bank | None, list[Problem]]:
-    """A bank from a QTI 2.1/2.2/3.0 content package (zip bytes); (None, problems) on an error.
+    """A bank from a QTI 2.1/2.2/3.0 content package (zip bytes); (None, problems) when nothing is usable.
 
     An item that cannot be imported (even an unreadable item file) is a skip naming it; the rest import.
     """
@@ -156,56 +152,121 @@ def read_qti_package(
     manifests = sorted((name for name in members if posixpath.basename(name) == "imsmanifest.xml"), key=len)
     if not manifests or manifests[0].count("/") > 1:
         return None, [Problem(filename, 0, "the package has no imsmanifest.xml at its top level")]
-    manifest_name = manifests[0]
-    doc, manifest_problems = parse_xml(members[manifest_name], f"{filename}/{manifest_name}")
+    reading = _Reading(filename, members, manifests[0], bank_id)
+    doc, manifest_problems = parse_xml(members[reading.manifest], reading.where)
     if doc is None:
         return None, manifest_problems
-    header = _extension(next((m for m in doc.root if local(m.tag) == "metadata"), ET.Element("x")), "bank")
-    items: list[Item] = []
+    reading.metadata, metadata_problems = read_metadata(doc, members, reading.manifest, filename)
+    reading.problems.extend(metadata_problems)
+    reading.assets.names = reading.metadata.stimuli
+    header = reading.metadata.bank or legacy_extension(
+        next((m for m in doc.root if local(m.tag) == "metadata"), doc.root.makeelement("x", {})), "bank"
+    )
+    stimuli: dict[str, str] = {}
     position = 0
-    for resources in (r for r in doc.root if local(r.tag) == "resources"):
-        base = posixpath.dirname(manifest_name)
-        for resource in (r for r in resources if local(r.tag) == "resource"):
-            kind = resource.get("type", "")
-            ident = resource.get("identifier", "?")
-            if kind.startswith("imsqti_test") or kind.startswith("imsqti_section"):
-                message = f"resource {ident}: assessment tests and sections are not imported, only their items"
-                problems.append(Problem(f"{filename}/{manifest_name}", doc.line(resource), message, "warning"))
-                continue
-            if kind.startswith("imsqti") and kind not in ITEM_TYPES:
-                message = f"resource {ident}: {kind} is not supported; use QTI 2.1, 2.2 or 3.0"
-                problems.append(Problem(f"{filename}/{manifest_name}", doc.line(resource), message))
-                continue
-            if kind not in ITEM_TYPES:
-                continue  # images, stylesheets and other assets
-            position += 1
-            href = resource.get("href") or next((f.get("href", "") for f in resource if local(f.tag) == "file"), "")
-            path = posixpath.normpath(posixpath.join(base, unquote(href))) if href else ""
-            if not href or path not in members:
-                message = f"its item file {href!r} is not in the package"
-                problems.append(skip(f"{filename}/{manifest_name}", doc.line(resource), ident, message))
-                continue
-            extension = _extension(resource, "item")
-            if isinstance(extension, str):
-                problems.append(Problem(f"{filename}/{path}", 1, f"{extension}; it is ignored", "warning"))
-                extension = None
-            item, item_problems = qti_item_to_item(
-                members[path],
-                f"{filename}/{path}",
-                competencies=competencies,
-                default_competency=default_competency,
-                default_bloom=default_bloom,
-                ref_fallback=f"{bank_id}-{position:03d}",
-                extension=extension,
-                category=resource_category(resource),
-                category_map=category_map,
-            )
-            problems.extend(in_package(item_problems, ident))
-            if item is not None:
-                items.append(item)
-    if position == 0 and not problems:
-        problems.append(Problem(f"{filename}/{manifest_name}", 1, "the manifest lists no QTI items"))
-    return _finish(bank_id, title, filename, items, problems, header if isinstance(header, dict) else {})
+    for resource in resources_of(doc):
+        kind, ident = resource.get("type", "").strip(), resource.get("identifier", "?")
+        href = resource.get("href") or next((f.get("href", "") for f in resource if local(f.tag) == "file"), "")
+        what = _kind(kind)
+        if what == "stimulus" and reading.path_of(href):
+            stimuli[reading.path_of(href)] = ident
+        note = _note(ident, kind, what, href)
+        if note:
+            reading.problems.append(Problem(reading.where, doc.line(resource), note, "warning"))
+        if what != "item":
+            continue
+        position += 1
+        path = reading.path_of(href)
+        if not path or path not in members:
+            reason = f"its item file {href!r} is not in the package" if href else "it names no item file"
+            reading.problems.append(skip(reading.where, doc.line(resource), f"resource {ident}", reason))
+            continue
+        _read_item(reading, resource, path, competencies, default_competency, default_bloom, position, category_map)
+    for path, ident in stimuli.items():
+        if path not in reading.assets.stimuli:
+            message = f"resource {ident}: the stimulus {path!r} is used by no item in the package; not imported"
+            reading.problems.append(Problem(reading.where, 0, message, "warning"))
+    if position == 0:
+        reading.problems.append(Problem(reading.where, 1, "the manifest lists no QTI 2.x or 3.0 items"))
+    return _finish(bank_id, title, filename, reading, header if isinstance(header, Mapping) else {})
+
+
+def _read_item(
+    reading: _Reading,
+    resource: Any,
+    path: str,
+    competencies: Collection[str],
+    default_competency: str,
+    default_bloom: str,
+    position: int,
+    category_map: Mapping[str, str] | None = None,
+) -> None:
+    extension = reading.extension(resource, path)
+    hint = extension.get("id") if extension is not None and isinstance(extension.get("id"), str) else ""
+    fallback = f"{reading.bank_id}-{position:03d}"
+    hook = reading.assets.hook(path, hint, fallback)
+    item, problems = qti_item_to_item(
+        reading.members[path],
+        f"{reading.filename}/{path}",
+        competencies=competencies,
+        default_competency=default_competency,
+        default_bloom=default_bloom,
+        ref_fallback=fallback,
+        extension=extension,
+        category=resource_category(resource),
+        category_map=category_map,
+        attach=hook,
+    )
+    problems = hook.keep(problems, item)
+    # Inside a package an unusable item document leaves that item out, not the package.
+    name = hint or f"resource {resource.get('identifier', '?')}"
+    label = f"item {hint}" if hint else name
+    reading.problems.extend(_as_skip(p, label, name) if p.severity == "error" else p for p in problems)
+    if item is not None:
+        reading.items.append((item, f"{reading.filename}/{path}"))
+
+
+def _as_skip(problem: Problem, label: str, name: str) -> Problem:
+    """An item document's error, as the skip of that item (named, if the message does not name it yet)."""
+    named = problem.message.startswith(("item ", "in Certify's metadata: item ", label))
+    message = problem.message if named else f"{label}: {problem.message}"
+    return Problem(problem.file, problem.line, message, "skip", item=problem.item or name)
+
+
+def _check_bank(bank_id: str, filename: str) -> list[Problem]:
+    if ID_PATTERN.match(bank_id):
+        return []
+    return [Problem(filename, 0, f"bank id {bank_id!r} is not a simple identifier")]
+
+
+def _finish(
+    bank_id: str, title: str, filename: str, reading: _Reading, header: Mapping[str, Any]
+) -> tuple[Bank | None, list[Problem]]:
+    items, problems = [], reading.problems
+    seen: set[str] = set()
+    for item, file in reading.items:
+        if item.ref in seen:
+            message = f"item {item.ref}: its id is used twice in the package; the first one is kept"
+            problems.append(Problem(file, item.line, message, "skip", item=item.ref))
+            continue
+        seen.add(item.ref)
+        items.append(item)
+    if not items and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(filename, 0, "no item could be imported"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    without = sum(1 for item in items if item.rationale == NEEDS_RATIONALE)
+    if without:
+        problems.append(rationale_warning(filename, without, "QTI"))
+    purpose = header.get("purpose") if header.get("purpose") in PURPOSES else "certification"
+    description = str(header.get("description") or "")
+    media = {digest: reading.assets.media[digest] for digest in sorted(_shown(items)) if digest in reading.assets.media}
+    return Bank(bank_id, title, str(purpose), tuple(items), filename, description, media=media), problems
+
+
+def _shown(items: list[Item]) -> set[str]:
+    """The media the kept items name (a skipped item's images are not kept)."""
+    return {digest for item in items for digest in media_in([item.content()])}
 
 
 def read_qti_xml(
@@ -219,10 +280,13 @@ def read_qti_xml(
     default_bloom: str = "understand",
     category_map: Mapping[str, str] | None = None,
 ) -> tuple[Bank | None, list[Problem]]:
-    """A one-item bank from a single QTI item document (no manifest, so no Certify metadata)."""
+    """A one-item bank from a single QTI item document (no package: images inside it only as data: URIs)."""
     problems = _check_bank(bank_id, filename)
     if problems:
         return None, problems
+    reading = _Reading(filename, {}, "", bank_id)
+    assets = PackageAssets({}, "", bank_id, missing="is not in this file (import the whole package to keep it)")
+    hook = assets.hook(filename, "", f"{bank_id}-001")
     item, problems = qti_item_to_item(
         data,
         filename,
@@ -231,5 +295,11 @@ def read_qti_xml(
         default_bloom=default_bloom,
         ref_fallback=f"{bank_id}-001",
         category_map=category_map,
+        attach=hook,
     )
-    return _finish(bank_id, title, filename, [item] if item else [], problems, {})
+    reading.items, reading.problems, reading.assets = (
+        [(item, filename)] if item else [],
+        hook.keep(problems, item),
+        assets,
+    )
+    return _finish(bank_id, title, filename, reading, {})

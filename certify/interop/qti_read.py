@@ -123,6 +123,7 @@ def qti_item_to_item(
     extension: Mapping[str, Any] | None = None,
     category: str = "",
     category_map: Mapping[str, str] | None = None,
+    attach: Callable[[Doc], tuple[dict[str, Any], list[Problem]]] | None = None,
 ) -> tuple[Item | None, list[Problem]]:
     """One QTI item as a Certify item, with warnings naming what it lost.
 
@@ -131,7 +132,9 @@ def qti_item_to_item(
     a document that cannot be read as an item at all gives (None, [error]). `extension` is Certify's
     metadata for the item, when the package carries it; its competency is the item's category.
     `category` (a package's LOM classification or keyword) picks the competency of other items through
-    `category_map` and the competencies' codes and titles, else `default_competency`.
+    `category_map` and the competencies' codes and titles, else `default_competency`. `attach` is the
+    package's hook (`qti_assets.PackageAssets.hook`): it reads the images and the shared stimulus the
+    document points at and returns the fields they add.
     """
     doc, problems = parse_xml(xml, filename)
     if doc is None:
@@ -141,10 +144,11 @@ def qti_item_to_item(
     if wrong_root:
         return None, [wrong_root]
     mapping = category_map or {}
+    extra, attached = attach(doc) if attach is not None else ({}, [])
     kept: dict[str, Any] = {}
-    warnings: list[Problem] = []
+    warnings: list[Problem] = list(attached)
     if extension is not None:
-        raw = _located(extension, doc.line(doc.root))
+        raw = _located({**extension, **extra}, doc.line(doc.root))
         label = raw["id"] if isinstance(raw.get("id"), str) and raw["id"] else ref_fallback
         code = raw.get("competency")
         if isinstance(code, str) and code not in competencies:
@@ -159,13 +163,14 @@ def qti_item_to_item(
         assert expected is not None  # our own output always parses
         normalise(expected)
         if canonical(expected.root) == canonical(doc.root):
-            return item, []
+            return item, warnings
         kept = {name: raw[name] for name in KEPT_FROM_METADATA if name in raw}
         message = (
             f"item {item.ref} was changed outside Certify: its QTI content is used and only "
             "its id, competency, Bloom level, status, references and enemies are kept from Certify's metadata"
         )
         warnings.append(Problem(filename, doc.line(doc.root), message, "warning", item=item.ref))
+    kept.update(extra)
     found = _Found(doc, filename, kept, ref_fallback)
     category = str(kept.get("competency") or category)
     competency = competency_for(category, competencies, mapping, default_competency)
@@ -273,7 +278,7 @@ class _Found:
             "rationale": rationale_or_marker(text or key_feedback),
             **fields,
         }
-        raw.update({name: self.kept[name] for name in ("references", "enemies") if name in self.kept})
+        raw.update({name: self.kept[name] for name in ("references", "enemies", "stimulus") if name in self.kept})
         located = _located(raw, line)
         item, problems = parse_item(
             located, self.filename, default_competency="", competencies=competencies, fallback_line=line

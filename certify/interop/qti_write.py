@@ -1,13 +1,13 @@
 """Writing one Certify item as a QTI 3.0 assessment item.
 
 The XML carries what QTI can express (stem, options, correct response,
-scoring, rationales as feedback); everything else travels in the package
-manifest (see `qti_package`). Stems stay Markdown: each paragraph is a `<p>`,
-each line break a `<br/>`, each formula (`<math>` in the text) MathML again.
-Scoring is a standard template where one fits (partial credit as a mapping
-with map_response, single choice's per-option credit included) and response
-processing of its own for a numeric tolerance or range. Warnings name what
-other platforms will not see exactly as Certify scores it.
+scoring, rationales as feedback, images, a link to a shared stimulus); everything
+else travels in the package's Certify metadata (see `qti_package`). Stems stay
+Markdown: each paragraph is a `<p>`, each line break a `<br/>`, each formula
+(`<math>` in the text) MathML again. Scoring is a standard template where one
+fits (partial credit as a mapping with map_response, single choice's per-option
+credit included) and response processing of its own for a numeric tolerance or
+range. Warnings name what other platforms will not see exactly as Certify scores it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from certify.core.banks import Item
 from certify.interop.qti_build import Identifiers, clean, lines_into, number, paragraphs_into, sub
+from certify.interop.qti_links import Links, embed_images
 from certify.interop.qti_numeric import write_rule
 from certify.interop.qti_xml import QTI3_NS, XSI_NS
 
@@ -64,8 +65,11 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def item_xml(item: Item, identifier: str | None = None) -> tuple[bytes, list[str]]:
-    """The QTI 3.0 item document and warnings (plain sentences) about what other platforms lose."""
+def item_xml(item: Item, identifier: str | None = None, links: Links | None = None) -> tuple[bytes, list[str]]:
+    """The QTI 3.0 item document and warnings (plain sentences) about what other platforms lose.
+
+    `links` says where the item's images and stimulus are in its package (see `qti_links`).
+    """
     root = ET.Element("qti-assessment-item")
     root.set("xmlns", QTI3_NS)
     root.set("xmlns:xsi", XSI_NS)
@@ -79,7 +83,12 @@ def item_xml(item: Item, identifier: str | None = None) -> tuple[bytes, list[str
     warnings: list[str] = []
     plan = _WRITERS[item.type](root, item, body, ids, warnings)
     _outcomes(root)
-    # Declarations first, then the body, response processing and feedback, as the schema orders them.
+    # Declarations first, then the stimulus, body, response processing and feedback, as the schema orders them.
+    if links is not None and links.stimulus is not None:
+        ident, href, title = links.stimulus
+        reference = sub(root, "qti-assessment-stimulus-ref", identifier=ident, href=href)
+        if title:
+            reference.set("title", clean(title))
     item_body = sub(root, "qti-item-body")
     paragraphs_into(item_body, item.stem)
     plan.interaction(item_body)
@@ -89,6 +98,8 @@ def item_xml(item: Item, identifier: str | None = None) -> tuple[bytes, list[str
         plan.processing(sub(root, "qti-response-processing"))
     feedback = sub(root, "qti-modal-feedback", outcome_identifier="FEEDBACK", identifier="RATIONALE", show_hide="show")
     paragraphs_into(sub(feedback, "qti-content-body"), item.rationale)
+    embed_images(item_body, links)
+    embed_images(feedback, links)
     ET.indent(root, space="  ")
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
     return text.encode("utf-8"), warnings

@@ -30,6 +30,7 @@ QTI3_NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 EXT_NS = "https://certify.invalid/qti-ext"
+MEDIA_MARK = f"{{{EXT_NS}}}media"  # set on an <img> whose file a package reader stored (value: its sha256)
 MAX_DEPTH = 200
 REFUSED = "XML with entities or a DTD is refused"
 
@@ -49,6 +50,8 @@ _SKIP = frozenset(
 )
 _EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 LINE, PARA, BLANK = "\x01", "\x02", "\x04"
+_ALT_SPECIAL = re.compile(r"[\[\]\\]")  # escaped in a Markdown image's alt text
+_ALT_ESCAPE = r"\\\g<0>"
 
 
 @dataclass
@@ -90,7 +93,9 @@ def parse_xml(data: bytes, filename: str) -> tuple[Doc | None, list[Problem]]:
         message = re.sub(r": line \d+, column \d+$", "", str(exc))
         return None, [Problem(filename, line, f"malformed XML at line {line}: {message}")]
     except (LookupError, ValueError) as exc:  # the declaration names an encoding Python does not know
-        return None, [Problem(filename, 1, f"the XML declaration's encoding cannot be read ({exc}); save it as UTF-8")]
+        return None, [
+            Problem(filename, 1, f"the XML declaration names an encoding that cannot be read ({exc}); save it as UTF-8")
+        ]
     if _depth(root) > MAX_DEPTH:
         return None, [Problem(filename, 1, f"XML is nested more than {MAX_DEPTH} levels deep")]
     return Doc(root, builder.lines), []
@@ -167,7 +172,12 @@ def _render(element: ET.Element, out: list[str], hook: Hook | None, numbered: li
             out.append(LINE)
         elif tag == "img":
             alt = " ".join(element.get("alt", "").split())
-            out.append(f"[image: {alt}]" if alt else "[image]")
+            digest = element.get(MEDIA_MARK)
+            if digest:
+                escaped = _ALT_SPECIAL.sub(_ALT_ESCAPE, alt)
+                out.append(f"![{escaped}](media:{digest})")
+            else:
+                out.append(f"[image: {alt}]" if alt else "[image]")
         else:
             block = tag in _BLOCK
             mark = _EMPHASIS.get(tag, "")

@@ -53,3 +53,14 @@ def test_schema_takes_every_lifecycle_status_and_nothing_else():
         assert VALIDATOR.is_valid(document), status
     document["items"][0]["status"] = "published"
     assert not VALIDATOR.is_valid(document)
+
+
+def test_schema_takes_a_shared_stimulus_and_refuses_a_malformed_one():
+    from tests.support.stimulus_samples import CASE_BANK
+
+    document = yaml.safe_load(CASE_BANK)
+    assert VALIDATOR.is_valid(document)
+    document["items"][0]["stimulus"] = {"id": "crm case", "text": "x"}
+    assert not VALIDATOR.is_valid(document)
+    document["items"][0]["stimulus"] = {"id": "crm-case", "title": "No text"}
+    assert not VALIDATOR.is_valid(document)

@@ -11,7 +11,8 @@ import pytest
 
 from certify.core.banks import Bank
 from certify.interop.qti import read_qti_package, write_qti3_package
-from tests.interop.test_qti_roundtrip import COMPETENCIES, QTI, TEMPLATES, build_bank, members
+from tests.interop.test_qti_roundtrip import COMPETENCIES, QTI, TEMPLATES, build_bank
+from tests.support.qti_packages import edited, edited_metadata, legacy_package, members, without_metadata
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ INTERACTIONS = {
     "matching": ("match-interaction", "multiple", "directedPair", "match_correct"),
     "ordering": ("order-interaction", "ordered", "identifier", "match_correct"),
     "short_answer": ("text-entry-interaction", "single", "string", "map_response"),
-    "numeric": ("text-entry-interaction", "single", "float", None),  # its own rules: a range or a tolerance
+    "numeric": ("text-entry-interaction", "single", "float", "match_correct"),
 }
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
@@ -63,12 +64,7 @@ def test_items_are_structurally_qti3(bank):
             "single",
             "float",
         )
-        processing = root.find(QTI + "qti-response-processing")
-        if template is None:
-            assert processing.get("template") is None
-            assert processing.find(f"{QTI}qti-response-condition/{QTI}qti-response-if") is not None
-        else:
-            assert processing.get("template") == f"{TEMPLATES}{template}.xml"
+        assert root.find(QTI + "qti-response-processing").get("template") == f"{TEMPLATES}{template}.xml"
         (found,) = root.iter(QTI + "qti-" + interaction)
         assert found.get("response-identifier") == "RESPONSE"
         for element in root.iter():
@@ -130,10 +126,8 @@ def test_item_edited_elsewhere_uses_its_xml_and_keeps_certify_identity(bank):
 
 def test_package_without_certify_metadata_still_imports(bank):
     data, _ = write_qti3_package(bank)
-    manifest = members(data)["imsmanifest.xml"]
-    stripped = re.sub(rb"<certify:item[^>]*>.*?</certify:item>", b"", manifest, flags=re.S)
     again, problems = read_qti_package(
-        _edit(data, "imsmanifest.xml", manifest, stripped),
+        without_metadata(data),
         "rt.zip",
         competencies=COMPETENCIES,
         bank_id="rt",
@@ -142,6 +136,7 @@ def test_package_without_certify_metadata_still_imports(bank):
     )
     assert again is not None, problems
     assert problems == []
+    assert (again.purpose, again.description) == ("certification", "")
     for item, original in zip(again.items, bank.items, strict=True):
         assert (item.competency, item.bloom, item.status) == ("OB", "understand", "draft")
         assert item.stem == original.stem.replace("\x0b", "")
@@ -157,66 +152,70 @@ def test_package_without_certify_metadata_still_imports(bank):
         (p["left"], p["right"], p["rationale"]) for p in original["pairs"]
     ]
     assert (matching["distractors"], matching["scoring"]) == (original["distractors"], original["scoring"])
-    # Tolerances and ranges are in the response processing, so they come back without Certify's metadata.
-    assert again.items[6].body == {"min": 149.5, "max": 150.5, "wrong_answers": [], "unit": "%"}
-    assert again.items[7].body == {"value": 33.3, "tolerance": 0.05, "wrong_answers": [], "unit": "%"}
+    assert again.items[6].body == {"value": 150.0, "tolerance": 0.0, "wrong_answers": [], "unit": "%"}
 
 
-def _with_manifest(data: bytes, change) -> bytes:
-    manifest = members(data)["imsmanifest.xml"]
-    return _edit(data, "imsmanifest.xml", manifest, change(manifest))
+def test_earlier_exports_with_metadata_in_the_manifest_still_import_exactly(bank):
+    legacy = legacy_package(write_qti3_package(bank)[0])
+    assert b"<certify:item" in members(legacy)["imsmanifest.xml"] and "certify-metadata.json" not in members(legacy)
+    again, problems = read_qti_package(legacy, "old.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
+    assert again is not None, problems
+    assert problems == []
+    assert [item.content() for item in again.items] == [item.content() for item in bank.items]
+    assert (again.purpose, again.description) == ("knowledge_check", "Every type with every optional field.")
 
 
-def test_unreadable_certify_metadata_is_ignored_with_a_warning(bank):
-    data = _with_manifest(write_qti3_package(bank)[0], lambda m: m.replace(b'{"id":"RT-001"', b'{"id":"RT-001"}}', 1))
+def test_an_item_entry_that_is_not_an_object_is_ignored_with_a_warning(bank):
+    data = edited_metadata(write_qti3_package(bank)[0], lambda m: m["items"].update({"RES-RT-001": ["RT-001"]}))
     again, problems = read_qti_package(
         data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip", default_competency="RA"
     )
     assert again is not None, problems
     (warning,) = problems
     assert warning.severity == "warning" and warning.file == "rt.zip/items/RT-001.xml"
-    assert "Certify metadata is not valid JSON" in warning.message
+    assert warning.message == "Certify metadata is not a JSON object; it is ignored"
     assert (again.items[0].ref, again.items[0].status) == ("RT-001", "draft")
     assert [item.content() for item in again.items[1:]] == [item.content() for item in bank.items[1:]]
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "message"),
+    ("change", "message"),
     [
-        (b'"type":"single_choice"', b'"type":["single_choice"]', "RT-001: in Certify's metadata: its id, type"),
-        (b'"key":"a"', b'"key":"zz"', "RT-001: in Certify's metadata: item RT-001: `key` must be the id of one"),
+        (lambda raw: raw[:-5], "Certify metadata is not valid JSON"),
+        (lambda raw: raw.replace(b'"version":1', b'"version":9'), "Certify metadata version 9 is not supported"),
+        (
+            lambda raw: raw.replace(b'"items":{', b'"items":[{', 1).replace(b'},"stimuli"', b'}],"stimuli"'),
+            "Certify metadata has a `bank`, `items` or `stimuli` that is not a JSON object",
+        ),
     ],
 )
-def test_invalid_certify_metadata_skips_that_item(bank, old, new, message):
-    data = _with_manifest(write_qti3_package(bank)[0], lambda m: m.replace(old, new, 1))
-    again, problems = read_qti_package(data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
-    assert again is not None
-    assert [item.ref for item in again.items] == [item.ref for item in bank.items[1:]]
-    (problem,) = problems
-    assert (problem.severity, problem.file, problem.item) == ("skip", "rt.zip/items/RT-001.xml", "RT-001")
-    assert problem.message.startswith(message)
-
-
-def test_a_competency_unknown_here_is_a_category_to_map(bank):
-    data = _with_manifest(write_qti3_package(bank)[0], lambda m: m.replace(b'"competency":"RA"', b'"competency":"ZZ"'))
-    again, problems = read_qti_package(data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
-    assert again is not None and len(again.items) == len(bank.items) - 1
-    (problem,) = problems
-    assert (problem.severity, problem.item, problem.category) == ("skip", "RT-001", "ZZ")
-    mapped, problems = read_qti_package(
-        data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip", category_map={"ZZ": "PA"}
-    )
-    assert mapped is not None and problems == []
-    assert mapped.items[0].content() == {**bank.items[0].content(), "competency": "PA"}
-
-
-def test_unknown_metadata_version_is_ignored(bank):
-    data = _with_manifest(
-        write_qti3_package(bank)[0],
-        lambda m: m.replace(b'<certify:item version="1">', b'<certify:item version="9">', 1),
-    )
+def test_unusable_metadata_file_is_ignored_with_one_warning(bank, change, message):
+    data = edited(write_qti3_package(bank)[0], "certify-metadata.json", change)
     again, problems = read_qti_package(
         data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip", default_competency="RA"
     )
     assert again is not None
-    assert [p.message for p in problems] == ["Certify metadata version '9' is not supported; it is ignored"]
+    (warning,) = problems
+    assert (warning.severity, warning.file) == ("warning", "rt.zip/certify-metadata.json")
+    assert warning.message.startswith(message) and warning.message.endswith("; it is ignored")
+    assert {item.status for item in again.items} == {"draft"}  # read from the QTI alone
+    assert [item.ref for item in again.items] == [item.ref if item.ref != "002" else "ID_002" for item in bank.items]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("type", ["single_choice"], "item RT-001: in Certify's metadata: its id, type"),
+        ("competency", "ZZ", "in Certify's metadata: item RT-001: unknown competency 'ZZ'"),
+        ("key", "zz", "in Certify's metadata: item RT-001: `key` must be the id of one option"),
+    ],
+)
+def test_invalid_certify_metadata_skips_that_item(bank, field, value, message):
+    data = edited_metadata(write_qti3_package(bank)[0], lambda m: m["items"]["RES-RT-001"].update({field: value}))
+    again, problems = read_qti_package(data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
+    assert again is not None, problems
+    (problem,) = problems
+    assert problem.severity == "skip" and problem.file == "rt.zip/items/RT-001.xml"
+    assert problem.item == "RT-001"
+    assert problem.message.startswith(message)
+    assert [item.content() for item in again.items] == [item.content() for item in bank.items[1:]]

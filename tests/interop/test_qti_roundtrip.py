@@ -17,6 +17,7 @@ COMPETENCIES = {"RA", "PA", "SS", "OB", "AD"}
 QTI = "{http://www.imsglobal.org/xsd/imsqtiasi_v3p0}"
 CP = "{http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1}"
 EXT = "{https://certify.invalid/qti-ext}"
+LOM = "{http://ltsc.ieee.org/xsd/LOM}"
 TEMPLATES = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/"
 
 BANK_YAML = r"""
@@ -222,6 +223,7 @@ def test_zip_layout_is_fixed(bank):
         infos = archive.infolist()
     assert [info.filename for info in infos] == [
         "imsmanifest.xml",
+        "certify-metadata.json",
         "items/RT-001.xml",
         "items/ID_002.xml",
         *(f"items/RT-00{n}.xml" for n in range(3, 9)),
@@ -239,16 +241,26 @@ def test_export_warns_about_what_other_platforms_lose(bank):
     ]
 
 
-def test_manifest_lists_every_item_with_certify_metadata(bank):
+def test_manifest_lists_every_item_and_certify_metadata_rides_beside_it(bank):
     files = members(write_qti3_package(bank)[0])
     manifest = DET.fromstring(files["imsmanifest.xml"], forbid_dtd=True)
     assert manifest.tag == CP + "manifest"
-    resources = manifest.findall(f"{CP}resources/{CP}resource")
+    assert not [e for e in manifest.iter() if e.tag.startswith(EXT)]  # nothing of ours where the schema allows none
+    assert manifest.find(f"{CP}metadata/{LOM}lom/{LOM}general/{LOM}title/{LOM}string").text == "Round trip"
+    *resources, companion = manifest.findall(f"{CP}resources/{CP}resource")
     assert len(resources) == len(bank.items)
+    metadata = json.loads(files["certify-metadata.json"])
+    assert (companion.get("type"), companion.get("href")) == (
+        "associatedcontent/learning-application-resource",
+        "certify-metadata.json",
+    )
+    assert (metadata["format"], metadata["version"], metadata["bank"]["purpose"]) == (
+        "certify-qti-metadata",
+        1,
+        "knowledge_check",
+    )
     for resource, item in zip(resources, bank.items, strict=True):
         assert resource.get("type") == "imsqti_item_xmlv3p0"
         assert resource.find(f"{CP}file").get("href") == resource.get("href")
         assert resource.get("href") in files
-        (extension,) = resource.findall(f"{CP}metadata/{EXT}item")
-        assert extension.get("version") == "1"
-        assert json.loads(extension.text)["id"] == item.ref
+        assert metadata["items"][resource.get("identifier")]["id"] == item.ref

@@ -142,9 +142,9 @@ def damaged(draw: st.DrawFn, data: bytes) -> bytes:
 
 
 @st.composite
-def damaged_package(draw: st.DrawFn) -> bytes:
-    """A QTI package rebuilt as a valid zip with one of its files damaged, added or removed."""
-    with zipfile.ZipFile(io.BytesIO(samples()["package.zip"])) as archive:
+def damaged_package(draw: st.DrawFn, package: bytes | None = None) -> bytes:
+    """A QTI package (by default the sample) rebuilt as a valid zip with one of its files damaged, added or removed."""
+    with zipfile.ZipFile(io.BytesIO(package or samples()["package.zip"])) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     name = draw(st.sampled_from(sorted(members)))
     op = draw(st.sampled_from(["damage", "damage", "remove", "add"]))
