@@ -79,7 +79,7 @@ def test_bank_pages_are_accessible_and_upload_reports_problems(page: Page, signe
     broken = tmp_path / "broken.yaml"
     broken.write_text(BANK.replace("    key: a\n", "    key: z\n", 1))
     page.get_by_label("Bank file").set_input_files(str(broken))
-    page.get_by_role("button", name="Import").click()
-    expect(page.get_by_role("alert")).to_contain_text("Nothing was imported from this file")
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("alert")).to_contain_text("This file cannot be imported")
     expect(page.get_by_role("alert")).to_contain_text("broken.yaml:14")
     assert_accessible(page)

@@ -257,7 +257,8 @@ def test_an_uploaded_hostile_bank_is_inert_on_admin_pages(
     upload.write_text(hostile_bank(), encoding="utf-8")
     page.goto("/admin/banks")
     page.get_by_label("Bank file").set_input_files(str(upload))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Preview the import").click()
+    page.get_by_role("button", name=re.compile(r"^Import \d+ items")).click()
     items = _hostile_items()
     expect(page.get_by_text(re.compile(rf"{len(items)} added"))).to_be_visible()
     inspect(page, recorder)  # the import result page
