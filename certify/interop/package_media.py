@@ -18,7 +18,7 @@ from collections.abc import Mapping, MutableMapping
 from urllib.parse import unquote, urlsplit
 
 from certify.core.banks import Media, media_ref
-from certify.interop.qti_xml import MEDIA_MARK, Doc, to_text
+from certify.interop.qti_xml import DROPPED_MARK, MEDIA_MARK, Doc, to_text
 
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 _TIMED_MEDIA = frozenset({"audio", "video"})
@@ -113,9 +113,10 @@ class MediaReader:
         warnings: list[tuple[ET.Element, str]] = []
         found = [e for e in doc.root.iter() if isinstance(e.tag, str) and e.tag in ("img", "object", *_TIMED_MEDIA)]
         for element in found:
-            if element.get(MEDIA_MARK):
+            if element.get(MEDIA_MARK) or element.get(DROPPED_MARK):
                 continue  # already read (an included fragment resolves its own paths)
             if element.tag in _TIMED_MEDIA:
+                element.set(DROPPED_MARK, "1")  # one warning for it, not another from the item reader
                 source = element.get("src") or next((s.get("src", "") for s in element.iter("source")), "")
                 warnings.append(
                     (element, f"{label}: its {element.tag} {source!r} cannot be played in Certify; dropped")
@@ -126,6 +127,7 @@ class MediaReader:
                 element.get("type", "").startswith("image/") or _looks_like_image(href)
             ):
                 kind = element.get("type") or "of unknown type"
+                element.set(DROPPED_MARK, "1")
                 warnings.append((element, f"{label}: the object {href!r} ({kind}) cannot be shown in Certify; dropped"))
                 continue
             if element.tag == "object":

@@ -19,7 +19,7 @@ from certify.core.banks import ID_PATTERN, Media
 from certify.core.source import Problem
 from certify.interop.package_media import MediaReader
 from certify.interop.qti_stimulus import is_stimulus, stimulus_parts
-from certify.interop.qti_xml import Doc, normalise, parse_xml
+from certify.interop.qti_xml import REFUSED, Doc, normalise, parse_xml
 
 XI_INCLUDE = "{http://www.w3.org/2001/XInclude}include"
 
@@ -43,6 +43,15 @@ class PackageAssets:
         self.media: dict[str, Media] = {}
         self.reader = MediaReader(members, self.media, missing)
         self.stimuli: dict[str, dict[str, str] | None] = {}  # package path -> stimulus (None: unusable)
+        self.refused: list[Problem] = []  # documents with entities or a DTD: they refuse the whole package
+
+    def parse(self, path: str) -> tuple[Doc | None, list[Problem]]:
+        """The document at `path`; one with entities or a DTD is noted in `refused` (and gives no problem here)."""
+        doc, problems = parse_xml(self.members[path], f"{self.filename}/{path}")
+        refused = [p for p in problems if p.message == REFUSED]
+        if refused and not any(p.file == refused[0].file for p in self.refused):
+            self.refused.append(refused[0])
+        return doc, [p for p in problems if p.message != REFUSED]
 
     def hook(self, path: str, label_hint: str, fallback: str) -> ItemHook:
         """The hook for the item document at `path` (known as `label_hint`, else its identifier or `fallback`)."""
@@ -53,8 +62,10 @@ class PackageAssets:
         if path in self.stimuli:
             return self.stimuli[path], []
         self.stimuli[path] = None
-        doc, problems = parse_xml(self.members[path], f"{self.filename}/{path}")
+        doc, problems = self.parse(path)
         if doc is None:
+            if not problems:
+                return None, []  # refused: the package is
             return None, [f"{label}: its stimulus {path!r} cannot be read ({problems[0].message}); it was left out"]
         normalise(doc)
         if not is_stimulus(doc):
@@ -146,8 +157,8 @@ class _ItemLinks:
         path = self.target(element, href, "content")
         fragment = None
         if path:
-            fragment, problems = parse_xml(self.package.members[path], f"{self.package.filename}/{path}")
-            if fragment is None:
+            fragment, problems = self.package.parse(path)
+            if fragment is None and problems:
                 why = problems[0].message
                 self.warn(
                     f"{self.label}: the content it includes from {href!r} cannot be read ({why}); left out", element

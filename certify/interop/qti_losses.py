@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # type names only; parsing goes through defusedxml
 
 from certify.interop.qti_mathml import losses as math_losses
-from certify.interop.qti_xml import children, to_text
+from certify.interop.qti_xml import DROPPED_MARK, children, to_text
 
 FEEDBACK = ("modal-feedback", "feedback-block", "feedback-inline")
 _RATIONALE_IDS = frozenset({"rationale", "general", "correct", "solution", "response_correct", "feedback_correct"})
@@ -66,7 +66,10 @@ def feedback_losses(root: ET.Element, used: set[int]) -> list[str]:
 
 def content_losses(root: ET.Element, body: ET.Element) -> list[str]:
     """Sentences naming the content Certify's text cannot hold: media, rubric blocks, scripts, MathML extras."""
-    found = sorted({element.tag for element in body.iter() if element.tag in _DROPPED}, key=list(_DROPPED).index)
+    found = sorted(
+        {e.tag for e in body.iter() if e.tag in _DROPPED and not e.get(DROPPED_MARK)},  # a package named it already
+        key=list(_DROPPED).index,
+    )
     lost = [f"its {_DROPPED[tag]} was dropped: Certify items hold text, formulas and images" for tag in found]
     extras = math_losses(root)
     if extras:

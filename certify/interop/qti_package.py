@@ -6,8 +6,9 @@ show once under `media/<sha256>.<ext>`, and Certify's metadata in a companion fi
 It is deterministic: fixed timestamps and order, so the same bank always gives the same bytes.
 
 Reading (`read_qti_package`) takes QTI 2.1, 2.2 and 3.0 packages as other platforms export them. Each
-resource is read for what it is (see `_KINDS`); anything not imported is a warning, and an item whose
-file is missing or unusable is a skip for that item, never the end of the package.
+resource is read for what it is (see `_kind`); anything not imported is a warning, and an item whose
+file is missing or unusable is a skip for that item, never the end of the package. Only a document it
+reads (manifest, item, stimulus, included fragment) with entities or a DTD refuses the whole package.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from certify.interop.qti_category import resource_category
 from certify.interop.qti_export import package_files
 from certify.interop.qti_links import media_in
 from certify.interop.qti_manifest import CertifyMetadata, legacy_extension, read_metadata, resources_of
-from certify.interop.qti_read import qti_item_to_item
+from certify.interop.qti_read import in_package, qti_item_to_item
 from certify.interop.qti_stimulus import STIMULUS_TYPES
 from certify.interop.qti_xml import local, parse_xml
 from certify.interop.zipsafe import open_zip
@@ -109,7 +110,7 @@ class _Reading:
     def __init__(self, filename: str, members: Mapping[str, bytes], manifest: str, bank_id: str) -> None:
         self.filename, self.members, self.manifest, self.bank_id = filename, members, manifest, bank_id
         self.where = f"{filename}/{manifest}"
-        self.items: list[tuple[Item, str]] = []  # each item and the file it came from
+        self.items: list[tuple[Item, str, list[Problem]]] = []  # each item, the file it came from, its warnings
         self.problems: list[Problem] = []
         self.metadata = CertifyMetadata()
         self.assets = PackageAssets(members, filename, bank_id)
@@ -217,20 +218,12 @@ def _read_item(
         category_map=category_map,
         attach=hook,
     )
-    problems = hook.keep(problems, item)
-    # Inside a package an unusable item document leaves that item out, not the package.
+    # Inside a package an unusable item document leaves that item out, not the package (entities still refuse it).
     name = hint or f"resource {resource.get('identifier', '?')}"
-    label = f"item {hint}" if hint else name
-    reading.problems.extend(_as_skip(p, label, name) if p.severity == "error" else p for p in problems)
+    problems = in_package(hook.keep(problems, item), name)
+    reading.problems.extend(problems)
     if item is not None:
-        reading.items.append((item, f"{reading.filename}/{path}"))
-
-
-def _as_skip(problem: Problem, label: str, name: str) -> Problem:
-    """An item document's error, as the skip of that item (named, if the message does not name it yet)."""
-    named = problem.message.startswith(("item ", "in Certify's metadata: item ", label))
-    message = problem.message if named else f"{label}: {problem.message}"
-    return Problem(problem.file, problem.line, message, "skip", item=problem.item or name)
+        reading.items.append((item, f"{reading.filename}/{path}", problems))
 
 
 def _check_bank(bank_id: str, filename: str) -> list[Problem]:
@@ -242,12 +235,14 @@ def _check_bank(bank_id: str, filename: str) -> list[Problem]:
 def _finish(
     bank_id: str, title: str, filename: str, reading: _Reading, header: Mapping[str, Any]
 ) -> tuple[Bank | None, list[Problem]]:
-    items, problems = [], reading.problems
+    items, problems = [], [*reading.problems, *reading.assets.refused]
     seen: set[str] = set()
-    for item, file in reading.items:
+    for item, file, own in reading.items:
         if item.ref in seen:
-            message = f"item {item.ref}: its id is used twice in the package; the first one is kept"
-            problems.append(Problem(file, item.line, message, "skip", item=item.ref))
+            # The copy left out says only that; what it would have lost is not the kept item's loss.
+            problems = [p for p in problems if not any(p is mine for mine in own)]
+            reason = "its id is used twice in the package; the first one is kept"
+            problems.append(skip(file, item.line, item.ref, reason))
             continue
         seen.add(item.ref)
         items.append(item)
@@ -297,9 +292,6 @@ def read_qti_xml(
         category_map=category_map,
         attach=hook,
     )
-    reading.items, reading.problems, reading.assets = (
-        [(item, filename)] if item else [],
-        hook.keep(problems, item),
-        assets,
-    )
+    reading.problems, reading.assets = hook.keep(problems, item), assets
+    reading.items = [(item, filename, reading.problems)] if item else []
     return _finish(bank_id, title, filename, reading, {})

@@ -3,7 +3,7 @@
 Two paths:
 
 * With Certify's metadata (the item's source fields as JSON, written by
-  `write_qti3_package` into the manifest), the item is rebuilt from it
+  `write_qti3_package` into certify-metadata.json), the item is rebuilt from it
   exactly, provided the item XML is still what Certify would write for it.
   If someone edited the XML elsewhere, the XML wins and only the id,
   competency, Bloom level, status, references and enemies are kept (with a warning).
@@ -158,7 +158,7 @@ def qti_item_to_item(
             raw["competency"] = chosen
         item, problems = _parse_extension(raw, filename, competencies)
         if item is None:
-            return None, [skip(p.file, p.line, label, f"in Certify's metadata: {p.message}") for p in problems]
+            return None, [_one_skip(problems, filename, raw.line, label, "in Certify's metadata: ")]
         expected, _ = parse_xml(item_xml(item, doc.root.get("identifier"))[0], filename)
         assert expected is not None  # our own output always parses
         normalise(expected)
@@ -176,6 +176,13 @@ def qti_item_to_item(
     competency = competency_for(category, competencies, mapping, default_competency)
     item, problems = found.item(competencies, competency, category, default_bloom)
     return item, warnings + problems
+
+
+def _one_skip(problems: list[Problem], filename: str, line: int, ref: str, context: str = "") -> Problem:
+    """The one skip of an item that `parse_item` refused, giving all its reasons (each named once)."""
+    reasons = "; ".join(p.message.removeprefix(f"item {ref}: ") for p in problems) or "it is not a valid item"
+    first = problems[0] if problems else Problem(filename, line, "")
+    return skip(first.file, first.line, ref, f"{context}{reasons}")
 
 
 class _Skipped(Exception):
@@ -284,8 +291,7 @@ class _Found:
             located, self.filename, default_competency="", competencies=competencies, fallback_line=line
         )
         if item is None:
-            prefix = f"item {self.ref}: "
-            return None, [skip(p.file, p.line, self.ref, p.message.removeprefix(prefix)) for p in problems]
+            return None, [_one_skip(problems, self.filename, line, self.ref)]
         return item, [
             Problem(self.filename, line, f"item {self.ref}: {n}", "warning", item=self.ref) for n in self.notes
         ]

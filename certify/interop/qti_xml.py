@@ -31,6 +31,7 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 EXT_NS = "https://certify.invalid/qti-ext"
 MEDIA_MARK = f"{{{EXT_NS}}}media"  # set on an <img> whose file a package reader stored (value: its sha256)
+DROPPED_MARK = f"{{{EXT_NS}}}dropped"  # set on media a package reader dropped and already warned about
 MAX_DEPTH = 200
 REFUSED = "XML with entities or a DTD is refused"
 

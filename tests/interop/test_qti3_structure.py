@@ -27,7 +27,7 @@ INTERACTIONS = {
     "matching": ("match-interaction", "multiple", "directedPair", "match_correct"),
     "ordering": ("order-interaction", "ordered", "identifier", "match_correct"),
     "short_answer": ("text-entry-interaction", "single", "string", "map_response"),
-    "numeric": ("text-entry-interaction", "single", "float", "match_correct"),
+    "numeric": ("text-entry-interaction", "single", "float", None),  # its own rules: a range or a tolerance
 }
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
@@ -64,7 +64,12 @@ def test_items_are_structurally_qti3(bank):
             "single",
             "float",
         )
-        assert root.find(QTI + "qti-response-processing").get("template") == f"{TEMPLATES}{template}.xml"
+        processing = root.find(QTI + "qti-response-processing")
+        if template is None:
+            assert processing.get("template") is None
+            assert processing.find(f"{QTI}qti-response-condition/{QTI}qti-response-if") is not None
+        else:
+            assert processing.get("template") == f"{TEMPLATES}{template}.xml"
         (found,) = root.iter(QTI + "qti-" + interaction)
         assert found.get("response-identifier") == "RESPONSE"
         for element in root.iter():
@@ -152,7 +157,9 @@ def test_package_without_certify_metadata_still_imports(bank):
         (p["left"], p["right"], p["rationale"]) for p in original["pairs"]
     ]
     assert (matching["distractors"], matching["scoring"]) == (original["distractors"], original["scoring"])
-    assert again.items[6].body == {"value": 150.0, "tolerance": 0.0, "wrong_answers": [], "unit": "%"}
+    # Tolerances and ranges are in the response processing, so they come back without Certify's metadata.
+    assert again.items[6].body == {"min": 149.5, "max": 150.5, "wrong_answers": [], "unit": "%"}
+    assert again.items[7].body == {"value": 33.3, "tolerance": 0.05, "wrong_answers": [], "unit": "%"}
 
 
 def test_earlier_exports_with_metadata_in_the_manifest_still_import_exactly(bank):
@@ -205,9 +212,13 @@ def test_unusable_metadata_file_is_ignored_with_one_warning(bank, change, messag
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("type", ["single_choice"], "item RT-001: in Certify's metadata: its id, type"),
-        ("competency", "ZZ", "in Certify's metadata: item RT-001: unknown competency 'ZZ'"),
-        ("key", "zz", "in Certify's metadata: item RT-001: `key` must be the id of one option"),
+        (
+            "type",
+            ["single_choice"],
+            "RT-001: in Certify's metadata: its id, type, competency, Bloom level and status must be text",
+        ),
+        ("key", "zz", "RT-001: in Certify's metadata: `key` must be the id of one option, got 'zz'"),
+        ("bloom", "guess", "RT-001: in Certify's metadata: `bloom` must be one of "),
     ],
 )
 def test_invalid_certify_metadata_skips_that_item(bank, field, value, message):
@@ -219,3 +230,54 @@ def test_invalid_certify_metadata_skips_that_item(bank, field, value, message):
     assert problem.item == "RT-001"
     assert problem.message.startswith(message)
     assert [item.content() for item in again.items] == [item.content() for item in bank.items[1:]]
+
+
+def test_every_reason_an_item_is_invalid_is_in_its_one_skip(bank):
+    def break_twice(metadata: dict) -> None:
+        metadata["items"]["RES-RT-001"].update({"key": "zz", "bloom": "guess"})
+
+    data = edited_metadata(write_qti3_package(bank)[0], break_twice)
+    again, problems = read_qti_package(data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
+    assert again is not None, problems
+    (problem,) = problems
+    assert (problem.severity, problem.item) == ("skip", "RT-001")
+    assert "`key` must be the id of one option" in problem.message and "`bloom` must be one of" in problem.message
+    assert problem.message.count("RT-001") == 1
+
+
+def test_a_competency_unknown_here_is_a_category_to_map(bank):
+    data = edited_metadata(write_qti3_package(bank)[0], lambda m: m["items"]["RES-RT-001"].update({"competency": "ZZ"}))
+    again, problems = read_qti_package(data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip")
+    assert again is not None and len(again.items) == len(bank.items) - 1
+    (problem,) = problems
+    assert (problem.severity, problem.item, problem.category) == ("skip", "RT-001", "ZZ")
+    assert problem.file == "rt.zip/items/RT-001.xml"
+    assert problem.message == (
+        "RT-001: no competency for category 'ZZ'; choose one for the category, or set a default competency"
+    )
+    mapped, problems = read_qti_package(
+        data, "rt.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip", category_map={"ZZ": "PA"}
+    )
+    assert mapped is not None and problems == []
+    assert mapped.items[0].content() == {**bank.items[0].content(), "competency": "PA"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (b'{"id":"RT-001"', b'{"id":"RT-001"}}', "Certify metadata is not valid JSON"),
+        (b'<certify:item version="1">', b'<certify:item version="9">', "Certify metadata version '9' is not supported"),
+    ],
+)
+def test_unusable_item_metadata_in_an_earlier_export_is_ignored_with_a_warning(bank, old, new, message):
+    legacy = legacy_package(write_qti3_package(bank)[0])
+    data = edited(legacy, "imsmanifest.xml", lambda manifest: manifest.replace(old, new, 1))
+    again, problems = read_qti_package(
+        data, "old.zip", competencies=COMPETENCIES, bank_id="rt", title="Round trip", default_competency="RA"
+    )
+    assert again is not None, problems
+    (warning,) = problems
+    assert (warning.severity, warning.file) == ("warning", "old.zip/items/RT-001.xml")
+    assert warning.message.startswith(message) and warning.message.endswith("; it is ignored")
+    assert (again.items[0].ref, again.items[0].status) == ("RT-001", "draft")  # read from its QTI alone
+    assert [item.content() for item in again.items[1:]] == [item.content() for item in bank.items[1:]]

@@ -1,4 +1,4 @@
-"""QTI content packages from other platforms: manifest order, missing files, unsafe zips, atomic errors."""
+"""QTI content packages from other platforms: manifest order, missing files, unsafe zips, items skipped alone."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import zipfile
 import pytest
 
 from certify.interop.qti import read_qti_package, read_qti_xml
+from certify.interop.qti_xml import REFUSED
 from tests.interop.test_qti3 import ITEMS_3
 from tests.interop.test_qti_errors import BILLION_LAUGHS, HOTSPOT
-from tests.support.qti_samples import COMPETENCIES, EXPECTED, qti2
+from tests.support.qti_samples import COMPETENCIES, EXPECTED, LOSSES, LOSSES_3, qti2
 
 MANIFEST_21 = """<?xml version="1.0" encoding="UTF-8"?>
 <manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -79,7 +80,9 @@ def test_qti21_package_in_manifest_order():
     assert bank is not None, problems
     assert (bank.id, bank.title, bank.purpose, bank.file) == ("imp", "Imported", "certification", "pkg.zip")
     assert [item.content() for item in bank.items] == [EXPECTED[name] for name in names]
-    assert [p.severity for p in problems] == []
+    assert [(p.severity, p.file, p.message) for p in problems] == [
+        ("warning", "pkg.zip/items/text.xml", LOSSES["text"][0])
+    ]
 
 
 def test_qti22_and_qti3_packages():
@@ -93,19 +96,27 @@ def test_qti22_and_qti3_packages():
         bank, problems = read(package(manifest.format(resources=resources), files))
         assert bank is not None, problems
         assert [item.content() for item in bank.items] == [EXPECTED[name] for name in names]
-        assert all(p.severity == "warning" and "no feedback" in p.message for p in problems)
+        losses = LOSSES_3 if version == "3p0" else {}
+        assert [p.message for p in problems] == [
+            *(message for name in names for message in losses.get(name, LOSSES.get(name, []))),
+            "2 item(s) came from QTI without a rationale: they are drafts marked 'needs rationale' and "
+            "cannot move on from draft until one is written",
+        ]
+        assert all(p.severity == "warning" for p in problems)
+        (file_level,) = [p for p in problems if not p.item]
+        assert (file_level.file, file_level.line) == ("pkg.zip", 0)
 
 
-def test_unsupported_item_is_skipped_with_a_warning_naming_item_and_file():
+def test_unsupported_item_is_skipped_naming_item_and_file():
     resources = resource("R1", "imsqti_item_xmlv3p0", "hot.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "c.xml")
     data = package(MANIFEST_3.format(resources=resources), {"hot.xml": HOTSPOT, "c.xml": ITEMS_3["choice"]})
     bank, problems = read(data)
     assert bank is not None
     assert [item.ref for item in bank.items] == ["choice-1"]
-    (warning,) = problems
-    assert warning.severity == "warning"
-    assert warning.file == "pkg.zip/hot.xml"
-    assert "item hot-1 in pkg.zip/hot.xml" in warning.message and "hotspot" in warning.message
+    skipped, *others = problems
+    assert (skipped.severity, skipped.file, skipped.item) == ("skip", "pkg.zip/hot.xml", "hot-1")
+    assert skipped.message == "hot-1: the hotspot interaction is not supported"
+    assert [(p.severity, p.item) for p in others] == [("warning", "choice-1")]  # what choice-1 lost
 
 
 def test_missing_manifest():
@@ -133,7 +144,7 @@ def test_an_item_whose_file_is_missing_is_skipped_and_the_rest_imported():
     bank, problems = read(package(MANIFEST_3.format(resources=resources), {"c.xml": ITEMS_3["choice"]}))
     assert bank is not None
     assert [item.ref for item in bank.items] == ["choice-1"]
-    (problem,) = problems
+    (problem,) = [p for p in problems if p.severity == "skip"]
     assert (problem.severity, problem.item) == ("skip", "resource R2")
     assert problem.message == "resource R2: its item file 'gone.xml' is not in the package"
     assert problem.file == "pkg.zip/imsmanifest.xml"
@@ -173,12 +184,8 @@ def test_manifest_with_entities_is_refused():
     assert errors(package(BILLION_LAUGHS, {})) == ["XML with entities or a DTD is refused"]
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [ITEMS_3["text"].replace("</qti-item-body>", "</qti-itembody>"), BILLION_LAUGHS],
-    ids=["malformed", "entities"],
-)
-def test_a_broken_item_file_is_skipped_and_the_rest_imported(bad):
+def test_an_unreadable_item_file_is_skipped_and_the_rest_imported():
+    bad = ITEMS_3["text"].replace("</qti-item-body>", "</qti-itembody>")
     resources = (
         resource("R1", "imsqti_item_xmlv3p0", "ok.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "bad.xml")
     )
@@ -187,23 +194,61 @@ def test_a_broken_item_file_is_skipped_and_the_rest_imported(bad):
     )
     assert bank is not None
     assert [item.ref for item in bank.items] == ["choice-1"]
-    (problem,) = problems
-    assert (problem.severity, problem.item, problem.file) == ("skip", "resource R2", "pkg.zip/bad.xml")
-    assert problem.message.startswith(f"resource R2: malformed XML at line {problem.line}") or (
-        problem.message == "resource R2: XML with entities or a DTD is refused"
+    (problem,) = [p for p in problems if p.severity == "skip"]
+    assert (problem.item, problem.file) == ("resource R2", "pkg.zip/bad.xml")
+    assert problem.message.startswith(f"resource R2: malformed XML at line {problem.line}")
+
+
+STIMULUS_REF = '<qti-assessment-stimulus-ref identifier="S" href="s.xml"/>\n  <qti-item-body>'
+INCLUDE = '<qti-item-body><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="s.xml"/>'
+
+
+@pytest.mark.parametrize(
+    ("files", "refused"),
+    [
+        ({"ok.xml": ITEMS_3["choice"], "bad.xml": BILLION_LAUGHS}, "bad.xml"),
+        (
+            {
+                "ok.xml": ITEMS_3["choice"],
+                "bad.xml": ITEMS_3["order"].replace("<qti-item-body>", STIMULUS_REF),
+                "s.xml": BILLION_LAUGHS,
+            },
+            "s.xml",
+        ),
+        (
+            {
+                "ok.xml": ITEMS_3["choice"],
+                "bad.xml": ITEMS_3["order"].replace("<qti-item-body>", INCLUDE),
+                "s.xml": BILLION_LAUGHS,
+            },
+            "s.xml",
+        ),
+    ],
+    ids=["item", "stimulus", "include"],
+)
+def test_a_document_with_entities_refuses_the_package(files, refused):
+    resources = (
+        resource("R1", "imsqti_item_xmlv3p0", "ok.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "bad.xml")
     )
+    bank, problems = read(package(MANIFEST_3.format(resources=resources), files))
+    assert bank is None
+    (error,) = [p for p in problems if p.severity == "error"]
+    assert (error.file, error.message) == (f"pkg.zip/{refused}", REFUSED)
+    assert not any(p.severity == "skip" or "s.xml" in p.message for p in problems)
 
 
-def test_a_second_item_with_the_same_id_is_skipped():
+def test_a_duplicate_item_id_skips_the_second_item():
     resources = resource("R1", "imsqti_item_xmlv3p0", "a.xml") + "\n" + resource("R2", "imsqti_item_xmlv3p0", "b.xml")
-    second = ITEMS_3["choice"].replace("<qti-prompt>", "<qti-prompt>Again: ")
-    data = package(MANIFEST_3.format(resources=resources), {"a.xml": ITEMS_3["choice"], "b.xml": second})
+    changed = ITEMS_3["choice"].replace("How long the course should be", "Which room to book")
+    data = package(MANIFEST_3.format(resources=resources), {"a.xml": ITEMS_3["choice"], "b.xml": changed})
     bank, problems = read(data)
     assert bank is not None
     (item,) = bank.items
-    assert "Again" not in item.stem
-    assert [(p.severity, p.item, p.message) for p in problems] == [
-        ("skip", "choice-1", "item choice-1: its id is used twice in the package; the first one is kept")
+    assert item.body["options"][2]["text"] == "How long the course should be"
+    # The first copy's loss, then the second copy's skip (what the second would have lost is not reported).
+    assert [(p.severity, p.file, p.item, p.message) for p in problems] == [
+        ("warning", "pkg.zip/a.xml", "choice-1", LOSSES_3["choice"][0]),
+        ("skip", "pkg.zip/b.xml", "choice-1", "choice-1: its id is used twice in the package; the first one is kept"),
     ]
 
 
@@ -232,6 +277,7 @@ def test_tests_and_qti12_documents_are_not_imported_with_warnings():
     assert [item.ref for item in bank.items] == ["choice-1"]
     assert [(p.severity, p.message) for p in problems] == [
         ("warning", "resource T: assessment tests and sections are not imported, only their items"),
+        ("warning", LOSSES_3["choice"][0]),
         (
             "warning",
             "resource OLD: a QTI 1.2 document inside a QTI 2/3 package is not imported; "

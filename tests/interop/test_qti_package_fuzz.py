@@ -70,6 +70,7 @@ def test_an_item_file_declaring_an_unknown_encoding_is_skipped_not_a_crash():
     (skipped,) = [p for p in problems if p.severity == "skip"]
     assert skipped.file == "case.zip/items/flow.xml"
     assert skipped.item == "resource ITEM-flow"
-    assert (
-        skipped.message == "resource ITEM-flow: the XML declaration names an unknown encoding (unknown encoding: TF-8)"
+    assert skipped.message == (
+        "resource ITEM-flow: the XML declaration names an encoding that cannot be read (unknown encoding: TF-8); "
+        "save it as UTF-8"
     )
