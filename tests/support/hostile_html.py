@@ -237,6 +237,10 @@ def corpus_document() -> str:
     return "\n\n".join(f"Vector **{vector_id}**:\n\n{payload}" for vector_id, payload in CORPUS) + "\n"
 
 
-def chunks(size: int) -> list[list[tuple[str, str]]]:
-    """The corpus in consecutive groups of at most `size` vectors (one group per test item)."""
-    return [CORPUS[start : start + size] for start in range(0, len(CORPUS), size)]
+def chunks(size: int, least: int = 3) -> list[list[tuple[str, str]]]:
+    """The corpus in consecutive groups of at most `size` vectors (one group per test item); a short last
+    group borrows from the start so that it has at least `least` (an item type's fewest options)."""
+    groups = [CORPUS[start : start + size] for start in range(0, len(CORPUS), size)]
+    if groups and len(groups[-1]) < least:
+        groups[-1] = groups[-1] + CORPUS[: least - len(groups[-1])]
+    return groups
