@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
         handbook,
         job_analysis,
         main,
+        outcomes,
         portfolios,
         reports,
         review,
@@ -188,6 +189,8 @@ def register_blueprints(app: Flask) -> None:
         job_analysis.bp,
         job_analysis.admin_bp,
         reports.admin_bp,
+        outcomes.bp,
+        outcomes.admin_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -204,10 +207,20 @@ def register_cli(app: Flask) -> None:
     from certify.certificates.cli import certificates_cli
     from certify.outbox.cli import outbox_cli
     from certify.outbox.services import deliver_after_command
+    from certify.outcomes.cli import outcomes_cli
     from certify.reports.cli import analysis_cli
     from certify.seed import certify_cli
 
-    for group in (certify_cli, users_cli, outbox_cli, banks_cli, attempts_cli, certificates_cli, analysis_cli):
+    for group in (
+        certify_cli,
+        users_cli,
+        outbox_cli,
+        banks_cli,
+        attempts_cli,
+        certificates_cli,
+        analysis_cli,
+        outcomes_cli,
+    ):
         app.cli.add_command(group)
 
     @app.teardown_appcontext

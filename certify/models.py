@@ -19,6 +19,7 @@ from certify.course.models import (
 )
 from certify.job_analysis.models import JtaRater, JtaRating, JtaStudy, JtaTask
 from certify.outbox.models import OutboxMessage
+from certify.outcomes.models import FollowUp, OutcomePlan, SponsorLink, SponsorResponse, SuccessCase
 from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
 from certify.reports.models import AnalysisSnapshot, Cohort, CohortMember
 from certify.review.models import (
@@ -67,6 +68,7 @@ __all__ = [
     "CourseCompletion",
     "CutScore",
     "DevelopmentActivity",
+    "FollowUp",
     "Item",
     "ItemReview",
     "ItemVersion",
@@ -81,6 +83,7 @@ __all__ = [
     "Module",
     "ModuleCompletion",
     "OutboxMessage",
+    "OutcomePlan",
     "Portfolio",
     "PortfolioVersion",
     "RenewalRequest",
@@ -90,6 +93,9 @@ __all__ = [
     "Rubric",
     "RubricCriterion",
     "SerialCounter",
+    "SponsorLink",
+    "SponsorResponse",
+    "SuccessCase",
     "User",
     "UserRole",
 ]

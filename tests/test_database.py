@@ -40,6 +40,9 @@ def test_naming_convention_names_constraints(app):
 
 
 # Each "one of these values" check constraint and the tuple its model defines the values in.
+from certify.outcomes.models import CASE_KINDS, DIRECTIONS
+from certify.outcomes.models import DECISIONS as OUTCOME_DECISIONS
+
 KNOWN_VALUES = {
     ("user_roles", "role"): ROLES,
     ("attempts", "status"): ATTEMPT_STATUSES,
@@ -54,6 +57,9 @@ KNOWN_VALUES = {
     ("jta_studies", "status"): JTA_STATUSES,
     ("item_versions", "status"): ITEM_STATUSES,
     ("item_reviews", "decision"): REVIEW_DECISIONS,
+    ("outcome_plans", "direction"): DIRECTIONS,
+    ("sponsor_responses", "decision"): OUTCOME_DECISIONS,
+    ("success_cases", "kind"): CASE_KINDS,
 }
 
 

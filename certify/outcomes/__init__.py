@@ -1,0 +1,24 @@
+"""Outcome evidence for the credential: each holder's outcome plan, follow-ups at 3 and 6 months with their
+sponsor's attestation, the Success Case Method, and the programme impact report (issue 17)."""
+
+from certify.feature import FeatureBlueprint
+
+# The holder's follow-ups (their own plan only) and the sponsor's link (no account: the signed token is the key)
+bp = FeatureBlueprint(
+    "outcomes",
+    __name__,
+    url_prefix="/outcomes",
+    routes=("views",),
+    access={},
+)
+
+# The programme impact report and the success cases
+admin_bp = FeatureBlueprint(
+    "outcomes_admin",
+    __name__,
+    url_prefix="/admin/outcomes",
+    routes=("admin_views",),
+    access={},
+)
+
+__all__ = ["admin_bp", "bp"]

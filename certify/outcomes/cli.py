@@ -1,0 +1,7 @@
+"""`flask outcomes remind` (cron: the follow-ups and sponsor requests that are due) and `flask outcomes report`."""
+
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+outcomes_cli = AppGroup("outcomes", help="Outcome evidence: follow-ups, sponsor attestations, the impact report.")
