@@ -18,6 +18,8 @@ from certify.core.items import STATUSES as ITEM_STATUSES
 from certify.database import one_of
 from certify.extensions import db
 from certify.job_analysis.models import STATUSES as JTA_STATUSES
+from certify.outcomes.models import CASE_KINDS, DIRECTIONS
+from certify.outcomes.models import DECISIONS as OUTCOME_DECISIONS
 from certify.portfolios.models import VERSION_STATES
 from certify.review.models import ALLOCATION_ROLES, APPEAL_STATES
 from certify.standard_setting.models import STUDY_STATES
@@ -40,8 +42,6 @@ def test_naming_convention_names_constraints(app):
 
 
 # Each "one of these values" check constraint and the tuple its model defines the values in.
-from certify.outcomes.models import CASE_KINDS, DIRECTIONS
-from certify.outcomes.models import DECISIONS as OUTCOME_DECISIONS
 
 KNOWN_VALUES = {
     ("user_roles", "role"): ROLES,
