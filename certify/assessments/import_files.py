@@ -139,19 +139,8 @@ def preview_file(
     category_map: Mapping[str, str] | None = None,
 ) -> FileImport:
     """What importing the file would do, item by item; writes nothing."""
-    found, spec = _read(
-        filename, data, bank_id=bank_id, title=title, default_competency=default_competency, category_map=category_map
-    )
-    if spec is None:
-        return found
-    try:
-        result = plan_bank(spec, kept=_kept(found), check_enemies=True).result
-    except ImportRefused as exc:
-        found.problems.extend(exc.problems)
-        return found
-    _with_reader_skips(found, result)
-    found.result, found.media = result, len(_media_shown(spec))
-    return found
+    options = _Options(bank_id, title, default_competency, category_map)
+    return _run(filename, data, options, store=False)
 
 
 def import_file_report(
@@ -168,18 +157,40 @@ def import_file_report(
 
     `author_id`: the user uploading it, recorded as the author of the versions it adds; None from the command line.
     """
+    options = _Options(bank_id, title, default_competency, category_map)
+    return _run(filename, data, options, store=True, author_id=author_id)
+
+
+@dataclass(frozen=True)
+class _Options:
+    bank_id: str
+    title: str
+    default_competency: str
+    category_map: Mapping[str, str] | None
+
+
+def _run(filename: str, data: bytes, options: _Options, *, store: bool, author_id: int | None = None) -> FileImport:
+    """Read the file and plan it (`store` False) or store it: the same classification either way."""
     found, spec = _read(
-        filename, data, bank_id=bank_id, title=title, default_competency=default_competency, category_map=category_map
+        filename,
+        data,
+        bank_id=options.bank_id,
+        title=options.title,
+        default_competency=options.default_competency,
+        category_map=options.category_map,
     )
     if spec is None:
         return found
+    media = _media_shown(spec)
     try:
-        with db.session.begin_nested():
-            result = import_bank(spec, source=filename, author_id=author_id, kept=_kept(found), check_enemies=True)
-            if result.stored == 0:
-                raise _NothingStored(result)  # leaves no empty bank behind
-            media = _media_shown(spec)
-            _store_media(media)
+        if not store:
+            result = plan_bank(spec, kept=_kept(found), check_enemies=True).result
+        else:
+            with db.session.begin_nested():
+                result = import_bank(spec, source=filename, author_id=author_id, kept=_kept(found), check_enemies=True)
+                if result.stored == 0:
+                    raise _NothingStored(result)  # leaves no empty bank behind
+                _store_media(media)
     except ImportRefused as exc:
         found.problems.extend(exc.problems)
         return found

@@ -21,14 +21,12 @@ from collections.abc import Callable, Mapping
 from urllib.parse import quote, unquote
 
 from certify.core.banks import MEDIA_REF, Media, media_ref
+from certify.interop.media_types import image_mime
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024  # one image, decoded
 MAX_MEDIA_BYTES = 200 * 1024 * 1024  # every distinct image of one import, decoded
 PLUGINFILE = "@@PLUGINFILE@@"
 _LINK = re.compile(r"@@PLUGINFILE@@(/[^\s\"'<>()?#]+)(?:\?[^\s\"'<>()#]*)?")  # a ?time=... suffix goes too
-_SVG = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?<svg[\s>]", re.S
-)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,99}$")
 EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
 EXTENSIONS["image/svg+xml"] = ".svg"
@@ -43,21 +41,6 @@ class MediaLimit(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
-
-
-def image_mime(data: bytes, name: str) -> str | None:
-    """The image type of `data` by its first bytes (SVG only when the name says .svg), or None."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if name.lower().endswith(".svg") and _SVG.match(data[:4096]):
-        return "image/svg+xml"
-    return None
 
 
 def _encoded_size(element: ET.Element) -> int:

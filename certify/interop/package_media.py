@@ -18,24 +18,12 @@ from collections.abc import Mapping, MutableMapping
 from urllib.parse import unquote, urlsplit
 
 from certify.core.banks import Media, media_ref
+from certify.interop.media_types import image_mime
 from certify.interop.qti_xml import DROPPED_MARK, MEDIA_MARK, Doc, to_text
 
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 _TIMED_MEDIA = frozenset({"audio", "video"})
 LEAVES = "leaves the package"
-
-
-def image_mime(data: bytes) -> str | None:
-    """The image type Certify shows that `data` is, by its magic bytes; None for anything else (SVG too)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def member_path(document: str, href: str) -> tuple[str, str]:

@@ -16,26 +16,11 @@ from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
 from certify.core.banks import Media
+from certify.interop.media_types import image_mime
 
 FILEBASE = re.compile(r"^(\$|%24)IMS[-_]CC[-_]FILEBASE(\$|%24)/?", re.IGNORECASE)
 DATA_URI = re.compile(r"^data:([\w.+/-]*)((?:;[\w=.+-]+)*?)(;base64)?,(.*)$", re.IGNORECASE | re.DOTALL)
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-
-
-def image_mime(data: bytes) -> str:
-    """The image type by its magic bytes ("" when it is not a PNG, JPEG, GIF or WebP image)."""
-    for signature, mime in SIGNATURES:
-        if data.startswith(signature):
-            return mime
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return ""
 
 
 class MediaStore:
