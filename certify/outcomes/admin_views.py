@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -33,7 +35,9 @@ def _report() -> tuple[ImpactReport | None, dict[str, str], str | None]:
     return impact_report(chosen, utcnow()), typed, None
 
 
-def _render(template: str, report: ImpactReport | None, typed: dict[str, str], error: str | None, **extra: object):
+def _render(
+    template: str, report: ImpactReport | None, typed: dict[str, str], error: str | None, **extra: object
+) -> tuple[str, int]:
     tables = {t.key: t for t in report_tables(report)} if report else {}
     page = render_template(
         template,
@@ -85,7 +89,9 @@ def report_xlsx() -> Response | tuple[str, int]:
     return xlsx_response(_filename(report, "xlsx"), [(t.title, t.headers, t.rows) for t in report_tables(report)])
 
 
-def _cases_page(error: str | None = None, findings: dict[str, str] | None = None, case_id: int | None = None):
+def _cases_page(
+    error: str | None = None, findings: dict[str, str] | None = None, case_id: int | None = None
+) -> tuple[str, int]:
     report, typed, filter_error = _report()
     return _render(
         "outcomes/admin/cases.html",
@@ -113,7 +119,8 @@ def propose_cases() -> Response | tuple[str, int]:
     db.session.commit()
     already = f" {proposed.already} were already cases." if proposed.already else ""
     flash(f"Proposed {len(proposed.created)} case(s) for interview.{already} {proposed.note}".strip(), "success")
-    return redirect(url_for("outcomes_admin.cases", **{k: v for k, v in typed.items() if v}))
+    query = urlencode({k: v for k, v in typed.items() if v})
+    return redirect(url_for("outcomes_admin.cases") + (f"?{query}" if query else ""))
 
 
 @admin_bp.route("/cases/<int:case_id>", methods=["POST"])
