@@ -2,6 +2,7 @@
 sponsor's attestation, the Success Case Method, and the programme impact report (issue 17)."""
 
 from certify.feature import FeatureBlueprint
+from certify.security.rules import ADMIN
 
 # The holder's follow-ups (their own plan only) and the sponsor's link (no account: the signed token is the key)
 bp = FeatureBlueprint(
@@ -18,7 +19,14 @@ admin_bp = FeatureBlueprint(
     __name__,
     url_prefix="/admin/outcomes",
     routes=("admin_views",),
-    access={},
+    access={
+        "report": ADMIN,
+        "report_csv": ADMIN,
+        "report_xlsx": ADMIN,
+        "cases": ADMIN,
+        "propose_cases": ADMIN,
+        "case_findings": ADMIN,
+    },
 )
 
 __all__ = ["admin_bp", "bp"]

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from flask.cli import AppGroup
 
+from certify.outcomes.report_cli import report_command
+
 outcomes_cli = AppGroup("outcomes", help="Outcome evidence: follow-ups, sponsor attestations, the impact report.")
+outcomes_cli.add_command(report_command)

@@ -77,6 +77,7 @@ def test_role_matrix(app, make_user, auth, client):
         "request_id": 999999,
         "task_id": 999999,
         "digest": "0" * 64,
+        "case_id": 999999,
     }
     failures = []
     for url_rule in _routes(app):
