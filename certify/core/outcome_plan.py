@@ -8,10 +8,11 @@ behaviours a Level-3 evaluation will rate. Every problem is reported against its
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -158,3 +159,10 @@ def draft_values(raw: Mapping[str, object]) -> dict[str, str]:
         text = "\n".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
         values[name] = text[:2000]
     return values
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` later; a day the month lacks becomes its last day (31 Aug + 6 -> 28 Feb)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
