@@ -52,6 +52,20 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def _months(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Distinct whole months from 1 to 60, e.g. "3,6"; in increasing order."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        months = sorted({int(part) for part in raw.split(",") if part.strip()})
+    except ValueError:
+        raise ConfigError(f"{name} must be whole months separated by commas, such as 3,6; got {raw!r}") from None
+    if not months or not all(1 <= m <= 60 for m in months):
+        raise ConfigError(f"{name} must list months from 1 to 60, such as 3,6; got {raw!r}")
+    return tuple(months)
+
+
 def _development_secret(instance_path: Path) -> str:
     """The demo's secret key: generated once and kept in the instance folder."""
     path = instance_path / "secret_key"
@@ -185,6 +199,9 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         # Certificates.
         "CERTIFICATE_VALIDITY_YEARS": _int(env, "CERTIFY_CERTIFICATE_VALIDITY_YEARS", 3),
         "RECERTIFICATION_POINTS": _int(env, "CERTIFY_RECERTIFICATION_POINTS", 40),
+        # Outcome follow-ups: months after issue (comma-separated) and the days a sponsor's link stays valid
+        "OUTCOME_FOLLOWUP_MONTHS": _months(env, "CERTIFY_OUTCOME_FOLLOWUP_MONTHS", (3, 6)),
+        "SPONSOR_LINK_DAYS": _int(env, "CERTIFY_SPONSOR_LINK_DAYS", 30),
         "RECERTIFICATION_WINDOW_YEARS": _int(env, "CERTIFY_RECERTIFICATION_WINDOW_YEARS", 3),
         # Renewal requests wait for an admin's decision unless this is on (then the rule alone decides).
         "RENEWAL_AUTO_APPROVE": _bool(env, "CERTIFY_RENEWAL_AUTO_APPROVE", False),

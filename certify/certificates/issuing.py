@@ -32,6 +32,7 @@ from certify.certificates.models import STATUS_LIST_SIZE, Certificate, SerialCou
 from certify.certificates.production import Job, produce
 from certify.core.eligibility import Evidence, add_years, assess, assessed_the_candidate, serial
 from certify.extensions import db
+from certify.outcomes import services as outcomes
 from certify.urls import external_url
 
 
@@ -180,6 +181,8 @@ def decide(
         certificate.serial,
         after={"holder": candidate.id, "expires_at": certificate.expires_at.isoformat(), **evidence},
     )
+    if predecessor is None:  # a renewal keeps the plan of the certificate it renews
+        outcomes.record_plan(certificate, candidate, now)
     if "revocation_override" in evidence:
         audit.record(
             actor,

@@ -2,7 +2,7 @@
 sponsor's attestation, the Success Case Method, and the programme impact report (issue 17)."""
 
 from certify.feature import FeatureBlueprint
-from certify.security.rules import ADMIN
+from certify.security.rules import ADMIN, PUBLIC, owner, role
 
 # The holder's follow-ups (their own plan only) and the sponsor's link (no account: the signed token is the key)
 bp = FeatureBlueprint(
@@ -10,7 +10,20 @@ bp = FeatureBlueprint(
     __name__,
     url_prefix="/outcomes",
     routes=("views",),
-    access={},
+    access={
+        # The holder's own plans and follow-ups, loaded through services that return only their own rows
+        "index": role("candidate"),
+        "followup": owner("candidate"),
+        "report": owner("candidate"),
+        "resend": owner("candidate"),
+        "consent": owner("candidate"),
+        "new_plan": owner("candidate"),
+        "add_plan": owner("candidate"),
+        # No account: the single-use token is the key; rate limited per address, CSRF still on the form
+        "sponsor_link": PUBLIC,
+        "sponsor_respond": PUBLIC,
+    },
+    writing_reads=("sponsor_link",),  # every request to a sponsor link is counted (rate limit)
 )
 
 # The programme impact report and the success cases

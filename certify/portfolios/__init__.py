@@ -12,6 +12,7 @@ bp = FeatureBlueprint(
         # Portfolios: a candidate's own, loaded through services that return only their own objects
         "edit": role("candidate"),
         "save": role("candidate"),
+        "save_plan": role("candidate"),
         "autosave": role("candidate"),
         "upload": role("candidate"),
         "preview": role("candidate"),

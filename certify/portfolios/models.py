@@ -31,6 +31,8 @@ class Portfolio(db.Model):
     draft_sections: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # criterion code -> Markdown
     draft_seq: Mapped[int] = mapped_column(default=0)
     draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The structured outcome plan as typed (field -> text), kept even when not valid yet
+    draft_outcome_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     versions: Mapped[list[PortfolioVersion]] = relationship(
@@ -56,6 +58,8 @@ class PortfolioVersion(db.Model):
     sections: Mapped[dict[str, Any]] = mapped_column(JSON)
     sections_html: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # sanitised when frozen
     attachment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # The checked outcome plan (certify.portfolios.outcome_plan.PLAN_FIELDS), or None when none was written
+    outcome_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     state: Mapped[str] = mapped_column(String(20), default="awaiting_review")
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from certify import storage
 from certify.audit import services as audit
 from certify.auth.models import User
+from certify.core.outcome_plan import PlanCheck, check_plan, draft_values, is_blank
 from certify.extensions import db
 from certify.portfolios.models import Attachment, Portfolio, PortfolioVersion
 from certify.review.allocation import AllocationError, allocate_pair
@@ -124,6 +125,7 @@ def submit(candidate: User, now: datetime) -> PortfolioVersion:
     missing = [code for code in criteria_codes() if not str(portfolio.draft_sections.get(code, "")).strip()]
     if missing:
         raise PortfolioError(f"Write every section before submitting (missing: {', '.join(missing)}).")
+    plan = _checked_plan(portfolio, now)
     attachments = [a.id for a in portfolio.attachments if not a.removed]
     sections = {code: str(portfolio.draft_sections.get(code, "")) for code in criteria_codes()}
     version = PortfolioVersion(
@@ -132,6 +134,7 @@ def submit(candidate: User, now: datetime) -> PortfolioVersion:
         sections=sections,
         sections_html={code: render_markdown(text) for code, text in sections.items()},
         attachment_ids=attachments,
+        outcome_plan=plan,
         submitted_at=now,
     )
     db.session.add(version)
@@ -141,11 +144,40 @@ def submit(candidate: User, now: datetime) -> PortfolioVersion:
         "portfolio.submitted",
         "portfolio_version",
         version.id,
-        after={"number": version.number, "attachments": len(attachments)},
+        after={"number": version.number, "attachments": len(attachments), "outcome_plan": plan is not None},
     )
     with contextlib.suppress(AllocationError):  # audited; it waits until enough calibrated assessors are free
         allocate_pair(version)
     return version
+
+
+def save_outcome_plan(candidate: User, raw: dict[str, object], now: datetime) -> PlanCheck:
+    """Keep the structured outcome plan as typed (nothing is lost), and say what is wrong with it, by field."""
+    portfolio = portfolio_for(candidate)
+    portfolio.draft_outcome_plan = draft_values(raw)
+    portfolio.draft_saved_at = now
+    db.session.flush()
+    return PlanCheck(None) if is_blank(raw) else check_plan(raw, now.date())
+
+
+def _checked_plan(portfolio: Portfolio, now: datetime) -> dict[str, object] | None:
+    """The plan to freeze into a version: None when none was started; refused when started but not valid."""
+    raw = portfolio.draft_outcome_plan or {}
+    if is_blank(raw):
+        return None
+    checked = check_plan(raw, now.date())
+    if checked.plan is None:
+        problems = " ".join(checked.errors.values())
+        raise PortfolioError(f"Complete the outcome plan or clear it before submitting: {problems}")
+    return checked.plan
+
+
+def latest_outcome_plan(candidate: User) -> dict[str, object] | None:
+    """The checked outcome plan of the candidate's latest submitted version (None: that version has none)."""
+    portfolio = db.session.scalar(select(Portfolio).where(Portfolio.candidate_id == candidate.id))
+    if portfolio is None or not portfolio.versions:
+        return None
+    return portfolio.versions[-1].outcome_plan
 
 
 def remove_attachment(candidate: User, attachment_id: int) -> Attachment:

@@ -6,6 +6,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from werkzeug.wrappers import Response
 
 from certify import storage
+from certify.core.outcome_plan import PLAN_FIELDS
 from certify.database import utcnow
 from certify.extensions import db
 from certify.params import is_sequence_number, whole_number
@@ -20,7 +21,7 @@ from certify.security.json_input import JsonRefused, json_object
 from certify.security.uploads import KINDS
 
 
-def _editor(status: int = 200, error: str | None = None) -> tuple[str, int]:
+def _editor(status: int = 200, error: str | None = None, plan_errors: dict[str, str] | None = None) -> tuple[str, int]:
     candidate = acting_user()
     rubric = get_rubric()
     if rubric is None:
@@ -39,6 +40,8 @@ def _editor(status: int = 200, error: str | None = None) -> tuple[str, int]:
         open_version=open_version,
         accepted=", ".join(kind.upper() for kind in KINDS),
         error=error,
+        plan_values=portfolio.draft_outcome_plan or {},
+        plan_errors=plan_errors or {},
     )
     return page, status
 
@@ -80,6 +83,18 @@ def autosave() -> Response | tuple[Response, int]:
         return jsonify(error="refused", message=str(exc), seq=current), exc.status
     db.session.commit()
     return jsonify(seq=seq, saved_at=utcnow().isoformat())
+
+
+@bp.route("/outcome-plan", methods=["POST"])
+def save_plan() -> Response | tuple[str, int]:
+    """The structured outcome plan: kept as typed, then checked (a problem is shown beside its field)."""
+    raw: dict[str, object] = {name: request.form.get(f"plan-{name}", "") for name in PLAN_FIELDS}
+    checked = portfolios.save_outcome_plan(acting_user(), raw, utcnow())
+    db.session.commit()
+    if checked.errors:
+        return _editor(400, plan_errors=checked.errors)
+    flash("Outcome plan saved.", "success")
+    return redirect(url_for("portfolios.edit") + "#outcome-plan")
 
 
 @bp.route("/files", methods=["POST"])

@@ -78,6 +78,9 @@ def test_role_matrix(app, make_user, auth, client):
         "task_id": 999999,
         "digest": "0" * 64,
         "case_id": 999999,
+        "certificate_id": 999999,
+        "followup_id": 999999,
+        "plan_id": 999999,
     }
     failures = []
     for url_rule in _routes(app):
