@@ -36,7 +36,8 @@ from certify.core.outcome_evidence import (
     wilson_share,
 )
 from certify.extensions import db
-from certify.outcomes.models import FollowUp, OutcomePlan, SponsorResponse, SuccessCase
+from certify.outcomes import services as outcomes
+from certify.outcomes.models import FollowUp, OutcomePlan, SuccessCase
 from certify.reports import cohorts as cohort_service
 
 DAY_MAX = date(9999, 12, 30)
@@ -174,23 +175,13 @@ class ImpactReport:
         return [AttestedCase(p.plan_id, p.attainment) for p in self.plans if p.attainment is not None]
 
 
-def _latest_response(followups: list[FollowUp], decision: str | None = None) -> tuple[FollowUp, SponsorResponse] | None:
-    answered = [(f, f.response) for f in followups if f.response is not None]
-    chosen = [(f, r) for f, r in answered if decision is None or r.decision == decision]
-    return max(chosen, key=lambda pair: (pair[0].months, pair[1].responded_at), default=None)
-
-
-def _outcome(followups: list[FollowUp]) -> tuple[FollowUp, SponsorResponse] | None:
-    """The latest follow-up whose sponsor attested a value."""
-    return _latest_response([f for f in followups if f.response and f.response.value is not None], "attested")
-
-
-def plan_outcome(plan: OutcomePlan, holder: str, now: datetime) -> PlanOutcome:
-    """The report's reading of one plan (its follow-ups and responses loaded)."""
+def plan_reading(plan: OutcomePlan, holder: str, now: datetime) -> PlanOutcome:
+    """The report's reading of one plan (its follow-ups and responses loaded), by the shared definitions of
+    a plan's latest response and its outcome (certify.outcomes.services)."""
     followups = list(plan.followups)
-    latest = _latest_response(followups)
-    outcome = _outcome(followups)
-    value = outcome[1].value if outcome else None
+    latest = outcomes.latest_response(plan)
+    outcome = outcomes.plan_outcome(plan)
+    value = outcomes.attested_value(outcome) if outcome is not None else None
     gained = None
     if value is not None and plan.target != plan.baseline:
         gained = attainment(plan.baseline, plan.target, value)
@@ -203,9 +194,9 @@ def plan_outcome(plan: OutcomePlan, holder: str, now: datetime) -> PlanOutcome:
         target=plan.target,
         followed_up=any(f.due_at <= now for f in followups),
         responded=any(f.reported_at is not None or f.response is not None for f in followups),
-        latest_decision=latest[1].decision if latest else None,
+        latest_decision=latest.decision if latest is not None else None,
         attested_value=value,
-        attested_months=outcome[0].months if outcome else None,
+        attested_months=outcome.months if outcome is not None else None,
         attainment=gained,
     )
 
@@ -231,16 +222,14 @@ def _plans(chosen: ReportFilter) -> list[tuple[OutcomePlan, str]]:
 def impact_report(chosen: ReportFilter, now: datetime) -> ImpactReport:
     """The programme impact report for the filter, as of `now`."""
     rows = _plans(chosen)
-    plans = [plan_outcome(plan, name, now) for plan, name in rows]
+    plans = [plan_reading(plan, name, now) for plan, name in rows]
     with_outcome = [p for p in plans if p.attainment is not None]
     moved = wilson_share(sum(1 for p in with_outcome if p.attainment and p.attainment > 0), len(with_outcome))
     rated = []
     for plan, _name in rows:
-        outcome = _latest_response(
-            [f for f in plan.followups if f.response and f.response.value is not None], "attested"
-        )
-        if outcome:
-            rated.append((list(plan.objectives or []), dict(outcome[1].behaviour_ratings or {})))
+        outcome = outcomes.plan_outcome(plan)
+        if outcome is not None and outcome.response is not None:
+            rated.append((list(plan.objectives or []), dict(outcome.response.behaviour_ratings or {})))
     by_plan = {p.plan_id: p for p in plans}
     cases = list(
         db.session.scalars(
