@@ -186,6 +186,7 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "CERTIFICATE_VALIDITY_YEARS": _int(env, "CERTIFY_CERTIFICATE_VALIDITY_YEARS", 3),
         "RECERTIFICATION_POINTS": _int(env, "CERTIFY_RECERTIFICATION_POINTS", 40),
         "RECERTIFICATION_WINDOW_YEARS": _int(env, "CERTIFY_RECERTIFICATION_WINDOW_YEARS", 3),
+        "RECERTIFICATION_OUTCOME_POINTS": _int(env, "CERTIFY_RECERTIFICATION_OUTCOME_POINTS", 10),
         # Renewal requests wait for an admin's decision unless this is on (then the rule alone decides).
         "RENEWAL_AUTO_APPROVE": _bool(env, "CERTIFY_RENEWAL_AUTO_APPROVE", False),
         # Mail goes through the outbox table; the backend delivers it.
