@@ -203,6 +203,7 @@ def load_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "OUTCOME_FOLLOWUP_MONTHS": _months(env, "CERTIFY_OUTCOME_FOLLOWUP_MONTHS", (3, 6)),
         "SPONSOR_LINK_DAYS": _int(env, "CERTIFY_SPONSOR_LINK_DAYS", 30),
         "RECERTIFICATION_WINDOW_YEARS": _int(env, "CERTIFY_RECERTIFICATION_WINDOW_YEARS", 3),
+        "RECERTIFICATION_OUTCOME_POINTS": _int(env, "CERTIFY_RECERTIFICATION_OUTCOME_POINTS", 10),
         # Renewal requests wait for an admin's decision unless this is on (then the rule alone decides).
         "RENEWAL_AUTO_APPROVE": _bool(env, "CERTIFY_RENEWAL_AUTO_APPROVE", False),
         # Mail goes through the outbox table; the backend delivers it.

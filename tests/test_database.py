@@ -13,7 +13,7 @@ from certify.assessments.attempt_models import ATTEMPT_STATUSES, DECISION_RULES
 from certify.assessments.blueprint_models import SOURCES as BLUEPRINT_SOURCES
 from certify.assessments.review_models import DECISIONS as REVIEW_DECISIONS
 from certify.auth.models import ROLES
-from certify.certificates.models import RENEWAL_STATUSES, STATUSES
+from certify.certificates.models import ACTIVITY_KINDS, RENEWAL_STATUSES, STATUSES
 from certify.core.items import STATUSES as ITEM_STATUSES
 from certify.database import one_of
 from certify.extensions import db
@@ -52,6 +52,7 @@ KNOWN_VALUES = {
     ("appeals", "status"): APPEAL_STATES,
     ("certificates", "status"): STATUSES,
     ("renewal_requests", "status"): RENEWAL_STATUSES,
+    ("development_activities", "kind"): ACTIVITY_KINDS,
     ("angoff_studies", "state"): STUDY_STATES,
     ("blueprint_versions", "source"): BLUEPRINT_SOURCES,
     ("jta_studies", "status"): JTA_STATUSES,

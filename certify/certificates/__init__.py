@@ -20,6 +20,7 @@ bp = FeatureBlueprint(
         # A holder's own certificates
         "wallet": SIGNED_IN,
         "log_development": SIGNED_IN,
+        "log_outcome_development": SIGNED_IN,  # the holder's own attested outcomes only (checked in the service)
         "renew": owner("candidate"),
     },
 )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from certify.certificates import keys
 from certify.credentials.loader import OB_V3P0, VC_V2
 from certify.credentials.statuslist import status_list_entry
 from certify.urls import base_url
+
+if TYPE_CHECKING:
+    from certify.outcomes.evidence import AttestedOutcome
 
 ISSUER_NAME = "Certify: the MID Certification Body"
 ACHIEVEMENT_NAME = "Measurable Instructional Design (MID) Certification"
@@ -109,3 +113,68 @@ def unsigned_credential(
             list_url=status_list_url("revocation", status_list), index=status_index, purpose="revocation"
         ),
     }
+
+
+OUTCOME_EVIDENCE_NAME = "Sponsor-attested outcome"
+OUTCOME_RESULT_NAME = "Sponsor-attested outcome: the key performance metric the holder's certification design targeted"
+
+
+def outcome_result_description_id() -> str:
+    return f"{base_url()}/achievements/mid#attested-outcome"
+
+
+def with_outcome(credential: dict[str, Any], outcome: AttestedOutcome | None) -> dict[str, Any]:
+    """The credential, without its proof, carrying `outcome` (or, with None, no outcome at all).
+
+    The outcome goes in twice, as Open Badges 3.0 allows: an `evidence` entry with the sentence and a
+    narrative, and a `result` of the subject linked to a `resultDescription` of the achievement. Neither
+    names the sponsor. Anything an earlier outcome added is removed first, so this is idempotent.
+    """
+    document = copy.deepcopy({key: value for key, value in credential.items() if key != "proof"})
+    subject = document["credentialSubject"]
+    achievement = subject["achievement"]
+    document.pop("evidence", None)
+    subject.pop("result", None)
+    achievement.pop("resultDescription", None)
+    if outcome is None:
+        return document
+    description_id = outcome_result_description_id()
+    document["evidence"] = [
+        {
+            "id": document["id"].replace("/credentials/", "/verify/").removesuffix(".json") + "#attested-outcome",
+            "type": ["Evidence"],
+            "name": OUTCOME_EVIDENCE_NAME,
+            "description": outcome.sentence,
+            "narrative": (
+                f"The holder's certification design set out to move {outcome.metric} at work, from "
+                f"{outcome.baseline_text} to {outcome.target_text} by {outcome.expected_by:%B %Y}. "
+                f"{outcome.months} months after certification, their sponsor attested {outcome.value_text} "
+                f"on {outcome.attested_on:%d %B %Y}. The holder agreed to publish this outcome."
+            ),
+            "genre": "Sponsor attestation",
+        }
+    ]
+    achievement["resultDescription"] = [
+        {
+            "id": description_id,
+            "type": ["ResultDescription"],
+            "name": OUTCOME_RESULT_NAME,
+            "resultType": "ext:SponsorAttestedOutcome",
+        }
+    ]
+    subject["result"] = [
+        {
+            "type": ["Result"],
+            "resultDescription": description_id,
+            "value": f"{outcome.metric}: {outcome.change}",
+        }
+    ]
+    return document
+
+
+def outcome_of_credential(credential: dict[str, Any]) -> str | None:
+    """The attested outcome sentence a credential carries, if any (for the audit trail)."""
+    for entry in credential.get("evidence", []):
+        if isinstance(entry, dict) and entry.get("name") == OUTCOME_EVIDENCE_NAME:
+            return str(entry.get("description", ""))
+    return None

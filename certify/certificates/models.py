@@ -13,6 +13,7 @@ from certify.database import UTCDateTime, one_of, utcnow
 from certify.extensions import db
 
 STATUSES = ("active", "suspended", "revoked")
+ACTIVITY_KINDS = ("activity", "attested_outcome")  # logged by the holder; a sponsor-attested outcome
 RENEWAL_STATUSES = ("pending", "more_information_requested", "approved", "refused")
 STATUS_LIST_SIZE = 131_072  # entries per status list (16 KB of bits), the minimum the spec allows
 
@@ -69,9 +70,14 @@ class SerialCounter(db.Model):
 
 
 class DevelopmentActivity(db.Model):
-    """Continuing professional development logged by a certificate holder, for renewal."""
+    """Continuing professional development logged by a certificate holder, for renewal.
+
+    An `attested_outcome` activity credits the sponsor-attested outcome of one of the holder's outcome plans
+    (at most once per plan); an admin reviews it with the rest of the evidence.
+    """
 
     __tablename__ = "development_activities"
+    __table_args__ = (one_of("kind", ACTIVITY_KINDS, "kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -79,6 +85,10 @@ class DevelopmentActivity(db.Model):
     activity_on: Mapped[date] = mapped_column(Date)
     points: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20), default="activity", server_default="activity")
+    outcome_plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outcome_plans.id", ondelete="SET NULL"), unique=True
+    )
 
 
 class RenewalRequest(db.Model):
@@ -100,7 +110,7 @@ class RenewalRequest(db.Model):
     holder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(30), default="pending", index=True)
     open_marker: Mapped[int | None] = mapped_column(default=1)
-    # The activities as they stood when (re)submitted: [{title, activity_on, points}], and the rule's verdict.
+    # The activities as they stood when (re)submitted: [{title, activity_on, points, kind}], and the rule's verdict.
     activities: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     basis: Mapped[str] = mapped_column(Text, default="")
     holder_note: Mapped[str] = mapped_column(Text, default="")

@@ -76,7 +76,7 @@ def recently_decided(limit: int = 50) -> list[RenewalRequest]:
 
 def _activities(holder_id: int) -> list[dict[str, object]]:
     return [
-        {"title": a.title, "activity_on": a.activity_on.isoformat(), "points": a.points}
+        {"title": a.title, "activity_on": a.activity_on.isoformat(), "points": a.points, "kind": a.kind}
         for a in db.session.scalars(
             select(DevelopmentActivity)
             .where(DevelopmentActivity.user_id == holder_id)

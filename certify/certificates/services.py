@@ -1,4 +1,5 @@
-"""The certificates feature's public surface for other features (the admin work queue reads its counts)."""
+"""The certificates feature's public surface for other features (the admin work queue reads its counts; the
+outcomes feature re-issues a credential when the holder's consent or their attested outcome changes)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from datetime import datetime
 
 from certify.certificates import renewals
 from certify.certificates.evidence import queue
+from certify.certificates.reissue import refresh_credential
+
+__all__ = ["candidates_awaiting_decision_count", "refresh_credential", "renewals_awaiting_review_count"]
 
 
 def candidates_awaiting_decision_count(now: datetime) -> int:

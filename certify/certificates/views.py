@@ -21,6 +21,7 @@ from certify.certificates.production import document_for
 from certify.certificates.status import check_credential, parse_list_name, status_list_document
 from certify.database import utcnow, write_intent
 from certify.extensions import db
+from certify.outcomes.evidence import attested_outcome
 from certify.security import throttle
 from certify.security.json_input import JsonRefused, parse_json
 
@@ -71,6 +72,7 @@ def _page(
         state=certificate.state(now),
         competencies=competencies,
         successor=successor,
+        outcome=attested_outcome(certificate),
         pdf_result=pdf_result,
         check=check,
         error=error,

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from certify.certificates import bp, lifecycle, renewals
+from certify.certificates import bp, lifecycle, outcome_credit, renewals
 from certify.certificates.issuing import CertificateError
 from certify.certificates.models import Certificate, DevelopmentActivity
 from certify.database import utcnow
@@ -68,6 +68,8 @@ def _page(error: str | None = None, form: dict[str, str] | None = None, status: 
         form=form or {},
         today=now.date().isoformat(),
         auto_approve=renewals.auto_approve(),
+        outcomes=outcome_credit.creditable_outcomes(me),
+        outcome_points=outcome_credit.outcome_points(),
     )
     return page, status
 
@@ -91,6 +93,21 @@ def log_development() -> Response | tuple[str, int]:
         return _page(str(exc), form, exc.status)
     db.session.commit()
     flash("Activity logged.", "success")
+    return redirect(url_for("certificates.wallet") + "#development")
+
+
+@bp.route("/certificates/development/outcome", methods=["POST"])
+def log_outcome_development() -> Response | tuple[str, int]:
+    """Add one of the holder's sponsor-attested outcomes to their development log."""
+    try:
+        activity = outcome_credit.log_attested_outcome(
+            acting_user(), whole_number(request.form.get("plan"), -1), utcnow()
+        )
+    except CertificateError as exc:
+        db.session.rollback()
+        return _page(str(exc), status=exc.status)
+    db.session.commit()
+    flash(f"Attested outcome added to your development log ({activity.points} points).", "success")
     return redirect(url_for("certificates.wallet") + "#development")
 
 

@@ -14,6 +14,7 @@ from certify.demo.simulation.certificates import issue_certificates
 from certify.demo.simulation.common import SIM_DOMAIN, Tally, days
 from certify.demo.simulation.course import take_course
 from certify.demo.simulation.exams import sit_exams
+from certify.demo.simulation.outcomes import record_outcomes
 from certify.demo.simulation.people import COHORTS, create_accounts, create_people
 from certify.demo.simulation.portfolios import Reviews, calibrate, only_simulated_reviewers
 from certify.extensions import db
@@ -56,12 +57,14 @@ def simulate(total: int, now: datetime | None = None) -> list[str]:
         with only_simulated_reviewers():
             reviews.run()
     issue_certificates(people, reviews.decisions, now, tally)
+    outcomes = record_outcomes(people, now)
     calibrated = calibrate_exams()
     # Simulated people have no mailbox: drop the mail the services queued for them.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient.like(f"%@{SIM_DOMAIN}")))
     db.session.flush()
     return [
         _summary(tally, time.perf_counter() - started),
+        *outcomes,
         *calibrated,
         *(f"  not done: {line}" for line in tally.skipped),
     ]
