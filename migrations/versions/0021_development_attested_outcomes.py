@@ -1,7 +1,7 @@
 """development activity from attested outcomes: an activity's kind, and the outcome plan it credits
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-29 09:00:00
 
 Activities logged before this revision are ordinary activities. A plan's attested outcome counts once.
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0020"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
