@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from certify.extensions import db
-from certify.outcomes.models import FollowUp, OutcomePlan, SponsorResponse
+from certify.outcomes import services as outcomes
+from certify.outcomes.models import OutcomePlan
 
 if TYPE_CHECKING:
     from certify.certificates.models import Certificate
@@ -84,25 +85,11 @@ def quantity(value: float, unit: str) -> str:
     return f"{number(value)} {unit}" if unit else number(value)
 
 
-def latest_sponsor_response(plan: OutcomePlan) -> tuple[FollowUp, SponsorResponse] | None:
-    """The plan's latest follow-up that its sponsor answered (attested or disputed), with the answer."""
-    row = db.session.execute(
-        select(FollowUp, SponsorResponse)
-        .join(SponsorResponse, SponsorResponse.followup_id == FollowUp.id)
-        .where(FollowUp.plan_id == plan.id)
-        .order_by(FollowUp.months.desc(), SponsorResponse.responded_at.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row is not None else None
-
-
 def latest_attested(plan: OutcomePlan) -> AttestedOutcome | None:
     """The plan's outcome when its latest sponsor response attests a value; consent is not checked here."""
-    found = latest_sponsor_response(plan)
-    if found is None:
-        return None
-    followup, response = found
-    if response.decision != "attested" or response.value is None:
+    followup = outcomes.plan_outcome(plan)
+    response = followup.response if followup is not None else None
+    if followup is None or response is None or response.value is None:
         return None
     return AttestedOutcome(
         plan_id=plan.id,

@@ -153,8 +153,17 @@ def latest_response(plan: OutcomePlan) -> SponsorResponse | None:
 
 
 def plan_outcome(plan: OutcomePlan) -> FollowUp | None:
-    attested = [f for f in plan.followups if f.response is not None and f.response.decision == "attested"]
-    return max(attested, key=lambda f: (f.months, f.id)) if attested else None
+    """The plan's outcome: the follow-up of its latest sponsor response, when that response attests a value.
+
+    A later dispute supersedes an earlier attestation: the sponsor's latest word stands, so a disputed value
+    never counts, and neither does the attestation it replaced.
+    """
+    answered = [f for f in plan.followups if f.response is not None]
+    if not answered:
+        return None
+    latest = max(answered, key=lambda f: (f.months, f.id))
+    assert latest.response is not None
+    return latest if latest.response.decision == "attested" and latest.response.value is not None else None
 
 
 def attested_value(followup: FollowUp) -> float | None:
@@ -180,4 +189,15 @@ def set_consent(holder: User, plan: OutcomePlan, consent: bool, now: datetime) -
     audit.record(
         holder, "outcome.consent_changed", "outcome_plan", plan.id, before={"public": before}, after={"public": consent}
     )
+    refresh_credential(plan, holder, "the holder gave consent" if consent else "the holder withdrew consent", now)
     return True
+
+
+def refresh_credential(plan: OutcomePlan, actor: User | None, reason: str, now: datetime) -> None:
+    """Re-sign the plan's certificate's credential so it carries exactly its consented attested outcome."""
+    # Imported here: the certificates feature reads this one's evidence when it signs (a cycle at import time).
+    from certify.certificates import services as certificates
+
+    certificate = db.session.get(Certificate, plan.certificate_id)
+    if certificate is not None:
+        certificates.refresh_credential(certificate, actor, reason, now)

@@ -21,7 +21,7 @@ from certify.core.outcome_plan import parse_number
 from certify.extensions import db
 from certify.outbox import services as outbox
 from certify.outcomes.models import FollowUp, SponsorLink, SponsorResponse
-from certify.outcomes.services import OutcomeError, holder_of
+from certify.outcomes.services import OutcomeError, holder_of, refresh_credential
 from certify.urls import external_url
 
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
@@ -187,4 +187,5 @@ def respond(token: str, raw: Mapping[str, object], now: datetime) -> SponsorResp
         after={"value": response.value, "ratings": response.behaviour_ratings, "holder_value": followup.holder_value},
         note=f"by the sponsor {followup.plan.sponsor_email} through their emailed link",
     )
+    refresh_credential(followup.plan, None, f"the sponsor {response.decision} the outcome", now)
     return response

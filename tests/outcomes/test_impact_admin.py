@@ -50,8 +50,8 @@ def test_csv_sections_hold_the_same_figures(client):
     assert summary["Non-respondents (followed up, no answer)"] == "1"
     assert (summary["Moved toward target %"], summary["Median attainment of target"]) == ("66.7", "0.5")
     assert _section(client, "status")[1:] == [
-        ["Latest sponsor response attests", "2"],
-        ["Latest sponsor response disputes", "2"],
+        ["Latest sponsor response attests", "3"],
+        ["Latest sponsor response disputes", "1"],
         ["Holder reported, sponsor silent", "1"],
         ["No response (non-respondents)", "1"],
         ["No follow-up due yet", "1"],

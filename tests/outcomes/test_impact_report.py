@@ -24,12 +24,12 @@ def _report(app, cohort="", issued_from="", issued_to=""):
 def test_every_count_of_the_whole_programme(app):
     report = _report(app)
     assert (report.holders, report.followed_up, report.responded, report.non_respondents) == (7, 6, 5, 1)
-    assert (report.attested, report.disputed) == (2, 2)  # Ada, Cleo; Ben (latest disputed), Fay
+    assert (report.attested, report.disputed) == (3, 1)  # Ada, Ben (attested after an earlier dispute), Cleo; Fay
     assert report.response_rate == pytest.approx(5 / 6)
     statuses = {p.holder: p.status for p in report.plans}
     assert statuses == {
         "Ada": "attested",
-        "Ben": "disputed",
+        "Ben": "attested",
         "Cleo": "attested",
         "Dev": "awaiting sponsor",
         "Eve": "no response",
@@ -43,7 +43,7 @@ def test_attainment_uses_each_plans_latest_attested_value_and_never_a_disputed_o
     report = _report(app)
     gained = {p.holder: p.attainment for p in report.plans if p.attainment is not None}
     assert gained == pytest.approx({"Ada": ADA, "Ben": BEN, "Cleo": CLEO})  # Ada 70 not 74; Ben 3.1 not 3.9
-    assert {p.holder: p.attested_months for p in report.plans if p.attested_months} == {"Ada": 6, "Ben": 3, "Cleo": 3}
+    assert {p.holder: p.attested_months for p in report.plans if p.attested_months} == {"Ada": 6, "Ben": 6, "Cleo": 3}
     moved = report.moved
     assert (moved.count, moved.n, moved.share) == (2, 3, pytest.approx(2 / 3))
     assert (moved.low, moved.high) == pytest.approx(reference_wilson(2, 3), abs=1e-9)
@@ -71,7 +71,7 @@ def test_level3_ratings_and_themes(app):
 def test_a_cohort_and_dates_narrow_the_report(app):
     acme = _report(app, cohort="acme")  # by name, case-insensitively
     assert acme.filter.cohort == "Acme"
-    assert (acme.holders, acme.followed_up, acme.responded, acme.attested, acme.disputed) == (3, 2, 2, 1, 1)
+    assert (acme.holders, acme.followed_up, acme.responded, acme.attested, acme.disputed) == (3, 2, 2, 2, 0)
     assert (acme.moved.count, acme.moved.n) == (2, 2)
     assert acme.median_attainment == pytest.approx((ADA + BEN) / 2)
     assert [row.outcome.holder for row in acme.cases] == ["Ada", "Ben"]
@@ -115,8 +115,8 @@ def test_cli_json_contract(runner):
         "holders": 7,
         "followed_up": 6,
         "responded": 5,
-        "attested": 2,
-        "disputed": 2,
+        "attested": 3,
+        "disputed": 1,
     }
     low, high = reference_wilson(2, 3)
     moved = data["moved_toward_target"]
@@ -149,3 +149,22 @@ def test_cli_bad_filter_exits_2_with_a_clear_message(runner, args, message):
     result = runner.invoke(args=["outcomes", "report", *args, "--json"])
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.usefixtures("impact_world")
+def test_a_later_dispute_supersedes_an_earlier_attestation(app):
+    """The sponsor's latest word stands: Ada's 6-month attestation disputed later leaves her without an outcome."""
+    from sqlalchemy import select
+
+    from certify.extensions import db
+    from certify.outcomes.models import FollowUp, OutcomePlan, SponsorResponse
+
+    with app.app_context():
+        plan = db.session.scalars(select(OutcomePlan).where(OutcomePlan.metric == "First-contact resolution")).first()
+        latest = db.session.scalars(select(FollowUp).where(FollowUp.plan_id == plan.id, FollowUp.months == 6)).one()
+        response = db.session.scalars(select(SponsorResponse).where(SponsorResponse.followup_id == latest.id)).one()
+        response.decision = "disputed"
+        db.session.commit()
+    report = _report(app)
+    assert "Ada" not in {p.holder for p in report.plans if p.attainment is not None}
+    assert (report.attested, report.disputed) == (2, 2)

@@ -2,7 +2,7 @@
 
     plan holder cohort issued      metric (baseline -> target)  follow-ups (due in the past unless said)
     1    Ada    Acme   2025-01-10  FCR % 61 -> 74               3m: holder 70, sponsor attests 74; 6m: attests 70
-    2    Ben    Acme   2025-02-01  pick errors 4.2 -> 2.0       3m: attests 3.1; 6m: sponsor disputes (3.9)
+    2    Ben    Acme   2025-02-01  pick errors 4.2 -> 2.0       3m: sponsor disputes (3.9); 6m: attests 3.1
     3    Cleo   Beta   2025-03-01  win rate % 20 -> 30          3m: attests 18 (moved away)
     4    Dev    Beta   2025-03-15  FCR % 50 -> 60               3m: holder reported 55, sponsor silent
     5    Eve    -      2025-04-01  FCR % 50 -> 60               3m: nobody answered (a non-respondent)
@@ -106,8 +106,8 @@ def impact_world(app, make_user) -> World:
         _followup(ada, 3, past, holder_value=70, decision="attested", value=74, ratings={"0": 5, "1": 4})
         _followup(ada, 6, later, holder_value=71, decision="attested", value=70, ratings={"0": 4, "1": 5})
         ben = _plan(world, "Ben", date(2025, 2, 1), "Pick errors per 1,000 lines", 4.2, 2.0, [GREET.lower()])
-        _followup(ben, 3, past, decision="attested", value=3.1, ratings={"0": 2})
-        _followup(ben, 6, later, holder_value=2.5, decision="disputed", value=3.9)
+        _followup(ben, 3, past, holder_value=2.5, decision="disputed", value=3.9)
+        _followup(ben, 6, later, decision="attested", value=3.1, ratings={"0": 2})
         cleo = _plan(world, "Cleo", date(2025, 3, 1), "Win rate", 20, 30, [QUALIFY])
         _followup(cleo, 3, past, decision="attested", value=18, ratings={"0": 3})
         dev = _plan(world, "Dev", date(2025, 3, 15), "First-contact resolution", 50, 60)
