@@ -25,7 +25,7 @@ run: export FLASK_RUN_HOST = $(HOST)
 run: export FLASK_RUN_PORT = $(PORT)
 run: $(VENV)/.installed-runtime
 	$(BIN)/flask --app wsgi db upgrade
-	$(BIN)/flask --app wsgi certify seed --demo
+	$(BIN)/flask --app wsgi certify seed --demo --simulate 60
 	@echo "Serving Certify on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/flask --app wsgi run
 
