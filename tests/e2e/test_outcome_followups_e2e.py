@@ -8,10 +8,10 @@ from typing import Any
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_accounts_e2e import sign_in
-from tests.outcomes.conftest import followup_ids, get_followup, last_token
-from tests.outcomes.conftest import make_plan as make_plan  # a fixture
 from tests.support.axe import assert_accessible
 from tests.support.helpers import PASSWORD
+from tests.support.outcome_flow import followup_ids, get_followup, last_token
+from tests.support.outcome_flow import make_plan as make_plan  # a fixture
 
 
 def test_holder_reports_and_the_sponsor_attests(

@@ -13,8 +13,8 @@ from certify.outcomes import services as outcomes
 from certify.outcomes import sponsor
 from certify.outcomes.models import OutcomePlan, SponsorLink, SponsorResponse
 from certify.outcomes.services import OutcomeError
-from tests.outcomes.conftest import LINK, followup_ids, get_followup, last_token, outbox_to
 from tests.support.helpers import post_form, sign_in_directly, text
+from tests.support.outcome_flow import LINK, followup_ids, get_followup, last_token, outbox_to
 
 REPORT = {"value": "68.5", "implemented": "Knowledge-base search before escalation, since March.", "obstacles": ""}
 
@@ -279,8 +279,8 @@ def test_remind_is_idempotent_within_a_day_and_capped(app, runner, make_plan, ho
 
 
 def test_the_holder_adds_a_plan_their_older_portfolio_lacked(app, holder_client, holder):
-    from tests.outcomes.conftest import certificate_row
-    from tests.outcomes.plan_data import plan_form
+    from tests.support.outcome_flow import certificate_row
+    from tests.support.outcome_plan_data import plan_form
 
     with app.app_context():
         certificate_id = certificate_row(db.session.get(type(holder), holder.id), utcnow()).id

@@ -10,7 +10,7 @@ from certify.database import utcnow
 from certify.extensions import db
 from certify.outcomes.models import OutcomePlan
 from certify.portfolios import services as portfolios
-from tests.outcomes.plan_data import plan_raw
+from tests.support.outcome_plan_data import plan_raw
 
 
 def _issue(certification, candidate):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from certify.extensions import db
 from certify.portfolios.models import Portfolio, PortfolioVersion
-from tests.outcomes.plan_data import plan_form
 from tests.support.helpers import post_form, text
+from tests.support.outcome_plan_data import plan_form
 
 
 def _draft_plan(world):
