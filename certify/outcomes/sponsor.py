@@ -170,7 +170,7 @@ def respond(token: str, raw: Mapping[str, object], now: datetime) -> SponsorResp
     if used != 1 or followup.response is not None:
         raise OutcomeError("gone", 404)
     response = SponsorResponse(
-        followup_id=followup.id,
+        followup=followup,  # through the relationship, so the plan's follow-ups see it before anything is reloaded
         decision=str(answer["decision"]),
         value=answer["value"],  # type: ignore[arg-type]
         behaviour_ratings=dict(answer["ratings"]),  # type: ignore[call-overload]
