@@ -88,7 +88,8 @@ def test_a_later_dispute_takes_the_outcome_off_the_page_and_the_credential(certi
         holder = db.session.get(User, holder_id)
         (plan,) = outcomes.plans_of(holder)
         second = plan.followups[1]
-        followups.report(holder, second, {"value": "75", "implemented": "Call reviews weekly", "obstacles": "Two leavers"}, utcnow())
+        report = {"value": "75", "implemented": "Call reviews weekly", "obstacles": "Two leavers"}
+        followups.report(holder, second, report, utcnow())
         db.session.commit()
     with app.app_context():
         sponsor.respond(last_token(app), {"decision": "disputed", "comment": "Not our figure."}, utcnow())
