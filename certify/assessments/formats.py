@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from certify.core.banks import Bank, bank_to_document, parse_bank
+from certify.core.bank_source import bank_to_document
+from certify.core.banks import Bank, parse_bank
 from certify.core.catalog import document_kind
 from certify.core.source import Problem, load_yaml
 from certify.interop.detect import Detected, detect_format

@@ -20,9 +20,9 @@ from certify import storage
 from certify.assessments.formats import read_bank_file
 from certify.assessments.importer import ImportRefused, ImportResult, Outcome, import_bank, plan_bank
 from certify.assessments.models import Competency, ItemMedia
-from certify.core.banks import MEDIA_REF, Media
 from certify.core.banks import Bank as BankSpec
 from certify.core.imports import asks_competency
+from certify.core.media import MEDIA_REF, Media
 from certify.core.source import Problem
 from certify.extensions import db
 from certify.interop.detect import Detected, detect_format

@@ -1,4 +1,4 @@
-"""The images items show, served by their sha256 (certify.core.banks.media_ref names them in item text)."""
+"""The images items show, served by their sha256 (certify.core.media.media_ref names them in item text)."""
 
 from __future__ import annotations
 

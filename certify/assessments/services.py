@@ -16,10 +16,10 @@ from certify.assessments.models import (
     ItemMedia,
     ItemVersion,
 )
-from certify.core.banks import MEDIA_REF, Media
 from certify.core.banks import Bank as BankSpec
 from certify.core.banks import Item as ItemSpec
 from certify.core.items import DRAWN, IN_REVIEW
+from certify.core.media import MEDIA_REF, Media
 from certify.extensions import db
 from certify.storage import Blob
 

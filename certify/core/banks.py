@@ -19,8 +19,9 @@ from typing import Any
 
 from certify.core.enemy_groups import expand, parse_groups
 from certify.core.items import BLOOM_LEVELS, REGISTRY, STATUSES, ItemError
+from certify.core.media import Media
 from certify.core.source import Located, Problem, line_of
-from certify.core.stimulus import parse_stimulus, stimulus_source
+from certify.core.stimulus import parse_stimulus
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PURPOSES = ("certification", "practice", "diagnostic", "knowledge_check")
@@ -125,27 +126,6 @@ class Item:
     def kind(self) -> Any:
         """The item type's module (its hooks: score, choices, describe_key...)."""
         return REGISTRY[self.type]
-
-
-@dataclass(frozen=True)
-class Media:
-    """A file an item shows (an image in a stem or an option), carried in with the bank it came in."""
-
-    data: bytes
-    mime: str
-    name: str = ""  # the file name it had in the source, for messages and exports
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-MEDIA_SCHEME = "media:"  # item text refers to a stored file as ![alt](media:<sha256>); rendering resolves it
-MEDIA_REF = re.compile(r"media:([0-9a-f]{64})")
-
-
-def media_ref(digest: str) -> str:
-    return f"{MEDIA_SCHEME}{digest}"
 
 
 @dataclass(frozen=True)
@@ -308,49 +288,3 @@ def parse_bank(data: Any, filename: str, competencies: Collection[str]) -> tuple
         for item in items
     ]
     return Bank(bank_id, title, str(purpose), tuple(items), filename, _text(header, "description"), header.line), []
-
-
-def bank_to_document(bank: Bank) -> dict[str, Any]:
-    """The YAML document for a bank (used by export and round trips)."""
-    header: dict[str, Any] = {"id": bank.id, "title": bank.title, "purpose": bank.purpose}
-    if bank.description:
-        header["description"] = bank.description
-    return {"bank": header, "items": [item_to_source(item) for item in bank.items]}
-
-
-def item_to_source(item: Item) -> dict[str, Any]:
-    """An item as authors write it in YAML (the inverse of parse_item)."""
-    source: dict[str, Any] = {
-        "id": item.ref,
-        "type": item.type,
-        "competency": item.competency,
-        "bloom": item.bloom,
-        "status": item.status,
-    }
-    if item.title:
-        source["title"] = item.title
-    if item.stimulus:
-        source["stimulus"] = stimulus_source(item.stimulus)
-    source["stem"] = item.stem
-    body = dict(item.body)
-    if item.type == "numeric":
-        if "min" in body:
-            body["range"] = [body.pop("min"), body.pop("max")]
-        if not body.get("unit"):
-            body.pop("unit", None)
-    if item.type == "matching" and not body.get("distractors"):
-        body.pop("distractors", None)
-    for key in ("wrong_answers", "patterns", "accepted"):
-        if key in body and not body[key] and item.type not in ("short_answer",):
-            body.pop(key)
-    source.update(body)
-    source["rationale"] = item.rationale
-    if item.references:
-        source["references"] = list(item.references)
-    if not item.shuffle:
-        source["shuffle"] = False
-    if item.allow_all_none:
-        source["allow_all_none"] = True
-    if item.enemies:
-        source["enemies"] = list(item.enemies)
-    return source

@@ -20,8 +20,7 @@ import xml.etree.ElementTree as ET  # building elements only; parsing goes throu
 from collections.abc import Callable, Mapping
 from urllib.parse import quote, unquote
 
-from certify.core.banks import MEDIA_REF, Media, media_ref
-from certify.interop.media_types import image_mime
+from certify.core.media import MEDIA_REF, Media, image_mime, media_ref
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024  # one image, decoded
 MAX_MEDIA_BYTES = 200 * 1024 * 1024  # every distinct image of one import, decoded

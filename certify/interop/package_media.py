@@ -17,8 +17,7 @@ import xml.etree.ElementTree as ET  # type names only; parsing goes through defu
 from collections.abc import Mapping, MutableMapping
 from urllib.parse import unquote, urlsplit
 
-from certify.core.banks import Media, media_ref
-from certify.interop.media_types import image_mime
+from certify.core.media import Media, image_mime, media_ref
 from certify.interop.qti_xml import DROPPED_MARK, MEDIA_MARK, Doc, to_text
 
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}

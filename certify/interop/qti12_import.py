@@ -16,8 +16,9 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from certify.core.banks import ID_PATTERN, MEDIA_REF, Bank, Item, media_ref, parse_item
+from certify.core.banks import ID_PATTERN, Bank, Item, parse_item
 from certify.core.imports import IMPORTED_STATUS, competency_for, rationale_or_marker, rationale_warning, skip, unmapped
+from certify.core.media import MEDIA_REF, media_ref
 from certify.core.source import Located, Problem
 from certify.interop.qti12_html import escape_text
 from certify.interop.qti12_items import Parts, Skip

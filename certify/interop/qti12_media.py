@@ -15,8 +15,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
-from certify.core.banks import Media
-from certify.interop.media_types import image_mime
+from certify.core.media import Media, image_mime
 
 FILEBASE = re.compile(r"^(\$|%24)IMS[-_]CC[-_]FILEBASE(\$|%24)/?", re.IGNORECASE)
 DATA_URI = re.compile(r"^data:([\w.+/-]*)((?:;[\w=.+-]+)*?)(;base64)?,(.*)$", re.IGNORECASE | re.DOTALL)

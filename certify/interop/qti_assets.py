@@ -15,7 +15,8 @@ import xml.etree.ElementTree as ET  # type names only; parsing goes through defu
 from collections.abc import Mapping
 from typing import Any
 
-from certify.core.banks import ID_PATTERN, Media
+from certify.core.banks import ID_PATTERN
+from certify.core.media import Media
 from certify.core.source import Problem
 from certify.interop.package_media import MediaReader
 from certify.interop.qti_stimulus import is_stimulus, stimulus_parts

@@ -12,7 +12,8 @@ import mimetypes
 from collections.abc import Mapping
 from typing import Any
 
-from certify.core.banks import Bank, Item, item_to_source
+from certify.core.bank_source import item_to_source
+from certify.core.banks import Bank, Item
 from certify.core.source import Problem
 from certify.interop.package_media import IMAGE_TYPES
 from certify.interop.qti_links import Links, media_in

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from certify.core.banks import MEDIA_REF, media_ref
+from certify.core.media import MEDIA_REF, media_ref
 
 _MARKDOWN_IMAGE = r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\(media:(?P<digest>[0-9a-f]{64})\)"
 _HTML_IMAGE = r"<img\b(?P<attrs>[^>]*?\bsrc=\"media:(?P<html_digest>[0-9a-f]{64})\"[^>]*)>"

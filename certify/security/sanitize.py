@@ -119,7 +119,7 @@ class _ImagesFromMedia(Filter):  # type: ignore[misc]
 
 def clean_html(html: str) -> str:
     """Strip every tag, attribute and URL scheme not on the allow-lists (HTML and MathML); `media:<sha256>`
-    images become links to the item media they name (certify.core.banks.media_ref)."""
+    images become links to the item media they name (certify.core.media.media_ref)."""
     cleaner = bleach.Cleaner(
         tags=RENDERED_TAGS | _DROPPED,  # let through only for _DropSubtrees to remove whole
         attributes=_allowed_attribute,

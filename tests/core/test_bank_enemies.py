@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from certify.core.bank_refs import crowded_cells, symmetric_enemies
-from certify.core.banks import Item, bank_to_document, parse_bank
+from certify.core.bank_source import bank_to_document
+from certify.core.banks import Item, parse_bank
 from certify.core.catalog import parse_sources
 from certify.core.enemy_groups import enemy_capacity
 from certify.core.source import load_yaml

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from certify.core import stimulus as stimulus_module
-from certify.core.banks import ID_PATTERN, Item, item_to_source, parse_bank, parse_item
+from certify.core.bank_source import item_to_source
+from certify.core.banks import ID_PATTERN, Item, parse_bank, parse_item
 from certify.core.delivery import Passage, present
 from certify.core.source import load_yaml
 from tests.support.stimulus_samples import CASE_BANK, CASE_TEXT

@@ -81,7 +81,7 @@ def assert_clear_answer(name: str, data: bytes) -> None:
 
 
 def _digests(item) -> set[str]:  # type: ignore[no-untyped-def]
-    from certify.core.banks import MEDIA_REF
+    from certify.core.media import MEDIA_REF
 
     return set(MEDIA_REF.findall(str(item.content())))
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from certify.assessments.sources import QUESTION_BANKS, load_catalog
-from certify.core.banks import Bank, Item, Media, media_ref, parse_item
+from certify.core.banks import Bank, Item, parse_item
+from certify.core.media import Media, media_ref
 from certify.core.source import Located
 from certify.interop.moodle_text import read_metadata
 from certify.interop.moodle_xml import bank_to_moodle_xml, looks_like_moodle_xml, read_moodle_xml

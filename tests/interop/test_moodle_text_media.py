@@ -7,8 +7,7 @@ import base64
 
 import pytest
 
-from certify.core.banks import media_ref
-from certify.interop.media_types import image_mime
+from certify.core.media import image_mime, media_ref
 from certify.interop.moodle_text import category_name, read_metadata, unwrap_paragraph, write_metadata
 from certify.interop.moodle_xml import read_moodle_xml
 from tests.support.moodle_samples import MID_COMPETENCIES, tiny_png

@@ -7,8 +7,9 @@ from itertools import chain, combinations
 
 import pytest
 
-from certify.core.banks import Bank, Item, media_ref
+from certify.core.banks import Bank, Item
 from certify.core.imports import NEEDS_RATIONALE
+from certify.core.media import media_ref
 from certify.core.source import Problem
 from certify.interop.moodle_xml import looks_like_moodle_xml, read_moodle_xml
 from tests.support.moodle_samples import BADGE, CHART, FLOW, MID_COMPETENCIES, moodle4_export

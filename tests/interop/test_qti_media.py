@@ -6,7 +6,8 @@ import base64
 
 import pytest
 
-from certify.core.banks import Bank, Media, parse_bank
+from certify.core.banks import Bank, parse_bank
+from certify.core.media import Media
 from certify.core.source import load_yaml
 from certify.interop.qti import read_qti_package, read_qti_xml, write_qti3_package
 from tests.support.qti_media_samples import (
