@@ -68,15 +68,15 @@ def _competencies() -> dict[str, str]:
     return dict(db.session.execute(select(Competency.code, Competency.title)).tuples().all())
 
 
-def _read(
-    filename: str,
-    data: bytes,
-    *,
-    bank_id: str,
-    title: str,
-    default_competency: str,
-    category_map: Mapping[str, str] | None,
-) -> tuple[FileImport, BankSpec | None]:
+@dataclass(frozen=True)
+class _Options:
+    bank_id: str
+    title: str
+    default_competency: str
+    category_map: Mapping[str, str] | None
+
+
+def _read(filename: str, data: bytes, options: _Options) -> tuple[FileImport, BankSpec | None]:
     detected = detect_format(filename, data)
     found = FileImport(filename, detected, None)
     codes = _competencies()
@@ -87,10 +87,10 @@ def _read(
         filename,
         data,
         competencies=codes,
-        bank_id=bank_id,
-        title=title,
-        default_competency=default_competency,
-        category_map=category_map,
+        bank_id=options.bank_id,
+        title=options.title,
+        default_competency=options.default_competency,
+        category_map=options.category_map,
         detected=detected,
     )
     found.problems = list(problems)
@@ -161,24 +161,9 @@ def import_file_report(
     return _run(filename, data, options, store=True, author_id=author_id)
 
 
-@dataclass(frozen=True)
-class _Options:
-    bank_id: str
-    title: str
-    default_competency: str
-    category_map: Mapping[str, str] | None
-
-
 def _run(filename: str, data: bytes, options: _Options, *, store: bool, author_id: int | None = None) -> FileImport:
     """Read the file and plan it (`store` False) or store it: the same classification either way."""
-    found, spec = _read(
-        filename,
-        data,
-        bank_id=options.bank_id,
-        title=options.title,
-        default_competency=options.default_competency,
-        category_map=options.category_map,
-    )
+    found, spec = _read(filename, data, options)
     if spec is None:
         return found
     media = _media_shown(spec)
@@ -217,15 +202,8 @@ def import_file(
     author_id: int | None = None,
 ) -> tuple[ImportResult | None, list[Problem]]:
     """`import_file_report` as (result, problems); the result is None when nothing could be imported."""
-    found = import_file_report(
-        filename,
-        data,
-        bank_id=bank_id,
-        title=title,
-        default_competency=default_competency,
-        category_map=category_map,
-        author_id=author_id,
-    )
+    options = _Options(bank_id, title, default_competency, category_map)
+    found = _run(filename, data, options, store=True, author_id=author_id)
     if not found.imported_anything and not found.errors:
         found.problems.append(Problem(filename, 0, "nothing in this file could be imported (see the skipped items)"))
     return (found.result if found.imported_anything else None), found.problems

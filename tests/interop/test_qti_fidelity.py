@@ -7,17 +7,9 @@ even without Certify's metadata (as another platform would hand them back).
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-
 import pytest
 
-from certify.core.banks import Bank
 from certify.core.items import item_type
-from certify.interop.qti import read_qti_package, write_qti3_package
-from certify.interop.qti_write import item_xml
-from tests.interop.test_qti_roundtrip import members
 from tests.support.qti_platform_samples import (
     CANVAS_MULTIPLE_WEIGHTED,
     LEARNOSITY_SINGLE_PARTIAL,
@@ -27,8 +19,7 @@ from tests.support.qti_platform_samples import (
     full_credit_if,
     numeric21,
 )
-from tests.support.qti_samples import COMPETENCIES, qti2, read_one
-from tests.support.qti_schema import item_schema_errors
+from tests.support.qti_samples import qti2, read_one
 
 VAR = '<variable identifier="RESPONSE"/>'
 CORRECT = '<correct identifier="RESPONSE"/>'
@@ -241,71 +232,6 @@ def test_an_unknown_template_is_read_as_match_correct_with_a_warning():
         "'http://www.imsglobal.org/question/qti_v2p2/rptemplates/cc2_match_basic' is not a standard one; "
         "scored as match_correct"
     ]
-
-
-# Export: what Certify scores is what the QTI says, and it comes back the same without Certify's metadata.
-
-SCORED = {
-    "credit": LEARNOSITY_SINGLE_PARTIAL,
-    "range": TAO_NUMERIC_RELATIVE,
-    "tolerance": numeric21(full_credit_if(equal("absolute", "0.25"))),
-    "partial": SPEC3_MULTIPLE_PINNED,
-}
-
-
-def _foreign(name: str):
-    item, _ = read_one(SCORED[name])
-    assert item is not None
-    return item
-
-
-@pytest.mark.parametrize("name", sorted(SCORED))
-def test_exported_scoring_validates_and_re_imports_without_certify_metadata(name):
-    item = _foreign(name)
-    document, warnings = item_xml(item)
-    assert item_schema_errors(document) == []
-    assert warnings == []
-    package, _ = write_qti3_package(Bank("exp", "Export", "certification", (item,), "exp.yaml"))
-    files = members(package)
-    manifest = re.sub(rb"<certify:item[^>]*>.*?</certify:item>", b"", files["imsmanifest.xml"], flags=re.S)
-    again, problems = read_qti_package(
-        _rezip({**files, "imsmanifest.xml": manifest}),
-        "exp.zip",
-        competencies=COMPETENCIES,
-        bank_id="exp",
-        title="Export",
-        default_competency="RA",
-    )
-    assert again is not None, problems
-    assert dict(again.items[0].body) == dict(item.body)
-    assert not [p for p in problems if p.item]
-
-
-def test_single_choice_credit_is_written_as_a_mapping_scored_by_map_response():
-    document = item_xml(_foreign("credit"))[0].decode()
-    assert 'template="https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/map_response.xml"' in document
-    assert '<qti-map-entry map-key="b" mapped-value="0.5" />' in document
-    assert '<qti-map-entry map-key="c" mapped-value="1.0" />' in document
-
-
-def test_a_range_is_written_as_two_bounds_and_a_tolerance_as_absolute_equal():
-    ranged = item_xml(_foreign("range"))[0].decode()
-    assert re.search(
-        r"<qti-gte>\s*<qti-variable identifier=\"RESPONSE\" />\s*<qti-base-value base-type=\"float\">68.4<", ranged
-    )
-    assert re.search(
-        r"<qti-lte>\s*<qti-variable identifier=\"RESPONSE\" />\s*<qti-base-value base-type=\"float\">75.6<", ranged
-    )
-    tolerant = item_xml(_foreign("tolerance"))[0].decode()
-    assert '<qti-equal tolerance-mode="absolute" tolerance="0.25 0.25">' in tolerant
-
-
-def _rezip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def test_inline_choice_mapping_becomes_credit():
