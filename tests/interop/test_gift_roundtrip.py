@@ -9,7 +9,7 @@ import pytest
 from certify.core.banks import Bank, Item, parse_item
 from certify.core.source import Located
 from certify.interop.gift import bank_to_gift, gift_to_bank, parse_gift
-from tests.interop.test_gift import COMPETENCIES
+from tests.support.gift_reading import COMPETENCIES
 
 # --- round trip ----------------------------------------------------------------------------------
 
